@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every Debian package dnnsim needs. Idempotent: when everything is already
+# installed it only checks (dpkg-query) and returns in well under a second.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake g++ make pkg-config
+  # C++ libraries
+  libsimgrid-dev simgrid libboost-graph-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
+  doctest-dev libcli11-dev nlohmann-json3-dev
+  # real kernels
+  libopenmpi-dev openmpi-bin libopenblas-dev
+  # Python side: plots and report
+  python3 python3-matplotlib
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+echo "setup-deps: installing ${missing[*]}"
+sudo_cmd=()
+[[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

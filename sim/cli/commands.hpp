@@ -1,0 +1,11 @@
+#pragma once
+// Each subcommand registers itself on the app and runs from its callback.
+
+#include <CLI/CLI.hpp>
+
+namespace dnnsim::cli {
+
+void add_info_command(CLI::App& app);
+void add_analytic_command(CLI::App& app);
+
+}  // namespace dnnsim::cli

@@ -1,0 +1,103 @@
+// `dnnsim info WORKLOAD`: per-layer shapes, parameters and forward FLOPs.
+
+#include <memory>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/cli/commands.hpp"
+#include "sim/cli/presets.hpp"
+#include "sim/cli/run_options.hpp"
+#include "sim/common/error.hpp"
+#include "sim/report/result_writers.hpp"
+#include "sim/workload/network_loader.hpp"
+
+namespace dnnsim::cli {
+namespace {
+
+struct InfoOptions {
+  std::string workload;
+  std::optional<std::int64_t> batch;
+  std::string format = "table";
+  std::string output;
+};
+
+std::string shape_text(const Shape& shape) { return fmt::format("{}", fmt::join(shape.dims, "x")); }
+
+std::string render(const Network& net, std::int64_t batch, Format format) {
+  std::ostringstream out;
+  switch (format) {
+    case Format::json: {
+      nlohmann::ordered_json j;
+      j["name"] = net.name;
+      j["dtype"] = std::string(to_string(net.dtype));
+      j["batch"] = batch;
+      j["input"] = net.input.dims;
+      j["params"] = net.total_params();
+      j["flops_per_sample"] = net.total_flops_per_sample();
+      j["flops_per_batch"] = net.total_flops_per_sample() * static_cast<double>(batch);
+      auto& layers = j["layers"] = nlohmann::ordered_json::array();
+      for (const Layer& l : net.layers) {
+        std::vector<std::string> inputs;
+        for (const auto k : l.inputs) inputs.push_back(net.layers[k].name);
+        if (l.inputs.empty()) inputs.push_back("input");
+        layers.push_back({{"name", l.name},
+                          {"type", std::string(to_string(l.type))},
+                          {"inputs", inputs},
+                          {"output", l.out_shape.dims},
+                          {"params", l.params},
+                          {"flops_per_sample", l.flops_per_sample}});
+      }
+      out << j.dump(2) << '\n';
+      break;
+    }
+    case Format::csv:
+      out << "name,type,output,params,flops_per_sample\n";
+      for (const Layer& l : net.layers) {
+        fmt::print(out, "{},{},{},{},{}\n", l.name, to_string(l.type), shape_text(l.out_shape),
+                   l.params, l.flops_per_sample);
+      }
+      break;
+    case Format::table:
+      fmt::print(out, "{} ({}, input {}, {} layers)\n\n", net.name, to_string(net.dtype),
+                 shape_text(net.input), net.layers.size());
+      fmt::print(out, "{:<24} {:<16} {:>16} {:>14} {:>16}\n", "layer", "type", "output", "params",
+                 "GFLOP/sample");
+      for (const Layer& l : net.layers) {
+        fmt::print(out, "{:<24} {:<16} {:>16} {:>14L} {:>16.4f}\n", l.name, to_string(l.type),
+                   shape_text(l.out_shape), l.params, l.flops_per_sample / 1e9);
+      }
+      fmt::print(out, "\ntotal: {} parameters, {:.4f} GFLOP per sample forward, {:.4f} TFLOP per "
+                      "batch of {} (forward)\n",
+                 net.total_params(), net.total_flops_per_sample() / 1e9,
+                 net.total_flops_per_sample() * static_cast<double>(batch) / 1e12, batch);
+      break;
+  }
+  return out.str();
+}
+
+}  // namespace
+
+void add_info_command(CLI::App& app) {
+  auto options = std::make_shared<InfoOptions>();
+  CLI::App* cmd = app.add_subcommand("info", "Per-layer shapes, parameters and FLOPs of a workload");
+  cmd->add_option("workload", options->workload, "Workload YAML file or preset name")->required();
+  cmd->add_option("--batch,-B", options->batch, "Mini-batch size (default: the workload's)");
+  cmd->add_option("--format", options->format, "table | json | csv")->default_str("table");
+  cmd->add_option("--output,-o", options->output, "Write to this file instead of stdout");
+  cmd->callback([options] {
+    const Format format = parse_format(options->format);
+    const Network net = load_network(resolve_preset(options->workload, "workloads"));
+    const std::int64_t batch = options->batch.value_or(net.batch);
+    if (batch <= 0) {
+      throw InputError("", std::nullopt, "--batch",
+                       fmt::format("expected a positive batch size, got {}", batch));
+    }
+    emit(options->output, render(net, batch, format));
+  });
+}
+
+}  // namespace dnnsim::cli

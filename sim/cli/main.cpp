@@ -1,0 +1,56 @@
+// dnnsim: a simulator of distributed DNN training (see README.md and DESIGN.md).
+// Errors from inside arrive here as exceptions and leave as one message and exit status.
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "sim/cli/commands.hpp"
+#include "sim/common/error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"dnnsim: time distributed DNN training under model, batch, domain and integrated "
+               "parallelism"};
+  app.require_subcommand(1);
+  std::string log_level = "warn";
+  app.add_option("--log-level", log_level, "trace | debug | info | warn | error")
+      ->default_str("warn");
+  app.set_version_flag("--version", "dnnsim 0.1.0");
+  app.parse_complete_callback([&log_level] {
+    const auto level = spdlog::level::from_str(log_level);
+    if (level == spdlog::level::off && log_level != "off") {
+      throw dnnsim::InputError("", std::nullopt, "--log-level",
+                               fmt::format("expected trace, debug, info, warn, error or off, got "
+                                           "'{}'",
+                                           log_level));
+    }
+    spdlog::set_level(level);
+  });
+  dnnsim::cli::add_info_command(app);
+  dnnsim::cli::add_analytic_command(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "dnnsim: error: " << e.what() << "\nRun with --help for usage.\n";
+    return 2;
+  } catch (const dnnsim::InputError& e) {
+    std::cerr << "dnnsim: error: " << e.what() << '\n';
+    return 1;
+  } catch (const dnnsim::LimitError& e) {
+    std::cerr << "dnnsim: error: " << e.what() << '\n';
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "dnnsim: error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

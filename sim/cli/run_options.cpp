@@ -1,0 +1,153 @@
+#include "sim/cli/run_options.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "sim/cli/presets.hpp"
+#include "sim/common/error.hpp"
+#include "sim/platform/platform_loader.hpp"
+#include "sim/strategy/plan_loader.hpp"
+#include "sim/workload/network_loader.hpp"
+
+namespace dnnsim::cli {
+
+void add_run_options(CLI::App& command, RunOptions& o) {
+  command.add_option("workload", o.workload, "Workload YAML file or preset name (e.g. alexnet)")
+      ->required();
+  command.add_option("--platform", o.platform, "Platform YAML file or preset name (e.g. crossbar)")
+      ->required();
+  command.add_option("--procs,-P", o.procs, "Number of processes P");
+  command.add_option("--grid", o.grid, "Process grid PRxPC (e.g. 8x64), or 'all' for every "
+                                       "factorization of P");
+  command.add_option("--strategy", o.strategy,
+                     "batch | model | integrated | domain | hybrid (default with --grid: "
+                     "integrated)");
+  command.add_option("--plan", o.plan_file, "Plan file naming a kind (and grid) per layer");
+  command.add_option("--batch,-B", o.batch, "Mini-batch size (default: the workload's)");
+  command.add_option("--format", o.format, "table | json | csv")->default_str("table");
+  command.add_option("--output,-o", o.output, "Write the result to this file instead of stdout");
+}
+
+Format parse_format(const std::string& text) {
+  if (text == "table") return Format::table;
+  if (text == "json") return Format::json;
+  if (text == "csv") return Format::csv;
+  throw InputError("", std::nullopt, "--format",
+                   fmt::format("expected table, json or csv, got '{}'", text));
+}
+
+RunRequest make_request(const RunOptions& o) {
+  RunRequest req;
+  req.format = parse_format(o.format);
+  req.network = load_network(resolve_preset(o.workload, "workloads"));
+  req.platform = load_platform(resolve_preset(o.platform, "platforms"));
+  req.batch = o.batch.value_or(req.network.batch);
+  if (req.batch <= 0) {
+    throw InputError("", std::nullopt, "--batch", fmt::format("expected a positive batch size, got {}", req.batch));
+  }
+
+  if (!o.plan_file.empty()) {
+    if (!o.grid.empty() || !o.strategy.empty()) {
+      throw InputError("", std::nullopt, "--plan",
+                       "a plan file sets the grid and the kinds; drop --grid and --strategy");
+    }
+    Plan plan = load_plan(o.plan_file, req.network);
+    if (o.procs && *o.procs != plan.procs) {
+      throw InputError(o.plan_file, std::nullopt, "procs",
+                       fmt::format("the plan is for {} processes, --procs says {}", plan.procs,
+                                   *o.procs));
+    }
+    req.plans.push_back(std::move(plan));
+  } else {
+    if (o.strategy.empty() && o.grid.empty()) {
+      throw InputError("", std::nullopt, "--strategy",
+                       "say how to split the work: --strategy batch|model|integrated|domain|"
+                       "hybrid (with --grid PRxPC or --grid all), or --plan FILE");
+    }
+    Strategy strategy = Strategy::integrated;
+    if (!o.strategy.empty()) {
+      const auto parsed = strategy_from_string(o.strategy);
+      if (!parsed) {
+        throw InputError("", std::nullopt, "--strategy",
+                         fmt::format("expected batch, model, integrated, domain or hybrid, got "
+                                     "'{}'",
+                                     o.strategy));
+      }
+      strategy = *parsed;
+    }
+    const bool fixed = strategy == Strategy::batch || strategy == Strategy::model;
+    std::vector<ProcessGrid> grids;
+    if (o.grid == "all") {
+      if (fixed) {
+        throw InputError("", std::nullopt, "--grid",
+                         fmt::format("--grid all compares grids; {} has only one ({}), use "
+                                     "--strategy integrated, domain or hybrid",
+                                     o.strategy, strategy == Strategy::batch ? "1xP" : "Px1"));
+      }
+      if (!o.procs) throw InputError("", std::nullopt, "--procs", "--grid all needs --procs P");
+      grids = factorizations(*o.procs);
+      req.grid_all = true;
+    } else if (!o.grid.empty()) {
+      const auto grid = parse_grid(o.grid);
+      if (!grid) {
+        throw InputError("", std::nullopt, "--grid",
+                         fmt::format("expected PRxPC (e.g. 8x64) or 'all', got '{}'", o.grid));
+      }
+      if (o.procs && grid->procs() != *o.procs) {
+        throw InputError("", std::nullopt, "--grid",
+                         fmt::format("grid {} has {} processes, but --procs is {}", o.grid,
+                                     grid->procs(), *o.procs));
+      }
+      grids.push_back(*grid);
+    } else if (fixed) {
+      if (!o.procs) throw InputError("", std::nullopt, "--procs", "--procs P is required");
+      grids.push_back(strategy == Strategy::batch ? ProcessGrid{1, *o.procs}
+                                                  : ProcessGrid{*o.procs, 1});
+    } else {
+      throw InputError("", std::nullopt, "--grid",
+                       fmt::format("strategy {} needs --grid PRxPC or --grid all", o.strategy));
+    }
+    for (const ProcessGrid& grid : grids) req.plans.push_back(uniform_plan(req.network, strategy, grid));
+  }
+
+  const std::int64_t procs = req.plans.front().procs;
+  if (procs > req.platform.hosts()) {
+    throw InputError(req.platform.file, std::nullopt, "nodes",
+                     fmt::format("P = {} processes, but platform '{}' has {} hosts", procs,
+                                 req.platform.name, req.platform.hosts()));
+  }
+  return req;
+}
+
+void emit(const std::string& path, const std::string& text) {
+  if (path.empty()) {
+    std::cout << text << std::flush;
+    return;
+  }
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path temp = target.string() + ".tmp-dnnsim";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(path, std::nullopt, "--output", "cannot write this file");
+    out << text;
+    out.close();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(temp, ec);
+      throw InputError(path, std::nullopt, "--output", "writing failed");
+    }
+  }
+  std::error_code ec;
+  fs::rename(temp, target, ec);
+  if (ec) {
+    fs::remove(temp, ec);
+    throw InputError(path, std::nullopt, "--output", "cannot move the result into place");
+  }
+}
+
+}  // namespace dnnsim::cli

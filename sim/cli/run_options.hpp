@@ -1,0 +1,53 @@
+#pragma once
+// The options `analytic` and `simulate` share: workload, platform, batch, processes, grid,
+// strategy or plan file, output format and file. Parsed by CLI11, then checked here once.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "sim/platform/platform.hpp"
+#include "sim/strategy/plan.hpp"
+#include "sim/workload/network.hpp"
+
+namespace dnnsim::cli {
+
+enum class Format { table, json, csv };
+
+struct RunOptions {
+  std::string workload;
+  std::string platform;
+  std::optional<std::int64_t> batch;
+  std::optional<std::int64_t> procs;
+  std::string grid;  ///< "PRxPC", "all" or empty
+  std::string strategy;
+  std::string plan_file;
+  std::string format = "table";
+  std::string output;  ///< empty: standard output
+};
+
+/// Registers the shared options on a subcommand.
+void add_run_options(CLI::App& command, RunOptions& options);
+
+/// What the options ask for, validated against the workload and platform.
+struct RunRequest {
+  Network network;
+  Platform platform;
+  std::int64_t batch = 0;
+  Format format = Format::table;
+  std::vector<Plan> plans;  ///< one, or one per factorization for `--grid all`
+  bool grid_all = false;
+};
+
+/// Loads the inputs and builds the plans; throws InputError on any inconsistency.
+[[nodiscard]] RunRequest make_request(const RunOptions& options);
+
+[[nodiscard]] Format parse_format(const std::string& text);
+
+/// Writes `text` to `path` through a temporary file renamed on success, or to stdout when
+/// `path` is empty.
+void emit(const std::string& path, const std::string& text);
+
+}  // namespace dnnsim::cli

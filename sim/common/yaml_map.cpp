@@ -1,0 +1,217 @@
+#include "sim/common/yaml_map.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "sim/common/error.hpp"
+#include "sim/common/suggest.hpp"
+
+namespace dnnsim {
+namespace {
+
+std::string describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Null: return "nothing";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Scalar: return fmt::format("'{}'", node.Scalar());
+    default: return "an undefined value";
+  }
+}
+
+// A YAML scalar as a finite double, or nothing.
+std::optional<double> as_number(const YAML::Node& node) {
+  if (!node.IsScalar()) return std::nullopt;
+  try {
+    const double value = node.as<double>();
+    if (!std::isfinite(value)) return std::nullopt;
+    return value;
+  } catch (const YAML::Exception&) {
+    return std::nullopt;
+  }
+}
+
+// A YAML scalar as an integer: "12" or an integral number such as "1e6".
+std::optional<std::int64_t> as_integer(const YAML::Node& node) {
+  const auto value = as_number(node);
+  if (!value || std::floor(*value) != *value || std::fabs(*value) > 9.0e18) return std::nullopt;
+  return static_cast<std::int64_t>(*value);
+}
+
+}  // namespace
+
+YAML::Node load_yaml_file(const std::string& path, std::string_view what) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    throw InputError(path, std::nullopt, "", fmt::format("{} file not found", what));
+  }
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError(path, std::nullopt, "", fmt::format("expected a {} file, got a directory", what));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, std::nullopt, "", fmt::format("cannot read the {} file", what));
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.find('\0') != std::string::npos) {
+    throw InputError(path, std::nullopt, "",
+                     fmt::format("is a binary file, expected a YAML {} description", what));
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    const std::optional<int> line =
+        e.mark.is_null() ? std::nullopt : std::optional<int>(e.mark.line + 1);
+    throw InputError(path, line, "", fmt::format("YAML syntax error: {}", e.msg));
+  }
+  if (root.IsNull()) {
+    throw InputError(path, std::nullopt, "", fmt::format("the {} file is empty", what));
+  }
+  if (!root.IsMap()) {
+    throw InputError(path, line_of(root), "",
+                     fmt::format("expected a YAML mapping describing a {}, got {}", what,
+                                 describe(root)));
+  }
+  return root;
+}
+
+std::optional<int> line_of(const YAML::Node& node) {
+  if (!node.IsDefined()) return std::nullopt;
+  const YAML::Mark mark = node.Mark();
+  if (mark.is_null()) return std::nullopt;
+  return mark.line + 1;
+}
+
+YamlMap::YamlMap(const YAML::Node& node, std::string file, std::string context)
+    : node_(node), file_(std::move(file)), context_(std::move(context)) {
+  if (!node_.IsMap()) {
+    throw InputError(file_, line_of(node_), context_,
+                     fmt::format("expected a mapping, got {}", describe(node_)));
+  }
+}
+
+std::string YamlMap::key_path(std::string_view key) const {
+  if (key.empty()) return context_;
+  if (context_.empty()) return std::string(key);
+  return fmt::format("{}.{}", context_, key);
+}
+
+void YamlMap::fail(std::string_view key, const std::string& message) const {
+  std::optional<int> line = line_of(node_);
+  if (!key.empty() && has(key)) line = line_of(node_[std::string(key)]);
+  throw InputError(file_, line, key_path(key), message);
+}
+
+bool YamlMap::has(std::string_view key) const {
+  return static_cast<bool>(node_[std::string(key)]);
+}
+
+YAML::Node YamlMap::node(std::string_view key) const {
+  const YAML::Node value = node_[std::string(key)];
+  if (!value) fail(key, "is missing");
+  return value;
+}
+
+std::string YamlMap::string(std::string_view key) const {
+  const YAML::Node value = node(key);
+  if (!value.IsScalar() || value.Scalar().empty()) {
+    fail(key, fmt::format("expected a name, got {}", describe(value)));
+  }
+  return value.Scalar();
+}
+
+std::int64_t YamlMap::positive_int(std::string_view key) const {
+  const YAML::Node value = node(key);
+  const auto n = as_integer(value);
+  if (!n || *n <= 0) fail(key, fmt::format("expected a positive integer, got {}", describe(value)));
+  return *n;
+}
+
+std::int64_t YamlMap::non_negative_int(std::string_view key) const {
+  const YAML::Node value = node(key);
+  const auto n = as_integer(value);
+  if (!n || *n < 0) {
+    fail(key, fmt::format("expected a non-negative integer, got {}", describe(value)));
+  }
+  return *n;
+}
+
+double YamlMap::positive_number(std::string_view key) const {
+  const YAML::Node value = node(key);
+  const auto x = as_number(value);
+  if (!x || *x <= 0) fail(key, fmt::format("expected a positive number, got {}", describe(value)));
+  return *x;
+}
+
+double YamlMap::number_in(std::string_view key, double lo, double hi) const {
+  const YAML::Node value = node(key);
+  const auto x = as_number(value);
+  if (!x || *x < lo || *x > hi) {
+    fail(key, fmt::format("expected a number in [{}, {}], got {}", lo, hi, describe(value)));
+  }
+  return *x;
+}
+
+bool YamlMap::boolean(std::string_view key) const {
+  const YAML::Node value = node(key);
+  try {
+    if (value.IsScalar()) return value.as<bool>();
+  } catch (const YAML::Exception&) {
+  }
+  fail(key, fmt::format("expected true or false, got {}", describe(value)));
+}
+
+std::vector<std::int64_t> YamlMap::positive_int_list(std::string_view key) const {
+  const YAML::Node value = node(key);
+  if (!value.IsSequence() || value.size() == 0) {
+    fail(key, fmt::format("expected a list of positive integers, got {}", describe(value)));
+  }
+  std::vector<std::int64_t> out;
+  for (const auto& item : value) {
+    const auto n = as_integer(item);
+    if (!n || *n <= 0) {
+      fail(key, fmt::format("expected a list of positive integers, found {}", describe(item)));
+    }
+    out.push_back(*n);
+  }
+  return out;
+}
+
+std::pair<std::int64_t, std::int64_t> YamlMap::int_pair(std::string_view key,
+                                                         std::int64_t min_value) const {
+  const YAML::Node value = node(key);
+  const auto expected = [&] {
+    return fmt::format("expected an integer >= {} or a pair [h, w] of them, got {}", min_value,
+                       describe(value));
+  };
+  if (value.IsSequence()) {
+    if (value.size() != 2) fail(key, expected());
+    const auto h = as_integer(value[0]);
+    const auto w = as_integer(value[1]);
+    if (!h || !w || *h < min_value || *w < min_value) fail(key, expected());
+    return {*h, *w};
+  }
+  const auto n = as_integer(value);
+  if (!n || *n < min_value) fail(key, expected());
+  return {*n, *n};
+}
+
+void YamlMap::require_known_keys(std::initializer_list<std::string_view> allowed) const {
+  for (const auto& entry : node_) {
+    const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : std::string("?");
+    bool known = false;
+    for (const auto a : allowed) known = known || a == key;
+    if (known) continue;
+    std::vector<std::string_view> names(allowed);
+    std::string expected;
+    for (const auto a : allowed) expected += (expected.empty() ? "" : ", ") + std::string(a);
+    throw InputError(file_, line_of(entry.first), key_path(key),
+                     fmt::format("unknown key{}; expected one of: {}", did_you_mean(key, names),
+                                 expected));
+  }
+}
+
+}  // namespace dnnsim

@@ -1,0 +1,116 @@
+#include "sim/model/analytic_model.hpp"
+
+#include <algorithm>
+
+#include "sim/common/error.hpp"
+
+namespace dnnsim {
+
+AnalyticModel::AnalyticModel(const Network& network, const Platform& platform)
+    : network_(network),
+      platform_(platform),
+      link_{platform.alpha_s(), platform.beta_s_per_byte()} {}
+
+double AnalyticModel::cost_s(const Collective& c) const noexcept {
+  switch (c.op) {
+    case CollectiveOp::allgather: return link_.allgather_s(c.group_size, c.bytes);
+    case CollectiveOp::allreduce: return link_.allreduce_s(c.group_size, c.bytes);
+    case CollectiveOp::halo_exchange: return c.rounds * link_.p2p_s(c.bytes);
+    case CollectiveOp::regrid:
+      // MODEL.md: alpha * lg(P) + beta * s * (B / Pc') * d_in(i).
+      return link_.alpha_s * ceil_log2(c.group_size) + link_.beta_s_per_byte * c.bytes;
+  }
+  return 0.0;
+}
+
+double memory_bytes_per_proc(const Network& network, const std::vector<LayerExec>& execs,
+                             double batch, double largest_collective_bytes) {
+  const double s = word_bytes(network.dtype);
+  double words = 0.0;
+  for (std::size_t i = 0; i < network.layers.size(); ++i) {
+    const Layer& layer = network.layers[i];
+    const LayerExec& e = execs[i];
+    const double samples = batch / static_cast<double>(e.grid.pc);
+    // Weights, their gradients and momentum: 3 copies of the local share.
+    const double local_params = e.exec == Exec::integrated
+                                    ? static_cast<double>(layer.params) / static_cast<double>(e.grid.pr)
+                                    : static_cast<double>(layer.params);
+    words += 3.0 * local_params;
+    // The layer's output, kept for the backward pass, in its layout.
+    const double split = e.out_layout == Layout::split ? static_cast<double>(e.grid.pr) : 1.0;
+    words += samples * static_cast<double>(layer.d_out) / split;
+    // The network input, as the first layer reads it.
+    if (layer.inputs.empty()) {
+      const bool input_split = e.exec == Exec::domain && e.grid.pr > 1;
+      words += samples * static_cast<double>(network.input.elements()) /
+               (input_split ? static_cast<double>(e.grid.pr) : 1.0);
+    }
+  }
+  return s * words + largest_collective_bytes;
+}
+
+Evaluation AnalyticModel::evaluate(const Plan& plan, std::int64_t batch) {
+  Evaluation out;
+  resolve_layout(network_, plan, execs_);
+  const double b = static_cast<double>(batch);
+  out.violation = check_limits(network_, execs_, b);
+  if (out.violation) return out;
+
+  Result& r = out.result;
+  r.engine = "analytic";
+  r.workload = network_.name;
+  r.platform = platform_.name;
+  r.batch = batch;
+  r.procs = plan.procs;
+  r.grid = plan.grid;
+  r.strategy = plan.strategy;
+  r.memory_limit_bytes = platform_.node.memory_bytes;
+  r.layers.resize(network_.layers.size());
+
+  const double rate = platform_.node.sustained_flops();
+  const double procs = static_cast<double>(plan.procs);
+  double largest = 0.0;
+  for (std::size_t i = 0; i < network_.layers.size(); ++i) {
+    const Layer& layer = network_.layers[i];
+    const LayerExec& e = execs_[i];
+    LayerResult& lr = r.layers[i];
+    lr = LayerResult{};
+    lr.kind = e.kind;
+
+    // MODEL.md, Compute: backward is twice the forward, once for the first weighted layer;
+    // a replicated linear layer divides its work by Pc only.
+    if (layer.flops_per_sample > 0.0) {
+      const double passes = e.input_grad ? 3.0 : 2.0;
+      const double sharers = e.exec == Exec::replicated ? static_cast<double>(e.grid.pc) : procs;
+      lr.compute_s = b * layer.flops_per_sample * passes / sharers / rate;
+    }
+
+    collectives_.clear();
+    layer_collectives(network_, execs_, i, b, collectives_);
+    for (const Collective& c : collectives_) {
+      const double t = cost_s(c);
+      switch (c.phase) {
+        case Phase::forward: lr.forward_s += t; break;
+        case Phase::backward: lr.backward_s += t; break;
+        case Phase::gradient: lr.gradient_s += t; break;
+        case Phase::halo: lr.halo_s += t; break;
+        case Phase::redistribute: lr.redistribute_s += t; break;
+      }
+      lr.comm_bytes += counted_bytes(c);
+      largest = std::max(largest, c.bytes);
+    }
+    r.compute_s += lr.compute_s;
+    r.comm_s += lr.comm_s();
+  }
+  r.iteration_s = r.compute_s + r.comm_s;
+  r.memory_bytes_per_proc = memory_bytes_per_proc(network_, execs_, b, largest);
+  return out;
+}
+
+Result AnalyticModel::run(const Plan& plan, std::int64_t batch) {
+  Evaluation e = evaluate(plan, batch);
+  if (e.violation) throw LimitError(network_.layers[e.violation->layer].name, e.violation->limit);
+  return std::move(e.result);
+}
+
+}  // namespace dnnsim

@@ -1,0 +1,54 @@
+#pragma once
+// The analytic engine: MODEL.md computed exactly, for one plan at a time. Construct once
+// per (network, platform) and evaluate many plans; buffers are reused.
+
+#include <optional>
+#include <vector>
+
+#include "sim/model/collective_cost.hpp"
+#include "sim/model/layer_comm.hpp"
+#include "sim/platform/platform.hpp"
+#include "sim/report/result.hpp"
+#include "sim/strategy/layout.hpp"
+#include "sim/strategy/limits.hpp"
+#include "sim/strategy/plan.hpp"
+#include "sim/workload/network.hpp"
+
+namespace dnnsim {
+
+/// A result, or the limit the plan breaks.
+struct Evaluation {
+  std::optional<LimitViolation> violation;
+  Result result;
+};
+
+class AnalyticModel {
+ public:
+  AnalyticModel(const Network& network, const Platform& platform);
+
+  /// Times one iteration of `plan` at mini-batch `batch`; a plan that breaks a limit
+  /// gives the violation instead.
+  [[nodiscard]] Evaluation evaluate(const Plan& plan, std::int64_t batch);
+
+  /// The same, throwing LimitError on a violation.
+  [[nodiscard]] Result run(const Plan& plan, std::int64_t batch);
+
+  /// The price of one collective under MODEL.md (seconds).
+  [[nodiscard]] double cost_s(const Collective& c) const noexcept;
+
+ private:
+  const Network& network_;
+  const Platform& platform_;
+  LinkCost link_;
+  std::vector<LayerExec> execs_;
+  std::vector<Collective> collectives_;
+};
+
+/// Memory one process needs (MODEL.md's plan, docs/model-notes.md): weights, gradients
+/// and momentum of its share of the parameters, the activations kept for the backward
+/// pass, and a receive buffer as large as its largest collective.
+[[nodiscard]] double memory_bytes_per_proc(const Network& network,
+                                           const std::vector<LayerExec>& execs, double batch,
+                                           double largest_collective_bytes);
+
+}  // namespace dnnsim

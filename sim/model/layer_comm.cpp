@@ -1,0 +1,105 @@
+#include "sim/model/layer_comm.hpp"
+
+#include <algorithm>
+
+#include "sim/workload/halo.hpp"
+
+namespace dnnsim {
+
+std::string_view to_string(Phase phase) noexcept {
+  switch (phase) {
+    case Phase::forward: return "forward";
+    case Phase::backward: return "backward";
+    case Phase::gradient: return "gradient";
+    case Phase::halo: return "halo";
+    case Phase::redistribute: return "redistribute";
+  }
+  return "forward";
+}
+
+std::string_view to_string(CollectiveOp op) noexcept {
+  switch (op) {
+    case CollectiveOp::allgather: return "allgather";
+    case CollectiveOp::allreduce: return "allreduce";
+    case CollectiveOp::halo_exchange: return "halo";
+    case CollectiveOp::regrid: return "regrid";
+  }
+  return "allgather";
+}
+
+void layer_collectives(const Network& network, const std::vector<LayerExec>& execs,
+                       std::size_t i, double batch, std::vector<Collective>& out) {
+  const Layer& layer = network.layers[i];
+  const LayerExec& e = execs[i];
+  const double s = word_bytes(network.dtype);
+  const std::int64_t pr = e.grid.pr;
+  const std::int64_t pc = e.grid.pc;
+  const std::int64_t procs = pr * pc;
+  const double samples = batch / static_cast<double>(pc);  // B / Pc, a real division
+  const auto add = [&out](Phase phase, CollectiveOp op, Group group, bool backward,
+                          std::int64_t p, double bytes, int rounds = 1, std::size_t input = 0) {
+    if (p > 1 && bytes > 0.0) out.push_back({phase, op, group, backward, p, bytes, rounds, input});
+  };
+
+  // Layout changes before the layer (MODEL.md, "Layouts and changing them").
+  if (e.regrid) {
+    for (std::size_t k = 0; k < layer.inputs.size(); ++k) {
+      const std::size_t j = layer.inputs[k];
+      if (execs[j].grid == e.grid) continue;
+      add(Phase::redistribute, CollectiveOp::regrid, Group::all, false, procs,
+          s * samples * static_cast<double>(network.layers[j].d_out), 1, k);
+    }
+  }
+  if (e.gather_input) {
+    add(Phase::redistribute, CollectiveOp::allgather, Group::column, false, pr,
+        s * samples * static_cast<double>(layer.d_in));
+  }
+
+  switch (e.exec) {
+    case Exec::integrated:
+      // The 1.5D table: output all-gather, input-gradient all-reduce, weight gradient.
+      add(Phase::forward, CollectiveOp::allgather, Group::column, false, pr,
+          s * samples * static_cast<double>(layer.d_out));
+      if (e.input_grad) {
+        add(Phase::backward, CollectiveOp::allreduce, Group::column, true, pr,
+            s * samples * static_cast<double>(layer.d_in));
+      }
+      add(Phase::gradient, CollectiveOp::allreduce, Group::row, true, pc,
+          s * static_cast<double>(layer.params) / static_cast<double>(pr));
+      break;
+    case Exec::domain: {
+      const int rounds = static_cast<int>(std::min<std::int64_t>(pr - 1, 2));
+      const Shape& in = layer.in_shape;
+      const Shape& o = layer.out_shape;
+      add(Phase::halo, CollectiveOp::halo_exchange, Group::column, false, pr,
+          s * samples * static_cast<double>(forward_halo_rows(layer) * in.width() * in.channels()),
+          rounds);
+      if (e.input_grad) {
+        add(Phase::halo, CollectiveOp::halo_exchange, Group::column, true, pr,
+            s * samples * static_cast<double>(backward_halo_rows(layer) * o.width() * o.channels()),
+            rounds);
+      }
+      add(Phase::gradient, CollectiveOp::allreduce, Group::all, true, procs,
+          s * static_cast<double>(layer.params));
+      break;
+    }
+    case Exec::replicated:
+      add(Phase::gradient, CollectiveOp::allreduce, Group::row, true, pc,
+          s * static_cast<double>(layer.params));
+      break;
+    case Exec::whole:
+    case Exec::follow:
+      // Parameters of batchnorm / layernorm are replicated; their gradients are all-reduced
+      // over the row. Batchnorm on height slabs also shares its statistics in the column.
+      if (e.domain_statistics) {
+        const double stats = s * 2.0 * static_cast<double>(layer.in_shape.channels());
+        add(Phase::forward, CollectiveOp::allreduce, Group::column, false, pr, stats);
+        add(Phase::backward, CollectiveOp::allreduce, Group::column, true, pr, stats);
+      }
+      add(Phase::gradient, CollectiveOp::allreduce, Group::row, true, pc,
+          s * static_cast<double>(layer.params));
+      break;
+  }
+}
+
+}  // namespace dnnsim

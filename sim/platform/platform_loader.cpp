@@ -1,0 +1,182 @@
+#include "sim/platform/platform_loader.hpp"
+
+#include <array>
+#include <limits>
+#include <numeric>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "sim/common/error.hpp"
+#include "sim/common/suggest.hpp"
+#include "sim/common/yaml_map.hpp"
+
+namespace dnnsim {
+namespace {
+
+constexpr std::array<std::pair<Topology, std::string_view>, 5> kTopologies{{
+    {Topology::crossbar, "crossbar"},
+    {Topology::fat_tree, "fat-tree"},
+    {Topology::torus, "torus"},
+    {Topology::dragonfly, "dragonfly"},
+    {Topology::hierarchical, "hierarchical"},
+}};
+
+int small_int(const YamlMap& map, std::string_view key) {
+  const std::int64_t value = map.positive_int(key);
+  if (value > std::numeric_limits<int>::max()) map.fail(key, "is too large");
+  return static_cast<int>(value);
+}
+
+std::vector<int> small_int_list(const YamlMap& map, std::string_view key) {
+  std::vector<int> out;
+  for (const auto v : map.positive_int_list(key)) {
+    if (v > std::numeric_limits<int>::max()) map.fail(key, "holds a value that is too large");
+    out.push_back(static_cast<int>(v));
+  }
+  return out;
+}
+
+std::int64_t product(const std::vector<int>& values) {
+  return std::accumulate(values.begin(), values.end(), std::int64_t{1},
+                         [](std::int64_t a, int b) { return a * b; });
+}
+
+FatTreeParams parse_fat_tree(const YamlMap& network, std::int64_t nodes) {
+  const YamlMap tree(network.node("fat_tree"), network.file(), network.key_path("fat_tree"));
+  tree.require_known_keys({"levels", "down", "up", "link_counts"});
+  FatTreeParams p;
+  p.levels = small_int(tree, "levels");
+  p.down = small_int_list(tree, "down");
+  p.up = small_int_list(tree, "up");
+  p.link_counts = small_int_list(tree, "link_counts");
+  for (const std::string_view key : {"down", "up", "link_counts"}) {
+    const auto& list = key == "down" ? p.down : key == "up" ? p.up : p.link_counts;
+    if (static_cast<int>(list.size()) != p.levels) {
+      tree.fail(key, fmt::format("expected {} values (one per level), got {}", p.levels,
+                                 list.size()));
+    }
+  }
+  if (product(p.down) != nodes) {
+    tree.fail("down", fmt::format("the product of down ({}) is the number of leaves and must "
+                                  "equal nodes = {}",
+                                  product(p.down), nodes));
+  }
+  return p;
+}
+
+DragonflyParams parse_dragonfly(const YamlMap& network, std::int64_t nodes) {
+  const YamlMap fly(network.node("dragonfly"), network.file(), network.key_path("dragonfly"));
+  fly.require_known_keys({"groups", "group_links", "chassis", "chassis_links", "routers",
+                          "router_links", "nodes"});
+  DragonflyParams p;
+  p.groups = small_int(fly, "groups");
+  p.chassis = small_int(fly, "chassis");
+  p.routers = small_int(fly, "routers");
+  p.nodes = small_int(fly, "nodes");
+  if (fly.has("group_links")) p.group_links = small_int(fly, "group_links");
+  if (fly.has("chassis_links")) p.chassis_links = small_int(fly, "chassis_links");
+  if (fly.has("router_links")) p.router_links = small_int(fly, "router_links");
+  const std::int64_t total = std::int64_t{p.groups} * p.chassis * p.routers * p.nodes;
+  if (total != nodes) {
+    fly.fail("", fmt::format("groups x chassis x routers x nodes = {} must equal nodes = {}",
+                             total, nodes));
+  }
+  return p;
+}
+
+}  // namespace
+
+std::string_view to_string(Topology topology) noexcept {
+  for (const auto& [t, name] : kTopologies) {
+    if (t == topology) return name;
+  }
+  return "crossbar";
+}
+
+std::optional<Topology> topology_from_string(std::string_view name) noexcept {
+  for (const auto& [t, n] : kTopologies) {
+    if (n == name) return t;
+  }
+  return std::nullopt;
+}
+
+Platform parse_platform(const YAML::Node& root, const std::string& file) {
+  const YamlMap top(root, file, "");
+  top.require_known_keys({"name", "nodes", "node", "network"});
+  Platform p;
+  p.file = file;
+  p.name = top.string("name");
+  p.nodes = top.positive_int("nodes");
+
+  const YamlMap node(top.node("node"), file, "node");
+  node.require_known_keys({"flops", "efficiency", "memory"});
+  p.node.flops = node.positive_number("flops");
+  p.node.efficiency = node.number_in("efficiency", 1e-6, 1.0);
+  p.node.memory_bytes = node.positive_number("memory");
+
+  const YamlMap net(top.node("network"), file, "network");
+  const std::string topology = net.string("topology");
+  const auto parsed = topology_from_string(topology);
+  if (!parsed) {
+    std::vector<std::string_view> names;
+    for (const auto& entry : kTopologies) names.push_back(entry.second);
+    net.fail("topology", fmt::format("unknown topology '{}'{}; expected one of: {}", topology,
+                                     did_you_mean(topology, names), fmt::join(names, ", ")));
+  }
+  p.network.topology = *parsed;
+  p.network.latency_s = net.number_in("latency", 0.0, 1.0);
+  p.network.bandwidth_bytes_per_s = net.positive_number("bandwidth");
+
+  switch (p.network.topology) {
+    case Topology::crossbar:
+      net.require_known_keys({"topology", "latency", "bandwidth"});
+      break;
+    case Topology::fat_tree:
+      net.require_known_keys({"topology", "latency", "bandwidth", "fat_tree"});
+      p.network.fat_tree = parse_fat_tree(net, p.nodes);
+      break;
+    case Topology::torus: {
+      net.require_known_keys({"topology", "latency", "bandwidth", "torus"});
+      const YamlMap torus(net.node("torus"), file, "network.torus");
+      torus.require_known_keys({"dims"});
+      p.network.torus_dims = small_int_list(torus, "dims");
+      if (product(p.network.torus_dims) != p.nodes) {
+        torus.fail("dims", fmt::format("the product of dims ({}) must equal nodes = {}",
+                                       product(p.network.torus_dims), p.nodes));
+      }
+      break;
+    }
+    case Topology::dragonfly:
+      net.require_known_keys({"topology", "latency", "bandwidth", "dragonfly"});
+      p.network.dragonfly = parse_dragonfly(net, p.nodes);
+      break;
+    case Topology::hierarchical: {
+      net.require_known_keys({"topology", "latency", "bandwidth", "hierarchical", "fat_tree"});
+      const YamlMap h(net.node("hierarchical"), file, "network.hierarchical");
+      h.require_known_keys({"accelerators", "latency", "bandwidth", "inter"});
+      auto& hp = p.network.hierarchical;
+      hp.accelerators = small_int(h, "accelerators");
+      hp.latency_s = h.number_in("latency", 0.0, 1.0);
+      hp.bandwidth_bytes_per_s = h.positive_number("bandwidth");
+      const std::string inter = h.string("inter");
+      if (inter == "crossbar") {
+        hp.inter = Topology::crossbar;
+        if (net.has("fat_tree")) net.fail("fat_tree", "is only read when inter is fat-tree");
+      } else if (inter == "fat-tree") {
+        hp.inter = Topology::fat_tree;
+        p.network.fat_tree = parse_fat_tree(net, p.nodes);
+      } else {
+        h.fail("inter", fmt::format("expected crossbar or fat-tree, got '{}'", inter));
+      }
+      break;
+    }
+  }
+  return p;
+}
+
+Platform load_platform(const std::string& path) {
+  return parse_platform(load_yaml_file(path, "platform"), path);
+}
+
+}  // namespace dnnsim

@@ -1,0 +1,58 @@
+#pragma once
+// The result of timing one training iteration, the same for every engine (DESIGN.md,
+// "Outputs"). Layers are in the workload file's order; names come from the Network.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/strategy/plan.hpp"
+
+namespace dnnsim {
+
+struct LayerResult {
+  Kind kind = Kind::integrated;
+  double compute_s = 0.0;
+  double forward_s = 0.0;
+  double backward_s = 0.0;
+  double gradient_s = 0.0;
+  double halo_s = 0.0;
+  double redistribute_s = 0.0;
+  double comm_bytes = 0.0;
+
+  [[nodiscard]] double comm_s() const noexcept {
+    return forward_s + backward_s + gradient_s + halo_s + redistribute_s;
+  }
+};
+
+/// What only the SimGrid engine knows: when the first and last rank finished.
+struct RankSpread {
+  double first_rank_s = 0.0;
+  double last_rank_s = 0.0;
+  std::int64_t first_rank = 0;
+  std::int64_t last_rank = 0;
+};
+
+struct Result {
+  std::string engine;  ///< "analytic" or "simgrid"
+  std::string workload;
+  std::string platform;
+  std::int64_t batch = 0;
+  std::int64_t procs = 0;
+  ProcessGrid grid;
+  Strategy strategy = Strategy::integrated;
+  double iteration_s = 0.0;
+  double compute_s = 0.0;
+  double comm_s = 0.0;
+  double memory_bytes_per_proc = 0.0;
+  double memory_limit_bytes = 0.0;  ///< the platform's node.memory
+  std::vector<LayerResult> layers;
+  std::optional<RankSpread> spread;
+
+  [[nodiscard]] bool exceeds_memory() const noexcept {
+    return memory_bytes_per_proc > memory_limit_bytes;
+  }
+};
+
+}  // namespace dnnsim

@@ -1,0 +1,42 @@
+#pragma once
+// Result as JSON (for programs), CSV (one row per layer) and a table (for people), and the
+// one-row-per-grid forms of `--grid all` (DESIGN.md, "Outputs").
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/report/result.hpp"
+#include "sim/workload/network.hpp"
+
+namespace dnnsim {
+
+[[nodiscard]] nlohmann::ordered_json to_json(const Result& result, const Network& network);
+void write_csv(std::ostream& out, const Result& result, const Network& network);
+void write_table(std::ostream& out, const Result& result, const Network& network);
+
+/// One grid of a `--grid all` table: its result or the limit it breaks.
+struct GridRow {
+  ProcessGrid grid;
+  std::optional<Result> result;
+  std::string violation;  ///< "layer 'x': limit", when there is no result
+};
+
+/// Index of the fastest row with a result, or nothing.
+[[nodiscard]] std::optional<std::size_t> best_row(const std::vector<GridRow>& rows);
+
+[[nodiscard]] nlohmann::ordered_json grid_table_json(const std::vector<GridRow>& rows,
+                                                     const Network& network);
+void write_grid_table_csv(std::ostream& out, const std::vector<GridRow>& rows);
+void write_grid_table(std::ostream& out, const std::vector<GridRow>& rows,
+                      const std::string& title);
+
+/// "1.234 ms", "56.7 us", "2.5 s": seconds for people.
+[[nodiscard]] std::string human_seconds(double seconds);
+/// "1.50 GB", "12.0 MB": bytes for people (powers of 1000).
+[[nodiscard]] std::string human_bytes(double bytes);
+
+}  // namespace dnnsim

@@ -1,0 +1,72 @@
+#include "sim/strategy/layout.hpp"
+
+namespace dnnsim {
+namespace {
+
+Exec exec_of(const Layer& layer, Kind kind) {
+  switch (role_of(layer.type)) {
+    case LayerRole::weighted:
+      if (kind != Kind::domain) return Exec::integrated;
+      return layer.type == LayerType::conv2d ? Exec::domain : Exec::replicated;
+    case LayerRole::windowed: return kind == Kind::domain ? Exec::domain : Exec::whole;
+    case LayerRole::whole: return Exec::whole;
+    case LayerRole::elementwise: return Exec::follow;
+  }
+  return Exec::follow;
+}
+
+}  // namespace
+
+void resolve_layout(const Network& network, const Plan& plan, std::vector<LayerExec>& out) {
+  out.resize(network.layers.size());
+  for (const std::size_t i : network.topo_order) {
+    const Layer& layer = network.layers[i];
+    LayerExec& e = out[i];
+    e = LayerExec{};
+    e.input_grad = network.params_upstream[i];
+
+    // Kind and grid: planned for layers that take one, else the first input's.
+    if (takes_kind(layer.type) || layer.inputs.empty()) {
+      e.kind = plan.layers[i].kind;
+      e.grid = grid_of(e.kind, plan.layers[i].grid, plan.procs);
+    } else {
+      const LayerExec& first = out[layer.inputs.front()];
+      e.kind = first.kind;
+      e.grid = first.grid;
+    }
+    e.exec = exec_of(layer, e.kind);
+
+    // Input layouts: the network input arrives as the first layer needs it, for free.
+    bool any_split = false;
+    for (const std::size_t input : layer.inputs) {
+      const LayerExec& in = out[input];
+      if (!(in.grid == e.grid)) {
+        e.regrid = true;
+      } else if (in.out_layout == Layout::split) {
+        any_split = true;
+      }
+    }
+    const bool split_grid = e.grid.pr > 1;
+    switch (e.exec) {
+      case Exec::integrated:
+      case Exec::replicated:
+      case Exec::whole:
+        e.gather_input = any_split;
+        e.out_layout = Layout::whole;
+        break;
+      case Exec::domain: e.out_layout = split_grid ? Layout::split : Layout::whole; break;
+      case Exec::follow:
+        e.out_layout = any_split ? Layout::split : Layout::whole;
+        e.domain_statistics = any_split && layer.type == LayerType::batchnorm;
+        break;
+    }
+  }
+}
+
+std::vector<LayerExec> resolve_layout(const Network& network, const Plan& plan) {
+  std::vector<LayerExec> out;
+  resolve_layout(network, plan, out);
+  return out;
+}
+
+}  // namespace dnnsim

@@ -1,0 +1,45 @@
+#pragma once
+// How each layer of a plan actually runs: which scheme of MODEL.md applies, the layout of
+// its input and output, and whether its input must change layout or grid first
+// (MODEL.md, "Layouts and changing them"). Both engines read this, so they agree on
+// which collectives exist.
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/strategy/plan.hpp"
+#include "sim/workload/network.hpp"
+
+namespace dnnsim {
+
+enum class Exec : std::uint8_t {
+  integrated,  ///< weighted layer, 1.5D scheme (batch and model are its extreme grids)
+  domain,      ///< windowed layer splitting the image height over Pr
+  replicated,  ///< linear layer under `domain`: computed redundantly within a column
+  whole,       ///< needs whole samples, no communication of its own (pooling under
+               ///< non-domain kinds, flatten, adaptive pooling, layernorm, softmax)
+  follow,      ///< elementwise: keeps its input's layout (relu, dropout, batchnorm, add, ...)
+};
+
+enum class Layout : std::uint8_t {
+  whole,  ///< every process of a column holds whole samples of the column's share
+  split,  ///< the image height is split over the Pr processes of a column (Pr > 1)
+};
+
+struct LayerExec {
+  Exec exec = Exec::follow;
+  Kind kind = Kind::integrated;  ///< as reported in the output
+  ProcessGrid grid;
+  Layout out_layout = Layout::whole;
+  bool gather_input = false;   ///< split input assembled over the column (redistribute)
+  bool regrid = false;         ///< some input arrives on another grid (per-layer plans)
+  bool input_grad = false;     ///< something upstream has parameters (MODEL.md)
+  bool domain_statistics = false;  ///< batchnorm on a split input: per-column statistics
+};
+
+/// Resolves every layer of `plan`; `out` is reused to avoid allocations in sweeps.
+void resolve_layout(const Network& network, const Plan& plan, std::vector<LayerExec>& out);
+
+[[nodiscard]] std::vector<LayerExec> resolve_layout(const Network& network, const Plan& plan);
+
+}  // namespace dnnsim

@@ -1,0 +1,106 @@
+#include "sim/strategy/plan.hpp"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "sim/common/error.hpp"
+
+namespace dnnsim {
+namespace {
+
+constexpr std::array<std::pair<Strategy, std::string_view>, 6> kStrategies{{
+    {Strategy::batch, "batch"},
+    {Strategy::model, "model"},
+    {Strategy::integrated, "integrated"},
+    {Strategy::domain, "domain"},
+    {Strategy::hybrid, "hybrid"},
+    {Strategy::plan, "plan"},
+}};
+constexpr std::array<std::pair<Kind, std::string_view>, 4> kKinds{{
+    {Kind::batch, "batch"},
+    {Kind::model, "model"},
+    {Kind::integrated, "integrated"},
+    {Kind::domain, "domain"},
+}};
+
+}  // namespace
+
+std::string_view to_string(Strategy strategy) noexcept {
+  for (const auto& [s, name] : kStrategies) {
+    if (s == strategy) return name;
+  }
+  return "plan";
+}
+
+std::string_view to_string(Kind kind) noexcept {
+  for (const auto& [k, name] : kKinds) {
+    if (k == kind) return name;
+  }
+  return "integrated";
+}
+
+std::optional<Strategy> strategy_from_string(std::string_view name) noexcept {
+  for (const auto& [s, n] : kStrategies) {
+    if (n == name && s != Strategy::plan) return s;
+  }
+  return std::nullopt;
+}
+
+std::optional<Kind> kind_from_string(std::string_view name) noexcept {
+  for (const auto& [k, n] : kKinds) {
+    if (n == name) return k;
+  }
+  return std::nullopt;
+}
+
+bool takes_kind(LayerType type) noexcept {
+  const LayerRole role = role_of(type);
+  return role == LayerRole::weighted || role == LayerRole::windowed;
+}
+
+ProcessGrid grid_of(Kind kind, ProcessGrid grid, std::int64_t procs) noexcept {
+  switch (kind) {
+    case Kind::batch: return {1, procs};
+    case Kind::model: return {procs, 1};
+    default: return grid;
+  }
+}
+
+Plan uniform_plan(const Network& network, Strategy strategy, ProcessGrid grid) {
+  const std::int64_t procs = grid.procs();
+  if (strategy == Strategy::batch && grid.pr != 1) {
+    throw InputError("", std::nullopt, "--grid",
+                     fmt::format("batch parallelism is the grid 1x{}, got {}", procs,
+                                 grid.to_string()));
+  }
+  if (strategy == Strategy::model && grid.pc != 1) {
+    throw InputError("", std::nullopt, "--grid",
+                     fmt::format("model parallelism is the grid {}x1, got {}", procs,
+                                 grid.to_string()));
+  }
+  Plan plan;
+  plan.strategy = strategy;
+  plan.procs = procs;
+  plan.grid = grid;
+  plan.layers.resize(network.layers.size());
+  for (std::size_t i = 0; i < network.layers.size(); ++i) {
+    const LayerRole role = role_of(network.layers[i].type);
+    Kind kind = Kind::integrated;
+    switch (strategy) {
+      case Strategy::batch: kind = Kind::batch; break;
+      case Strategy::model: kind = Kind::model; break;
+      case Strategy::domain: kind = Kind::domain; break;
+      case Strategy::hybrid:
+        kind = (role == LayerRole::windowed || network.layers[i].type == LayerType::conv2d)
+                   ? Kind::domain
+                   : Kind::integrated;
+        break;
+      default: break;
+    }
+    plan.layers[i] = {kind, grid};
+  }
+  return plan;
+}
+
+}  // namespace dnnsim

@@ -1,0 +1,50 @@
+#pragma once
+// A Plan says how each layer is parallelized: its kind and its grid (MODEL.md). Built from
+// a uniform strategy (`--strategy` + `--grid`) or read from a plan file.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/strategy/process_grid.hpp"
+#include "sim/workload/network.hpp"
+
+namespace dnnsim {
+
+/// What the user asks for on the command line; `plan` means a plan file.
+enum class Strategy : std::uint8_t { batch, model, integrated, domain, hybrid, plan };
+
+/// The per-layer kinds a plan names.
+enum class Kind : std::uint8_t { batch, model, integrated, domain };
+
+[[nodiscard]] std::string_view to_string(Strategy strategy) noexcept;
+[[nodiscard]] std::string_view to_string(Kind kind) noexcept;
+[[nodiscard]] std::optional<Strategy> strategy_from_string(std::string_view name) noexcept;
+[[nodiscard]] std::optional<Kind> kind_from_string(std::string_view name) noexcept;
+
+struct LayerPlan {
+  Kind kind = Kind::integrated;
+  ProcessGrid grid;
+};
+
+struct Plan {
+  Strategy strategy = Strategy::integrated;
+  std::int64_t procs = 1;
+  ProcessGrid grid;               ///< the default grid (the only one of a uniform strategy)
+  std::vector<LayerPlan> layers;  ///< one per network layer, in the file's order
+};
+
+/// True for the layers a plan may name: conv2d, linear, maxpool, avgpool. The others take
+/// their input's kind and grid.
+[[nodiscard]] bool takes_kind(LayerType type) noexcept;
+
+/// The plan of a uniform strategy. Throws InputError when the grid does not fit the
+/// strategy (batch is 1 x P, model P x 1) or does not multiply to `procs`.
+[[nodiscard]] Plan uniform_plan(const Network& network, Strategy strategy, ProcessGrid grid);
+
+/// The grid a kind implies on P processes: batch 1 x P, model P x 1, else `grid`.
+[[nodiscard]] ProcessGrid grid_of(Kind kind, ProcessGrid grid, std::int64_t procs) noexcept;
+
+}  // namespace dnnsim

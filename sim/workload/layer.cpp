@@ -1,0 +1,71 @@
+#include "sim/workload/layer.hpp"
+
+#include <array>
+#include <utility>
+
+namespace dnnsim {
+namespace {
+
+constexpr std::array<std::pair<LayerType, std::string_view>, 20> kNames{{
+    {LayerType::conv2d, "conv2d"},
+    {LayerType::linear, "linear"},
+    {LayerType::maxpool, "maxpool"},
+    {LayerType::avgpool, "avgpool"},
+    {LayerType::adaptive_avgpool, "adaptive_avgpool"},
+    {LayerType::relu, "relu"},
+    {LayerType::relu6, "relu6"},
+    {LayerType::gelu, "gelu"},
+    {LayerType::silu, "silu"},
+    {LayerType::sigmoid, "sigmoid"},
+    {LayerType::tanh, "tanh"},
+    {LayerType::hardswish, "hardswish"},
+    {LayerType::dropout, "dropout"},
+    {LayerType::identity, "identity"},
+    {LayerType::batchnorm, "batchnorm"},
+    {LayerType::layernorm, "layernorm"},
+    {LayerType::softmax, "softmax"},
+    {LayerType::flatten, "flatten"},
+    {LayerType::add, "add"},
+    {LayerType::concat, "concat"},
+}};
+
+}  // namespace
+
+std::string_view to_string(LayerType type) noexcept {
+  for (const auto& [t, name] : kNames) {
+    if (t == type) return name;
+  }
+  return "unknown";
+}
+
+std::optional<LayerType> layer_type_from_string(std::string_view name) noexcept {
+  for (const auto& [t, n] : kNames) {
+    if (n == name) return t;
+  }
+  return std::nullopt;
+}
+
+const std::vector<std::string_view>& layer_type_names() {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> out;
+    for (const auto& entry : kNames) out.push_back(entry.second);
+    return out;
+  }();
+  return names;
+}
+
+LayerRole role_of(LayerType type) noexcept {
+  switch (type) {
+    case LayerType::conv2d:
+    case LayerType::linear: return LayerRole::weighted;
+    case LayerType::maxpool:
+    case LayerType::avgpool: return LayerRole::windowed;
+    case LayerType::adaptive_avgpool:
+    case LayerType::flatten:
+    case LayerType::layernorm:
+    case LayerType::softmax: return LayerRole::whole;
+    default: return LayerRole::elementwise;
+  }
+}
+
+}  // namespace dnnsim

@@ -1,0 +1,100 @@
+#pragma once
+// One layer of a network: what the YAML says (type and hyper-parameters) and what shape
+// inference derives from it (shapes, parameters, forward FLOPs per sample).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dnnsim {
+
+using Count = std::int64_t;  ///< parameters, elements, channels: exact integers
+
+enum class LayerType : std::uint8_t {
+  conv2d,
+  linear,
+  maxpool,
+  avgpool,
+  adaptive_avgpool,
+  relu,
+  relu6,
+  gelu,
+  silu,
+  sigmoid,
+  tanh,
+  hardswish,
+  dropout,
+  identity,
+  batchnorm,
+  layernorm,
+  softmax,
+  flatten,
+  add,
+  concat,
+};
+
+/// How a layer type behaves under parallelism (MODEL.md, "Layouts and changing them").
+enum class LayerRole : std::uint8_t {
+  weighted,     ///< conv2d, linear: the table of MODEL.md
+  windowed,     ///< maxpool, avgpool: domain-parallel under domain / hybrid, no weights
+  elementwise,  ///< keeps its input's layout; communicates nothing (batchnorm has its own rule)
+  whole,        ///< needs whole samples (flatten, adaptive pooling, layernorm, softmax)
+};
+
+[[nodiscard]] std::string_view to_string(LayerType type) noexcept;
+[[nodiscard]] std::optional<LayerType> layer_type_from_string(std::string_view name) noexcept;
+[[nodiscard]] LayerRole role_of(LayerType type) noexcept;
+/// Every type name the YAML accepts, for messages.
+[[nodiscard]] const std::vector<std::string_view>& layer_type_names();
+
+/// Height and width of a window hyper-parameter.
+struct Pair {
+  Count h = 0;
+  Count w = 0;
+  friend bool operator==(const Pair&, const Pair&) = default;
+};
+
+/// Shape of one sample's activations: {C, H, W} for images, {F} for feature vectors.
+struct Shape {
+  std::vector<Count> dims;
+
+  [[nodiscard]] Count elements() const noexcept {
+    Count n = 1;
+    for (const Count d : dims) n *= d;
+    return n;
+  }
+  [[nodiscard]] bool is_image() const noexcept { return dims.size() == 3; }
+  [[nodiscard]] Count channels() const noexcept { return dims.front(); }
+  [[nodiscard]] Count height() const noexcept { return dims.size() == 3 ? dims[1] : 1; }
+  [[nodiscard]] Count width() const noexcept { return dims.size() == 3 ? dims[2] : 1; }
+  friend bool operator==(const Shape&, const Shape&) = default;
+};
+
+struct Layer {
+  // As written in the workload file.
+  std::string name;
+  LayerType type = LayerType::relu;
+  std::vector<std::string> input_names;  ///< empty: reads the previous layer (or the input)
+  Count out_channels = 0;                ///< conv2d
+  Count out_features = 0;                ///< linear
+  Pair kernel{1, 1};
+  Pair stride{1, 1};
+  Pair padding{0, 0};
+  Pair output_size{1, 1};  ///< adaptive_avgpool
+  Count groups = 1;
+  bool bias = true;
+  int line = 0;  ///< line in the workload file, for messages
+
+  // Derived by shape inference.
+  std::vector<std::size_t> inputs;  ///< indices of the layers read; empty = the network input
+  Shape in_shape;                   ///< of the first input
+  Shape out_shape;
+  Count d_in = 0;   ///< activations per sample entering (summed over inputs for concat)
+  Count d_out = 0;  ///< activations per sample leaving
+  Count params = 0;
+  double flops_per_sample = 0.0;  ///< forward, MODEL.md "Compute"
+};
+
+}  // namespace dnnsim

@@ -1,0 +1,163 @@
+#include "sim/workload/shape_inference.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "sim/common/error.hpp"
+
+namespace dnnsim {
+namespace {
+
+std::string shape_text(const Shape& shape) { return fmt::format("[{}]", fmt::join(shape.dims, ", ")); }
+
+[[noreturn]] void fail(const Layer& layer, const std::string& file, std::string_view key,
+                       const std::string& message) {
+  const std::string path = key.empty() ? fmt::format("layer '{}'", layer.name)
+                                       : fmt::format("layer '{}'.{}", layer.name, key);
+  throw InputError(file, layer.line > 0 ? std::optional<int>(layer.line) : std::nullopt, path,
+                   message);
+}
+
+// Output extent of a window along one axis, PyTorch's floor formula.
+Count window_out(Count in, Count kernel, Count stride, Count padding) {
+  return (in + 2 * padding - kernel) / stride + 1;
+}
+
+void require_image(const Layer& layer, const Shape& in, const std::string& file) {
+  if (!in.is_image()) {
+    fail(layer, file, "",
+         fmt::format("{} reads images [channels, height, width], got {}", to_string(layer.type),
+                     shape_text(in)));
+  }
+}
+
+void infer_window(Layer& layer, const Shape& in, const std::string& file, Count out_channels) {
+  require_image(layer, in, file);
+  const Count h_in = in.height() + 2 * layer.padding.h;
+  const Count w_in = in.width() + 2 * layer.padding.w;
+  if (layer.kernel.h > h_in || layer.kernel.w > w_in) {
+    fail(layer, file, "kernel",
+         fmt::format("kernel {}x{} is larger than its padded input {}x{}", layer.kernel.h,
+                     layer.kernel.w, h_in, w_in));
+  }
+  layer.out_shape.dims = {out_channels,
+                          window_out(in.height(), layer.kernel.h, layer.stride.h, layer.padding.h),
+                          window_out(in.width(), layer.kernel.w, layer.stride.w, layer.padding.w)};
+}
+
+}  // namespace
+
+void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::string& file) {
+  const bool joins = layer.type == LayerType::add || layer.type == LayerType::concat;
+  if (joins && inputs.size() < 2) {
+    fail(layer, file, "inputs",
+         fmt::format("{} joins two or more inputs, got {}", to_string(layer.type), inputs.size()));
+  }
+  if (!joins && inputs.size() != 1) {
+    fail(layer, file, "inputs",
+         fmt::format("{} reads exactly one input, got {}", to_string(layer.type), inputs.size()));
+  }
+  const Shape& in = inputs.front();
+  layer.in_shape = in;
+  layer.d_in = in.elements();
+  layer.params = 0;
+  layer.flops_per_sample = 0.0;
+
+  switch (layer.type) {
+    case LayerType::conv2d: {
+      require_image(layer, in, file);
+      const Count c_in = in.channels();
+      if (c_in % layer.groups != 0 || layer.out_channels % layer.groups != 0) {
+        fail(layer, file, "groups",
+             fmt::format("groups = {} must divide both the input channels ({}) and "
+                         "out_channels ({})",
+                         layer.groups, c_in, layer.out_channels));
+      }
+      infer_window(layer, in, file, layer.out_channels);
+      const Count fan_in = (c_in / layer.groups) * layer.kernel.h * layer.kernel.w;
+      layer.params = layer.out_channels * fan_in + (layer.bias ? layer.out_channels : 0);
+      // MODEL.md, Compute: 2 * C_out * H_out * W_out * (C_in / groups) * k_h * k_w.
+      layer.flops_per_sample = 2.0 * static_cast<double>(layer.out_shape.elements()) *
+                               static_cast<double>(fan_in);
+      break;
+    }
+    case LayerType::linear:
+      if (in.dims.size() != 1) {
+        fail(layer, file, "",
+             fmt::format("linear reads a flat feature vector, got {}; add a flatten layer "
+                         "before it",
+                         shape_text(in)));
+      }
+      layer.out_shape.dims = {layer.out_features};
+      layer.params = layer.out_features * in.dims[0] + (layer.bias ? layer.out_features : 0);
+      // MODEL.md, Compute: 2 * d_in * d_out.
+      layer.flops_per_sample =
+          2.0 * static_cast<double>(in.dims[0]) * static_cast<double>(layer.out_features);
+      break;
+    case LayerType::maxpool:
+    case LayerType::avgpool:
+      if (layer.padding.h * 2 > layer.kernel.h || layer.padding.w * 2 > layer.kernel.w) {
+        fail(layer, file, "padding",
+             fmt::format("padding {}x{} must be at most half the kernel {}x{}", layer.padding.h,
+                         layer.padding.w, layer.kernel.h, layer.kernel.w));
+      }
+      infer_window(layer, in, file, in.channels());
+      break;
+    case LayerType::adaptive_avgpool:
+      require_image(layer, in, file);
+      layer.out_shape.dims = {in.channels(), layer.output_size.h, layer.output_size.w};
+      break;
+    case LayerType::batchnorm:
+      layer.out_shape = in;
+      layer.params = 2 * in.channels();  // weight and bias per channel (PyTorch)
+      break;
+    case LayerType::layernorm:
+      layer.out_shape = in;
+      layer.params = 2 * in.elements();  // normalized over the whole sample
+      break;
+    case LayerType::flatten:
+      layer.out_shape.dims = {in.elements()};
+      break;
+    case LayerType::add:
+      for (std::size_t k = 1; k < inputs.size(); ++k) {
+        if (!(inputs[k] == in)) {
+          fail(layer, file, "inputs",
+               fmt::format("add needs inputs of one shape, got {} and {}", shape_text(in),
+                           shape_text(inputs[k])));
+        }
+      }
+      layer.out_shape = in;
+      break;
+    case LayerType::concat: {
+      Shape out = in;
+      for (std::size_t k = 1; k < inputs.size(); ++k) {
+        const Shape& other = inputs[k];
+        const bool same_rank = other.dims.size() == in.dims.size();
+        const bool same_rest =
+            same_rank && std::equal(other.dims.begin() + 1, other.dims.end(), in.dims.begin() + 1);
+        if (!same_rest) {
+          fail(layer, file, "inputs",
+               fmt::format("concat joins along channels; inputs {} and {} differ elsewhere",
+                           shape_text(in), shape_text(other)));
+        }
+        out.dims[0] += other.dims[0];
+        layer.d_in += other.elements();
+      }
+      layer.out_shape = out;
+      break;
+    }
+    default:  // relu and the other activations, dropout, softmax: shape preserved
+      layer.out_shape = in;
+      break;
+  }
+  for (const Count d : layer.out_shape.dims) {
+    if (d <= 0) {
+      fail(layer, file, "", fmt::format("output shape {} is empty", shape_text(layer.out_shape)));
+    }
+  }
+  layer.d_out = layer.out_shape.elements();
+}
+
+}  // namespace dnnsim

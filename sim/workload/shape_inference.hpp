@@ -1,0 +1,16 @@
+#pragma once
+// Shapes, parameter counts (PyTorch conventions) and forward FLOPs per sample
+// (MODEL.md, "Compute") for one layer, given the shapes of its inputs.
+
+#include <vector>
+
+#include "sim/workload/layer.hpp"
+
+namespace dnnsim {
+
+/// Fills layer.in_shape, out_shape, d_in, d_out, params and flops_per_sample. Throws
+/// InputError (naming `file`, the layer's line and the key) when the layer cannot read
+/// inputs of these shapes.
+void infer_layer(Layer& layer, const std::vector<Shape>& input_shapes, const std::string& file);
+
+}  // namespace dnnsim

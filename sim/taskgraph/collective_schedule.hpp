@@ -1,0 +1,52 @@
+#pragma once
+// Collective algorithms as point-to-point schedules: plain data, no SimGrid. A rank's
+// schedule is a list of steps; in a step the rank posts every send and receive of the step
+// at once and the step ends when all of them are done (MODEL.md, "Collectives"; DESIGN.md,
+// "The SimGrid engine").
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace dnnsim {
+
+enum class CollectiveKind : std::uint8_t { allgather, reduce_scatter, allreduce, broadcast, reduce, halo };
+
+/// Which algorithm expands a collective.
+enum class Algorithm : std::uint8_t {
+  automatic,           ///< the default: `recursive` when p is a power of two, else `bruck`
+  recursive,           ///< recursive doubling / halving, Rabenseifner's all-reduce (MPICH order)
+  bruck,               ///< Bruck's all-gather, its dual reduce-scatter, their composition
+  ring,                ///< ring all-gather / reduce-scatter / all-reduce
+  binomial,            ///< binomial-tree broadcast / reduce (all-reduce = reduce + broadcast)
+  rabenseifner_mpich,  ///< MPICH's Rabenseifner with its non-power-of-two fold
+};
+
+[[nodiscard]] std::string_view to_string(Algorithm algorithm) noexcept;
+[[nodiscard]] std::optional<Algorithm> algorithm_from_string(std::string_view name) noexcept;
+[[nodiscard]] std::string_view to_string(CollectiveKind kind) noexcept;
+
+/// One message of a step: the peer's rank within the group and the payload in bytes.
+struct Message {
+  std::int64_t peer = 0;
+  double bytes = 0.0;
+};
+
+struct ScheduleStep {
+  std::vector<Message> sends;
+  std::vector<Message> recvs;
+};
+
+using RankSchedule = std::vector<ScheduleStep>;
+
+/// The steps rank `rank` (0 <= rank < p) of a group of `p` takes. `bytes` is MODEL.md's n:
+/// the whole result of an all-gather, the vector reduced by a (all-)reduce / reduce-scatter,
+/// the message of a broadcast (root 0), one exchange of a halo (MODEL.md's two rounds:
+/// pairs (0,1), (2,3), ... then (1,2), (3,4), ...; both directions at once).
+/// Empty when p == 1. Throws std::invalid_argument for a combination that does not exist
+/// (e.g. `recursive` on a non-power-of-two group, `binomial` all-gather).
+[[nodiscard]] RankSchedule collective_schedule(CollectiveKind kind, Algorithm algorithm,
+                                               std::int64_t p, std::int64_t rank, double bytes);
+
+}  // namespace dnnsim

@@ -1,5 +1,6 @@
 # The two commands for a new user: `make demo` and `make test`. Both install the Debian
 # packages (scripts/setup-deps.sh), build and run.
+MAKEFLAGS += --no-print-directory
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 JOBS       ?= 2

@@ -26,6 +26,9 @@ std::string csv_field(const std::string& text) {
 // Shortest text that reads back as the same double.
 std::string number(double x) { return fmt::format("{}", x); }
 
+// Table cells: a dash for nothing, so the phases that do happen stand out.
+std::string cell(double seconds) { return seconds == 0.0 ? std::string("-") : human_seconds(seconds); }
+
 }  // namespace
 
 std::string human_seconds(double seconds) {
@@ -112,9 +115,8 @@ void write_table(std::ostream& out, const Result& r, const Network& network) {
     if (l.compute_s == 0.0 && l.comm_s() == 0.0) continue;  // parameter-free, silent layers
     fmt::print(out, "{:<18} {:<10} {:<10} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}\n",
                network.layers[i].name, to_string(network.layers[i].type), to_string(l.kind),
-               human_seconds(l.compute_s), human_seconds(l.comm_s()), human_seconds(l.forward_s),
-               human_seconds(l.backward_s), human_seconds(l.gradient_s), human_seconds(l.halo_s),
-               human_seconds(l.redistribute_s));
+               cell(l.compute_s), cell(l.comm_s()), cell(l.forward_s), cell(l.backward_s),
+               cell(l.gradient_s), cell(l.halo_s), cell(l.redistribute_s));
   }
   fmt::print(out, "\niteration {}  =  compute {}  +  communication {}\n",
              human_seconds(r.iteration_s), human_seconds(r.compute_s), human_seconds(r.comm_s));

@@ -1,0 +1,392 @@
+#include "sim/platform/simgrid_platform.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <fstream>
+#include <functional>
+#include <stdexcept>
+#include <string_view>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <xbt/log.h>
+#include <simgrid/s4u.hpp>
+
+#include "sim/common/error.hpp"
+#include "sim/common/suggest.hpp"
+
+// How the platform's end-to-end latency (alpha) is divided among links, on every topology:
+// each link carries alpha / L, where L is the mean number of links on SimGrid's route over
+// all ordered pairs of distinct endpoints (hosts; for the inter-node network of a
+// hierarchical platform, nodes, counting the two NICs). So a message between two random hosts costs
+// alpha on average, as in the analytic model, while near pairs pay less and far pairs more; the
+// topology then changes times only through locality and contention, never through a different mean.
+// L is 2 on a crossbar (two private links, alpha / 2 each: one message costs exactly
+// alpha + beta * n), 2 * LCA level averaged for a fat-tree, the mean ring distance summed
+// over dimensions for a torus, and the mean of SimGrid 3.32's minimal dragonfly route.
+//
+// Network model: the YAML presets describe RDMA / credit-based fabrics (InfiniBand, Aries,
+// NVLink, torus links), so no platform built here models TCP's artefacts: cross-traffic
+// (a 5 % reverse flow of ACKs on every message, which slows exchanges that run both ways
+// at once) and the TCP window (rate <= gamma / (2 * latency)) are off everywhere. `network_model`
+// then picks how links share bandwidth and scale latency: "" means CM02 on a crossbar
+// (the paper's alpha + beta * n, exactly) and SimGrid's default (LV08, or the user's
+// --cfg=network/model) elsewhere; any other value is passed to network/model as is.
+
+namespace sg4 = simgrid::s4u;
+
+namespace dnnsim {
+namespace {
+
+using NetPoint = simgrid::kernel::routing::NetPoint;
+/// What a cluster zone's netpoint callback returns: the leaf and its gateway (or nullptr).
+using Leaf = std::pair<NetPoint*, NetPoint*>;
+using Hosts = std::vector<sg4::Host*>;
+
+[[noreturn]] void fail(const Platform& platform, const std::string& key,
+                       const std::string& message) {
+  throw InputError(platform.file, std::nullopt, key, message);
+}
+
+/// SimGrid 3.32's network models (ns-3 needs a SimGrid built with it); SimGrid aborts the
+/// process on any other name, so it is checked here.
+constexpr std::array<std::string_view, 5> kNetworkModels{"CM02", "LV08", "SMPI", "IB", "Constant"};
+
+void configure_network(const Platform& platform, const std::string& network_model) {
+  if (!network_model.empty() && std::find(kNetworkModels.begin(), kNetworkModels.end(),
+                                          network_model) == kNetworkModels.end()) {
+    throw InputError(
+        "", std::nullopt, "--network-model",
+        fmt::format("unknown network model '{}'{}; expected one of: {}", network_model,
+                    did_you_mean(network_model, kNetworkModels), fmt::join(kNetworkModels, ", ")));
+  }
+  // SimGrid logs every configuration change at INFO; these are ours, not the user's.
+  xbt_log_control_set("xbt_cfg.thresh:warning");
+  const bool crossbar = platform.network.topology == Topology::crossbar;
+  const std::string model = network_model.empty() && crossbar ? "CM02" : network_model;
+  if (!model.empty()) sg4::Engine::set_config("network/model:" + model);
+  sg4::Engine::set_config("network/crosstraffic:0");
+  sg4::Engine::set_config("network/TCP-gamma:0");
+}
+
+double host_speed(const Platform& platform) {
+  return platform.node.sustained_flops();
+}
+
+sg4::Host* create_host(sg4::NetZone* zone, const std::string& name, double speed) {
+  return zone->create_host(name, speed)->seal();
+}
+
+/// A split-duplex link: one direction's traffic never slows the other's.
+sg4::Link* create_duplex_link(sg4::NetZone* zone, const std::string& name, double bandwidth,
+                              double latency) {
+  return zone->create_split_duplex_link(name, bandwidth)->set_latency(latency)->seal();
+}
+
+/// A leaf callback that creates one host per leaf and records it at its position.
+std::function<sg4::ClusterCallbacks::ClusterNetPointCb> host_leaves(Hosts& hosts, double speed) {
+  return [&hosts, speed](sg4::NetZone* zone, const std::vector<unsigned long>& /*coord*/,
+                         unsigned long id) -> Leaf {
+    sg4::Host* host = create_host(zone, fmt::format("host{}", id), speed);
+    hosts.at(id) = host;
+    return {host->get_netpoint(), nullptr};
+  };
+}
+
+// ---- mean route lengths (see the comment at the top) -----------------------------------
+
+/// Links between two leaves whose lowest common switch is at level l: 2 * l.
+double fat_tree_mean_links(const FatTreeParams& tree) {
+  double below = 1.0;  // leaves under one switch of the current level
+  double pairs = 0.0;
+  double links = 0.0;
+  for (int level = 1; level <= tree.levels; ++level) {
+    const double under = below * tree.down[static_cast<std::size_t>(level - 1)];
+    links += 2.0 * level * (under - below);
+    pairs += under - below;
+    below = under;
+  }
+  return pairs > 0.0 ? links / pairs : 2.0;
+}
+
+/// SimGrid routes each dimension the short way round: sum of the mean ring distances.
+double torus_mean_links(const std::vector<int>& dims) {
+  double hosts = 1.0;
+  double mean_with_self = 0.0;  // over all ordered pairs, a host with itself included
+  for (const int k : dims) {
+    hosts *= k;
+    mean_with_self += static_cast<double>((std::int64_t{k} * k) / 4) / k;
+  }
+  return hosts > 1.0 ? mean_with_self * hosts / (hosts - 1.0) : 1.0;
+}
+
+/// SimGrid 3.32's minimal route: node-router, then within a group a green (blade) and a
+/// black (chassis) hop as needed; between groups, to router `target group` of chassis 0 of
+/// the source group, the blue link to router `source group` of chassis 0 of the target
+/// group, then on to the destination router; router-node.
+double dragonfly_mean_links(const DragonflyParams& fly) {
+  const double g = fly.groups;
+  const double c = fly.chassis;
+  const double r = fly.routers;
+  const double n = fly.nodes;
+  const double hosts = g * c * r * n;
+  if (hosts <= 1.0) return 2.0;
+  const double same_router = 2.0 * (n - 1.0);
+  const double same_group = n * (3.0 * (r - 1.0) + 3.0 * (c - 1.0) + 4.0 * (r - 1.0) * (c - 1.0));
+  const double other_groups =
+      (g - 1.0) * c * r * n * (3.0 + 2.0 * (r - 1.0) / r + 2.0 * (c - 1.0) / c);
+  return (same_router + same_group + other_groups) / (hosts - 1.0);
+}
+
+// ---- one function per topology ---------------------------------------------------------
+
+/// The paper's ideal network: a private split-duplex link per host to a non-blocking star.
+Hosts build_crossbar(const Platform& platform, std::int64_t hosts_needed) {
+  const double latency = platform.network.latency_s / 2.0;
+  const double speed = host_speed(platform);
+  auto* star = sg4::create_star_zone("crossbar");
+  Hosts hosts;
+  hosts.reserve(static_cast<std::size_t>(hosts_needed));
+  for (std::int64_t i = 0; i < hosts_needed; ++i) {
+    const std::string name = fmt::format("host{}", i);
+    sg4::Host* host = create_host(star, name, speed);
+    sg4::Link* link =
+        create_duplex_link(star, "link-" + name, platform.network.bandwidth_bytes_per_s, latency);
+    star->add_route(host->get_netpoint(), nullptr, nullptr, nullptr,
+                    {{link, sg4::LinkInRoute::Direction::UP}}, true);
+    hosts.push_back(host);
+  }
+  star->seal();
+  return hosts;
+}
+
+sg4::FatTreeParams to_simgrid(const FatTreeParams& tree) {
+  auto unsigned_list = [](const std::vector<int>& values) {
+    return std::vector<unsigned>(values.begin(), values.end());
+  };
+  return {static_cast<unsigned>(tree.levels), unsigned_list(tree.down), unsigned_list(tree.up),
+          unsigned_list(tree.link_counts)};
+}
+
+Hosts build_fat_tree(const Platform& platform) {
+  const auto& net = platform.network;
+  Hosts hosts(static_cast<std::size_t>(platform.nodes));
+  sg4::create_fatTree_zone(
+      "fat-tree", nullptr, to_simgrid(net.fat_tree),
+      sg4::ClusterCallbacks(host_leaves(hosts, host_speed(platform))), net.bandwidth_bytes_per_s,
+      net.latency_s / fat_tree_mean_links(net.fat_tree), sg4::Link::SharingPolicy::SPLITDUPLEX)
+      ->seal();
+  return hosts;
+}
+
+Hosts build_torus(const Platform& platform) {
+  const auto& net = platform.network;
+  Hosts hosts(static_cast<std::size_t>(platform.nodes));
+  const std::vector<unsigned long> dims(net.torus_dims.begin(), net.torus_dims.end());
+  sg4::create_torus_zone(
+      "torus", nullptr, dims, sg4::ClusterCallbacks(host_leaves(hosts, host_speed(platform))),
+      net.bandwidth_bytes_per_s, net.latency_s / torus_mean_links(net.torus_dims),
+      sg4::Link::SharingPolicy::SPLITDUPLEX)
+      ->seal();
+  return hosts;
+}
+
+Hosts build_dragonfly(const Platform& platform) {
+  const auto& net = platform.network;
+  const auto& fly = net.dragonfly;
+  // SimGrid 3.32 routes to group g through router g of a chassis, and crashes (reading past
+  // its router tables) when g >= routers: such dragonflies cannot be simulated.
+  if (fly.groups > fly.routers) {
+    fail(platform, "network.dragonfly",
+         fmt::format("SimGrid 3.32's dragonfly links group g through router g of each chassis, so "
+                     "it needs groups <= routers, got {} groups and {} routers",
+                     fly.groups, fly.routers));
+  }
+  Hosts hosts(static_cast<std::size_t>(platform.nodes));
+  const sg4::DragonflyParams params(
+      {static_cast<unsigned>(fly.groups), static_cast<unsigned>(fly.group_links)},
+      {static_cast<unsigned>(fly.chassis), static_cast<unsigned>(fly.chassis_links)},
+      {static_cast<unsigned>(fly.routers), static_cast<unsigned>(fly.router_links)},
+      static_cast<unsigned>(fly.nodes));
+  sg4::create_dragonfly_zone("dragonfly", nullptr, params,
+                             sg4::ClusterCallbacks(host_leaves(hosts, host_speed(platform))),
+                             net.bandwidth_bytes_per_s, net.latency_s / dragonfly_mean_links(fly),
+                             sg4::Link::SharingPolicy::SPLITDUPLEX)
+      ->seal();
+  return hosts;
+}
+
+/// One node of a hierarchical platform: a full zone of its accelerators and a gateway
+/// router. Each accelerator has two private split-duplex links: one to the node's switch
+/// (intra-node traffic: half the intra latency each way, as on a crossbar) and its own NIC
+/// to the gateway (inter-node traffic). With one NIC per accelerator, the accelerators of a
+/// node sending off the node at once do not share a link inside the node.
+Leaf build_node(sg4::NetZone* parent, const Platform& platform, unsigned long node,
+                double nic_latency, Hosts& hosts) {
+  const auto& net = platform.network;
+  const auto& intra = net.hierarchical;
+  auto* zone = sg4::create_full_zone(fmt::format("node{}", node));
+  zone->set_parent(parent);
+  NetPoint* gateway = zone->create_router(fmt::format("node{}-gw", node));
+  const auto up = sg4::LinkInRoute::Direction::UP;
+  const auto down = sg4::LinkInRoute::Direction::DOWN;
+  const auto first = node * static_cast<unsigned long>(intra.accelerators);  // host index
+  std::vector<sg4::Host*> accelerators;
+  std::vector<sg4::Link*> switch_links;
+  for (int a = 0; a < intra.accelerators; ++a) {
+    const std::string name = fmt::format("node{}-acc{}", node, a);
+    sg4::Host* host = create_host(zone, name, host_speed(platform));
+    sg4::Link* nic =
+        create_duplex_link(zone, name + "-nic", net.bandwidth_bytes_per_s, nic_latency);
+    zone->add_route(host->get_netpoint(), gateway, nullptr, nullptr, {{nic, up}}, true);
+    accelerators.push_back(host);
+    switch_links.push_back(create_duplex_link(zone, name + "-intra", intra.bandwidth_bytes_per_s,
+                                              intra.latency_s / 2.0));
+    hosts.at(first + static_cast<unsigned long>(a)) = host;
+  }
+  for (std::size_t a = 0; a < accelerators.size(); ++a) {
+    for (std::size_t b = a + 1; b < accelerators.size(); ++b) {
+      zone->add_route(accelerators[a]->get_netpoint(), accelerators[b]->get_netpoint(), nullptr,
+                      nullptr, {{switch_links[a], up}, {switch_links[b], down}}, true);
+    }
+  }
+  zone->seal();
+  return {zone->get_netpoint(), gateway};
+}
+
+/// Nodes joined by a crossbar (a star whose private links are the accelerators' NICs) or by
+/// a fat-tree over the nodes (its node-to-switch links are the node's cables).
+Hosts build_hierarchical(const Platform& platform) {
+  const auto& net = platform.network;
+  Hosts hosts(static_cast<std::size_t>(platform.hosts()));
+  if (net.hierarchical.inter == Topology::crossbar) {
+    // Node to node: NIC, star, NIC: two links.
+    const double nic_latency = net.latency_s / 2.0;
+    auto* star = sg4::create_star_zone("inter");
+    for (std::int64_t node = 0; node < platform.nodes; ++node) {
+      const auto [zone, gateway] =
+          build_node(star, platform, static_cast<unsigned long>(node), nic_latency, hosts);
+      star->add_route(zone, nullptr, gateway, nullptr, {}, true);
+    }
+    star->seal();
+    return hosts;
+  }
+  // Node to node: NIC, the fat-tree's route, NIC. SimGrid's fat-tree picks one of a node's
+  // parallel cables by destination node (d-mod-k), so simultaneous messages between the same
+  // two nodes share one cable, where real adaptive routing would spread them.
+  const double link_latency = net.latency_s / (2.0 + fat_tree_mean_links(net.fat_tree));
+  auto node_leaves = [&platform, &hosts, link_latency](sg4::NetZone* zone,
+                                                       const std::vector<unsigned long>& /*coord*/,
+                                                       unsigned long id) {
+    return build_node(zone, platform, id, link_latency, hosts);
+  };
+  sg4::create_fatTree_zone("inter", nullptr, to_simgrid(net.fat_tree),
+                           sg4::ClusterCallbacks(node_leaves), net.bandwidth_bytes_per_s,
+                           link_latency, sg4::Link::SharingPolicy::SPLITDUPLEX)
+      ->seal();
+  return hosts;
+}
+
+void require_no_platform(const sg4::Engine& engine) {
+  if (engine.get_netzone_root() != nullptr) {
+    throw std::logic_error("the SimGrid engine already has a platform; build one per process");
+  }
+}
+
+/// host2 before host10: digit runs compare as numbers.
+bool natural_less(std::string_view a, std::string_view b) {
+  auto is_digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (is_digit(a[i]) && is_digit(b[j])) {
+      std::size_t end_a = i;
+      std::size_t end_b = j;
+      while (end_a < a.size() && is_digit(a[end_a])) ++end_a;
+      while (end_b < b.size() && is_digit(b[end_b])) ++end_b;
+      // Without leading zeros, the longer run is the larger number.
+      const auto run_a = a.substr(i, end_a - i);
+      const auto run_b = b.substr(j, end_b - j);
+      const auto trimmed_a = run_a.substr(std::min(run_a.find_first_not_of('0'), run_a.size()));
+      const auto trimmed_b = run_b.substr(std::min(run_b.find_first_not_of('0'), run_b.size()));
+      if (trimmed_a.size() != trimmed_b.size()) return trimmed_a.size() < trimmed_b.size();
+      if (trimmed_a != trimmed_b) return trimmed_a < trimmed_b;
+      i = end_a;
+      j = end_b;
+    } else {
+      if (a[i] != b[j]) return a[i] < b[j];
+      ++i;
+      ++j;
+    }
+  }
+  return a.size() - i < b.size() - j || (a.size() - i == b.size() - j && a < b);
+}
+
+}  // namespace
+
+SimPlatform build_simgrid_platform(sg4::Engine& engine, const Platform& platform,
+                                   std::int64_t hosts_needed, const std::string& network_model) {
+  require_no_platform(engine);
+  if (hosts_needed < 1) fail(platform, "", "a simulation needs at least one host");
+  if (hosts_needed > platform.hosts()) {
+    fail(platform, "",
+         fmt::format("platform '{}' has {} hosts, but {} are needed", platform.name,
+                     platform.hosts(), hosts_needed));
+  }
+  configure_network(platform, network_model);
+  SimPlatform sim;
+  try {
+    switch (platform.network.topology) {
+      case Topology::crossbar:
+        sim.hosts = build_crossbar(platform, hosts_needed);
+        break;
+      case Topology::fat_tree:
+        sim.hosts = build_fat_tree(platform);
+        break;
+      case Topology::torus:
+        sim.hosts = build_torus(platform);
+        break;
+      case Topology::dragonfly:
+        sim.hosts = build_dragonfly(platform);
+        break;
+      case Topology::hierarchical:
+        sim.hosts = build_hierarchical(platform);
+        sim.accelerators_per_node = platform.network.hierarchical.accelerators;
+        break;
+    }
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {  // SimGrid's zone builders throw on bad parameters
+    fail(platform, "network", fmt::format("SimGrid cannot build this network: {}", e.what()));
+  }
+  return sim;
+}
+
+SimPlatform load_simgrid_xml(sg4::Engine& engine, const std::string& path,
+                             std::int64_t hosts_needed) {
+  require_no_platform(engine);
+  // SimGrid aborts the process on some unreadable files: check before it opens this one.
+  if (!std::ifstream(path).good()) {
+    throw InputError(path, std::nullopt, "", "SimGrid platform file not found or not readable");
+  }
+  try {
+    engine.load_platform(path);
+  } catch (const std::exception& e) {
+    throw InputError(path, std::nullopt, "",
+                     fmt::format("SimGrid cannot load this platform: {}", e.what()));
+  }
+  SimPlatform sim;
+  sim.hosts = engine.get_all_hosts();
+  std::sort(sim.hosts.begin(), sim.hosts.end(), [](const sg4::Host* a, const sg4::Host* b) {
+    return natural_less(a->get_name(), b->get_name());
+  });
+  if (hosts_needed > static_cast<std::int64_t>(sim.hosts.size())) {
+    throw InputError(path, std::nullopt, "",
+                     fmt::format("the SimGrid platform has {} hosts, but {} are needed",
+                                 sim.hosts.size(), hosts_needed));
+  }
+  return sim;
+}
+
+}  // namespace dnnsim

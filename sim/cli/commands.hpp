@@ -7,5 +7,8 @@ namespace dnnsim::cli {
 
 void add_info_command(CLI::App& app);
 void add_analytic_command(CLI::App& app);
+void add_simulate_command(CLI::App& app);
+void add_taskgraph_command(CLI::App& app);
+void add_optimize_command(CLI::App& app);
 
 }  // namespace dnnsim::cli

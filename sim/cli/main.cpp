@@ -30,6 +30,9 @@ int main(int argc, char** argv) {
   });
   dnnsim::cli::add_info_command(app);
   dnnsim::cli::add_analytic_command(app);
+  dnnsim::cli::add_simulate_command(app);
+  dnnsim::cli::add_taskgraph_command(app);
+  dnnsim::cli::add_optimize_command(app);
 
   try {
     app.parse(argc, argv);

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -15,11 +16,12 @@
 
 namespace dnnsim::cli {
 
-void add_run_options(CLI::App& command, RunOptions& o) {
+void add_run_options(CLI::App& command, RunOptions& o, bool platform_required) {
   command.add_option("workload", o.workload, "Workload YAML file or preset name (e.g. alexnet)")
       ->required();
-  command.add_option("--platform", o.platform, "Platform YAML file or preset name (e.g. crossbar)")
-      ->required();
+  auto* platform = command.add_option("--platform", o.platform,
+                                      "Platform YAML file or preset name (e.g. crossbar)");
+  if (platform_required) platform->required();
   command.add_option("--procs,-P", o.procs, "Number of processes P");
   command.add_option("--grid", o.grid, "Process grid PRxPC (e.g. 8x64), or 'all' for every "
                                        "factorization of P");
@@ -44,7 +46,23 @@ RunRequest make_request(const RunOptions& o) {
   RunRequest req;
   req.format = parse_format(o.format);
   req.network = load_network(resolve_preset(o.workload, "workloads"));
-  req.platform = load_platform(resolve_preset(o.platform, "platforms"));
+  if (o.platform.ends_with(".xml")) {
+    if (!o.allow_xml_platform) {
+      throw InputError(o.platform, std::nullopt, "--platform",
+                       "a SimGrid XML platform has no alpha, beta or flops for this command; "
+                       "use a YAML platform (XML platforms work with simulate)");
+    }
+    req.xml_platform = resolve_preset(o.platform, "platforms");
+    req.platform.name = std::filesystem::path(o.platform).stem().string();
+    req.platform.file = req.xml_platform;
+    req.platform.nodes = std::numeric_limits<std::int64_t>::max();  // checked when loaded
+    req.platform.node.memory_bytes = std::numeric_limits<double>::infinity();
+  } else if (!o.platform.empty()) {
+    req.platform = load_platform(resolve_preset(o.platform, "platforms"));
+  } else {
+    req.platform.name = "none";
+    req.platform.nodes = std::numeric_limits<std::int64_t>::max();
+  }
   req.batch = o.batch.value_or(req.network.batch);
   if (req.batch <= 0) {
     throw InputError("", std::nullopt, "--batch", fmt::format("expected a positive batch size, got {}", req.batch));

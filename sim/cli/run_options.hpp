@@ -26,10 +26,11 @@ struct RunOptions {
   std::string plan_file;
   std::string format = "table";
   std::string output;  ///< empty: standard output
+  bool allow_xml_platform = false;  ///< simulate takes SimGrid XML platforms as they are
 };
 
 /// Registers the shared options on a subcommand.
-void add_run_options(CLI::App& command, RunOptions& options);
+void add_run_options(CLI::App& command, RunOptions& options, bool platform_required = true);
 
 /// What the options ask for, validated against the workload and platform.
 struct RunRequest {
@@ -39,6 +40,7 @@ struct RunRequest {
   Format format = Format::table;
   std::vector<Plan> plans;  ///< one, or one per factorization for `--grid all`
   bool grid_all = false;
+  std::string xml_platform;  ///< set when --platform is a SimGrid XML file
 };
 
 /// Loads the inputs and builds the plans; throws InputError on any inconsistency.

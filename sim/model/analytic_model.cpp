@@ -67,44 +67,47 @@ Evaluation AnalyticModel::evaluate(const Plan& plan, std::int64_t batch) {
   r.memory_limit_bytes = platform_.node.memory_bytes;
   r.layers.resize(network_.layers.size());
 
-  const double rate = platform_.node.sustained_flops();
-  const double procs = static_cast<double>(plan.procs);
   double largest = 0.0;
   for (std::size_t i = 0; i < network_.layers.size(); ++i) {
-    const Layer& layer = network_.layers[i];
-    const LayerExec& e = execs_[i];
-    LayerResult& lr = r.layers[i];
-    lr = LayerResult{};
-    lr.kind = e.kind;
-
-    // MODEL.md, Compute: backward is twice the forward, once for the first weighted layer;
-    // a replicated linear layer divides its work by Pc only.
-    if (layer.flops_per_sample > 0.0) {
-      const double passes = e.input_grad ? 3.0 : 2.0;
-      const double sharers = e.exec == Exec::replicated ? static_cast<double>(e.grid.pc) : procs;
-      lr.compute_s = b * layer.flops_per_sample * passes / sharers / rate;
-    }
-
-    collectives_.clear();
-    layer_collectives(network_, execs_, i, b, collectives_);
-    for (const Collective& c : collectives_) {
-      const double t = cost_s(c);
-      switch (c.phase) {
-        case Phase::forward: lr.forward_s += t; break;
-        case Phase::backward: lr.backward_s += t; break;
-        case Phase::gradient: lr.gradient_s += t; break;
-        case Phase::halo: lr.halo_s += t; break;
-        case Phase::redistribute: lr.redistribute_s += t; break;
-      }
-      lr.comm_bytes += counted_bytes(c);
-      largest = std::max(largest, c.bytes);
-    }
-    r.compute_s += lr.compute_s;
-    r.comm_s += lr.comm_s();
+    r.layers[i] = layer_result(execs_, i, b, largest);
+    r.compute_s += r.layers[i].compute_s;
+    r.comm_s += r.layers[i].comm_s();
   }
   r.iteration_s = r.compute_s + r.comm_s;
   r.memory_bytes_per_proc = memory_bytes_per_proc(network_, execs_, b, largest);
   return out;
+}
+
+LayerResult AnalyticModel::layer_result(const std::vector<LayerExec>& execs, std::size_t i,
+                                        double batch, double& largest) {
+  const Layer& layer = network_.layers[i];
+  const LayerExec& e = execs[i];
+  LayerResult lr;
+  lr.kind = e.kind;
+  // MODEL.md, Compute: backward is twice the forward, once for the first weighted layer;
+  // a replicated linear layer divides its work by Pc only.
+  if (layer.flops_per_sample > 0.0) {
+    const double passes = e.input_grad ? 3.0 : 2.0;
+    const double sharers = static_cast<double>(e.exec == Exec::replicated ? e.grid.pc
+                                                                          : e.grid.procs());
+    lr.compute_s = batch * layer.flops_per_sample * passes / sharers /
+                   platform_.node.sustained_flops();
+  }
+  collectives_.clear();
+  layer_collectives(network_, execs, i, batch, collectives_);
+  for (const Collective& c : collectives_) {
+    const double t = cost_s(c);
+    switch (c.phase) {
+      case Phase::forward: lr.forward_s += t; break;
+      case Phase::backward: lr.backward_s += t; break;
+      case Phase::gradient: lr.gradient_s += t; break;
+      case Phase::halo: lr.halo_s += t; break;
+      case Phase::redistribute: lr.redistribute_s += t; break;
+    }
+    lr.comm_bytes += counted_bytes(c);
+    largest = std::max(largest, c.bytes);
+  }
+  return lr;
 }
 
 Result AnalyticModel::run(const Plan& plan, std::int64_t batch) {

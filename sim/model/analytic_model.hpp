@@ -33,6 +33,11 @@ class AnalyticModel {
   /// The same, throwing LimitError on a violation.
   [[nodiscard]] Result run(const Plan& plan, std::int64_t batch);
 
+  /// Compute and communication of layer `i` under resolved `execs` (MODEL.md), at
+  /// mini-batch `batch`; raises `largest` to the layer's largest collective payload.
+  [[nodiscard]] LayerResult layer_result(const std::vector<LayerExec>& execs, std::size_t i,
+                                         double batch, double& largest);
+
   /// The price of one collective under MODEL.md (seconds).
   [[nodiscard]] double cost_s(const Collective& c) const noexcept;
 

@@ -27,6 +27,15 @@ std::string_view to_string(CollectiveOp op) noexcept {
   return "allgather";
 }
 
+std::string_view to_string(Group group) noexcept {
+  switch (group) {
+    case Group::column: return "column";
+    case Group::row: return "row";
+    case Group::all: return "all";
+  }
+  return "all";
+}
+
 void layer_collectives(const Network& network, const std::vector<LayerExec>& execs,
                        std::size_t i, double batch, std::vector<Collective>& out) {
   const Layer& layer = network.layers[i];

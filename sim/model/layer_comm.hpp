@@ -28,6 +28,7 @@ enum class Group : std::uint8_t { column, row, all };
 
 [[nodiscard]] std::string_view to_string(Phase phase) noexcept;
 [[nodiscard]] std::string_view to_string(CollectiveOp op) noexcept;
+[[nodiscard]] std::string_view to_string(Group group) noexcept;
 
 struct Collective {
   Phase phase = Phase::forward;

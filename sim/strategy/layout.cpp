@@ -19,7 +19,12 @@ Exec exec_of(const Layer& layer, Kind kind) {
 
 void resolve_layout(const Network& network, const Plan& plan, std::vector<LayerExec>& out) {
   out.resize(network.layers.size());
-  for (const std::size_t i : network.topo_order) {
+  for (const std::size_t i : network.topo_order) resolve_layer(network, plan, out, i);
+}
+
+void resolve_layer(const Network& network, const Plan& plan, std::vector<LayerExec>& out,
+                   std::size_t i) {
+  {
     const Layer& layer = network.layers[i];
     LayerExec& e = out[i];
     e = LayerExec{};

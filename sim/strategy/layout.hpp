@@ -37,6 +37,10 @@ struct LayerExec {
   bool domain_statistics = false;  ///< batchnorm on a split input: per-column statistics
 };
 
+/// Resolves layer `i` from the plan and its inputs' entries of `execs` (already resolved).
+void resolve_layer(const Network& network, const Plan& plan, std::vector<LayerExec>& execs,
+                   std::size_t i);
+
 /// Resolves every layer of `plan`; `out` is reused to avoid allocations in sweeps.
 void resolve_layout(const Network& network, const Plan& plan, std::vector<LayerExec>& out);
 

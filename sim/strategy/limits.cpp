@@ -10,42 +10,50 @@ namespace dnnsim {
 std::optional<LimitViolation> check_limits(const Network& network,
                                            const std::vector<LayerExec>& execs, double batch) {
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
-    const Layer& layer = network.layers[i];
-    const LayerExec& e = execs[i];
+    if (auto limit = check_layer_limits(network.layers[i], execs[i], batch)) {
+      return LimitViolation{i, std::move(*limit)};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_layer_limits(const Layer& layer, const LayerExec& e,
+                                              double batch) {
+  {
     const auto pr = e.grid.pr;
     const auto pc = e.grid.pc;
     if (static_cast<double>(pc) > batch) {
-      return LimitViolation{i, fmt::format("batch parallelism needs Pc <= B, at least one sample "
+      return fmt::format("batch parallelism needs Pc <= B, at least one sample "
                                            "per grid column (Pc = {}, B = {})",
-                                           pc, batch)};
+                                           pc, batch);
     }
     if (e.exec == Exec::integrated && pr > 1) {
       if (layer.type == LayerType::conv2d && pr > layer.out_channels) {
-        return LimitViolation{i, fmt::format("model parallelism needs Pr <= out_channels "
+        return fmt::format("model parallelism needs Pr <= out_channels "
                                              "(Pr = {}, out_channels = {})",
-                                             pr, layer.out_channels)};
+                                             pr, layer.out_channels);
       }
       if (layer.type == LayerType::linear && pr > layer.out_features) {
-        return LimitViolation{i, fmt::format("model parallelism needs Pr <= out_features "
+        return fmt::format("model parallelism needs Pr <= out_features "
                                              "(Pr = {}, out_features = {})",
-                                             pr, layer.out_features)};
+                                             pr, layer.out_features);
       }
     }
     if (e.exec == Exec::domain && pr > 1) {
       const Count h_out = layer.out_shape.height();
       if (pr > h_out) {
-        return LimitViolation{i, fmt::format("domain parallelism needs at least one output row "
+        return fmt::format("domain parallelism needs at least one output row "
                                              "per process, Pr <= H_out (Pr = {}, H_out = {})",
-                                             pr, h_out)};
+                                             pr, h_out);
       }
       const Count halo = std::max(forward_halo_rows(layer), backward_halo_rows(layer));
       const double slab =
           static_cast<double>(h_out) / static_cast<double>(pr) * static_cast<double>(layer.stride.h);
       if (slab < static_cast<double>(halo)) {
-        return LimitViolation{i, fmt::format("domain parallelism needs slabs at least as high as "
+        return fmt::format("domain parallelism needs slabs at least as high as "
                                              "the halo, (H_out / Pr) * s_h >= max(h, h_b) "
                                              "(({} / {}) * {} = {:.4g} < {})",
-                                             h_out, pr, layer.stride.h, slab, halo)};
+                                             h_out, pr, layer.stride.h, slab, halo);
       }
     }
   }

@@ -81,6 +81,7 @@ Plan uniform_plan(const Network& network, Strategy strategy, ProcessGrid grid) {
   }
   Plan plan;
   plan.strategy = strategy;
+  plan.base = strategy;
   plan.procs = procs;
   plan.grid = grid;
   plan.layers.resize(network.layers.size());

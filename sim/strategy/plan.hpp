@@ -31,6 +31,7 @@ struct LayerPlan {
 
 struct Plan {
   Strategy strategy = Strategy::integrated;
+  Strategy base = Strategy::integrated;  ///< the uniform strategy the layers start from
   std::int64_t procs = 1;
   ProcessGrid grid;               ///< the default grid (the only one of a uniform strategy)
   std::vector<LayerPlan> layers;  ///< one per network layer, in the file's order

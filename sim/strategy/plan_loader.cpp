@@ -122,8 +122,8 @@ Plan load_plan(const std::string& path, const Network& network) {
 
 std::string plan_to_yaml(const Plan& plan, const Network& network) {
   std::string out;
-  out += fmt::format("workload: {}\nprocs: {}\ngrid: {}\nstrategy: integrated\nlayers:\n",
-                     network.name, plan.procs, plan.grid.to_string());
+  out += fmt::format("workload: {}\nprocs: {}\ngrid: {}\nstrategy: {}\nlayers:\n", network.name,
+                     plan.procs, plan.grid.to_string(), to_string(plan.base));
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
     if (!takes_kind(network.layers[i].type)) continue;
     const LayerPlan& lp = plan.layers[i];

@@ -7,6 +7,7 @@
 
 #include "sim/platform/platform.hpp"
 #include "sim/workload/network.hpp"
+#include "sim/platform/platform_loader.hpp"
 #include "sim/workload/network_loader.hpp"
 
 namespace dnnsim::test {

@@ -1,0 +1,189 @@
+// `dnnsim optimize`: the best kind (and grid) per layer, next to the best uniform strategy.
+
+#include <memory>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/cli/commands.hpp"
+#include "sim/cli/presets.hpp"
+#include "sim/cli/run_options.hpp"
+#include "sim/cli/sim_options.hpp"
+#include "sim/common/error.hpp"
+#include "sim/engine/isolated_run.hpp"
+#include "sim/platform/platform_loader.hpp"
+#include "sim/report/result_writers.hpp"
+#include "sim/strategy/optimizer.hpp"
+#include "sim/strategy/plan_loader.hpp"
+#include "sim/workload/network_loader.hpp"
+
+namespace dnnsim::cli {
+namespace {
+
+struct OptimizeOptions {
+  std::string workload;
+  std::string platform;
+  std::int64_t procs = 0;
+  std::optional<std::int64_t> batch;
+  std::string grid;
+  bool per_layer_grids = false;
+  std::string engine = "analytic";
+  std::int64_t top = 3;
+  std::string format = "table";
+  std::string output;  ///< the plan file
+};
+
+struct Candidate {
+  std::string label;
+  Plan plan;
+  double analytic_s = 0.0;
+  double simulated_s = 0.0;
+};
+
+}  // namespace
+
+void add_optimize_command(CLI::App& app) {
+  auto o = std::make_shared<OptimizeOptions>();
+  auto sim = std::make_shared<SimOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "optimize", "Best parallelism kind (and grid) per layer, counting layout changes");
+  cmd->add_option("workload", o->workload, "Workload YAML file or preset name")->required();
+  cmd->add_option("--platform", o->platform, "Platform YAML file or preset name")->required();
+  cmd->add_option("--procs,-P", o->procs, "Number of processes P")->required();
+  cmd->add_option("--batch,-B", o->batch, "Mini-batch size (default: the workload's)");
+  cmd->add_option("--grid", o->grid,
+                  "The grid of integrated and domain layers (default: the best single grid)");
+  cmd->add_flag("--per-layer-grids", o->per_layer_grids,
+                "Let every layer pick its own grid (grid changes cost what MODEL.md says)");
+  cmd->add_option("--engine", o->engine, "analytic | simgrid (re-times the top candidates)")
+      ->default_str("analytic");
+  cmd->add_option("--top", o->top, "Candidates SimGrid re-times with --engine simgrid")
+      ->default_str("3");
+  cmd->add_option("--format", o->format, "table | json")->default_str("table");
+  cmd->add_option("--output,-o", o->output, "Write the plan as a plan file (YAML)");
+  add_sim_options(*cmd, *sim);
+  cmd->callback([o, sim] {
+    const Format format = parse_format(o->format);
+    if (format == Format::csv) throw InputError("", std::nullopt, "--format", "expected table or json");
+    if (o->engine != "analytic" && o->engine != "simgrid") {
+      throw InputError("", std::nullopt, "--engine",
+                       fmt::format("expected analytic or simgrid, got '{}'", o->engine));
+    }
+    if (o->procs <= 0) {
+      throw InputError("", std::nullopt, "--procs", fmt::format("expected P >= 1, got {}", o->procs));
+    }
+    if (!o->grid.empty() && o->per_layer_grids) {
+      throw InputError("", std::nullopt, "--grid", "--grid fixes one grid; drop --per-layer-grids");
+    }
+    if (o->top < 1) throw InputError("", std::nullopt, "--top", "expected at least 1 candidate");
+    const Network net = load_network(resolve_preset(o->workload, "workloads"));
+    const Platform platform = load_platform(resolve_preset(o->platform, "platforms"));
+    const std::int64_t batch = o->batch.value_or(net.batch);
+    if (batch <= 0) throw InputError("", std::nullopt, "--batch", "expected a positive batch size");
+    if (o->procs > platform.hosts()) {
+      throw InputError(platform.file, std::nullopt, "nodes",
+                       fmt::format("P = {} processes, but platform '{}' has {} hosts", o->procs,
+                                   platform.name, platform.hosts()));
+    }
+
+    // One DP per allowed single grid, or one DP over every grid per layer.
+    std::vector<std::vector<ProcessGrid>> grid_sets;
+    if (!o->grid.empty()) {
+      const auto g = parse_grid(o->grid);
+      if (!g || g->procs() != o->procs) {
+        throw InputError("", std::nullopt, "--grid",
+                         fmt::format("expected PRxPC with PR * PC = {}, got '{}'", o->procs, o->grid));
+      }
+      grid_sets.push_back({*g});
+    } else if (o->per_layer_grids) {
+      grid_sets.push_back(factorizations(o->procs));
+    } else {
+      for (const ProcessGrid& g : factorizations(o->procs)) grid_sets.push_back({g});
+    }
+    std::optional<Optimization> best;
+    for (const auto& grids : grid_sets) {
+      OptimizerOptions options;
+      options.procs = o->procs;
+      options.grids = grids;
+      try {
+        Optimization opt = optimize(net, platform, batch, options);
+        if (!best || opt.result.iteration_s < best->result.iteration_s) best = std::move(opt);
+      } catch (const InputError&) {
+        // This grid fits no plan; another may.
+      }
+    }
+    if (!best) {
+      throw InputError("", std::nullopt, "--procs",
+                       fmt::format("no plan of {} on {} processes fits the model's limits", net.name,
+                                   o->procs));
+    }
+
+    Result result = best->result;
+    const UniformCandidate uniform = best->uniform.front();
+    double uniform_s = uniform.iteration_s;
+    std::string engine = "analytic";
+    if (o->engine == "simgrid") {
+      // Re-time the optimized plan and the top uniform candidates in SimGrid.
+      const ReplayOptions replay = make_replay_options(*sim);
+      engine = "simgrid";
+      result = simulate_in_child(net, platform, best->plan, batch, replay);
+      uniform_s = std::numeric_limits<double>::infinity();
+      for (std::size_t k = 0; k < best->uniform.size() && k < static_cast<std::size_t>(o->top); ++k) {
+        const UniformCandidate& u = best->uniform[k];
+        const Result r =
+            simulate_in_child(net, platform, uniform_plan(net, u.strategy, u.grid), batch, replay);
+        uniform_s = std::min(uniform_s, r.iteration_s);
+      }
+    }
+    result.strategy = Strategy::plan;
+
+    std::ostringstream out;
+    const auto layer_grid = [&](std::size_t i) {
+      const LayerPlan& lp = best->plan.layers[i];
+      return grid_of(lp.kind, lp.grid, best->plan.procs);
+    };
+    if (format == Format::json) {
+      nlohmann::ordered_json j = to_json(result, net);
+      nlohmann::ordered_json plan = nlohmann::ordered_json::array();
+      for (std::size_t i = 0; i < net.layers.size(); ++i) {
+        if (!takes_kind(net.layers[i].type)) continue;
+        plan.push_back({{"layer", net.layers[i].name},
+                        {"kind", std::string(to_string(best->plan.layers[i].kind))},
+                        {"grid", {{"pr", layer_grid(i).pr}, {"pc", layer_grid(i).pc}}}});
+      }
+      j["plan"] = plan;
+      j["best_uniform"] = {{"strategy", std::string(to_string(uniform.strategy))},
+                           {"grid", {{"pr", uniform.grid.pr}, {"pc", uniform.grid.pc}}},
+                           {"iteration_s", uniform_s}};
+      j["speedup_over_uniform"] = uniform_s / result.iteration_s;
+      j["uniform_won"] = best->uniform_won;
+      out << j.dump(2) << '\n';
+    } else {
+      fmt::print(out, "{} on {}: P = {}, batch {}: best kind per layer ({})\n\n", net.name,
+                 platform.name, o->procs, batch, engine);
+      fmt::print(out, "{:<24} {:<12} {:>8} {:>12} {:>12}\n", "layer", "kind", "grid", "compute",
+                 "comm");
+      for (std::size_t i = 0; i < net.layers.size(); ++i) {
+        if (!takes_kind(net.layers[i].type)) continue;
+        const LayerResult& l = result.layers[i];
+        fmt::print(out, "{:<24} {:<12} {:>8} {:>12} {:>12}\n", net.layers[i].name,
+                   to_string(best->plan.layers[i].kind), layer_grid(i).to_string(),
+                   human_seconds(l.compute_s), human_seconds(l.comm_s()));
+      }
+      fmt::print(out, "\noptimized plan: {} per iteration\n", human_seconds(result.iteration_s));
+      fmt::print(out, "best uniform:   {} {} : {} ({:.3g}x the optimized time)\n",
+                 to_string(uniform.strategy), uniform.grid.to_string(), human_seconds(uniform_s),
+                 uniform_s / result.iteration_s);
+      if (best->uniform_won) {
+        fmt::print(out, "(on this layer graph the per-layer search found nothing better than the "
+                        "best uniform strategy)\n");
+      }
+    }
+    if (!o->output.empty()) emit(o->output, plan_to_yaml(best->plan, net));
+    emit("", out.str());
+  });
+}
+
+}  // namespace dnnsim::cli

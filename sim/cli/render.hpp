@@ -1,0 +1,19 @@
+#pragma once
+// Renders results the same way for every engine (DESIGN.md, "Outputs").
+
+#include <string>
+#include <vector>
+
+#include "sim/cli/run_options.hpp"
+#include "sim/report/result_writers.hpp"
+
+namespace dnnsim::cli {
+
+[[nodiscard]] std::string render_result(const Result& result, const Network& network,
+                                        Format format);
+
+/// The `--grid all` table: one row per grid, the best marked.
+[[nodiscard]] std::string render_grid_rows(const std::vector<GridRow>& rows,
+                                           const RunRequest& request, std::string_view engine);
+
+}  // namespace dnnsim::cli

@@ -1,0 +1,51 @@
+#include "sim/cli/sim_options.hpp"
+
+#include <fmt/format.h>
+
+#include "sim/common/error.hpp"
+
+namespace dnnsim::cli {
+
+void add_sim_options(CLI::App& cmd, SimOptions& o) {
+  cmd.add_option("--collective", o.collective,
+                 "auto | rabenseifner | recursive | bruck | ring | binomial | rabenseifner-mpich")
+      ->default_str("auto");
+  cmd.add_option("--placement", o.placement,
+                 "column: a grid column packed in a node; row: a grid row")
+      ->default_str("column");
+  cmd.add_flag("--no-overlap", o.no_overlap,
+               "One stream per rank: compute and communication never overlap (the paper's sum)");
+  cmd.add_option("--network-model", o.network_model,
+                 "SimGrid network model (CM02, LV08, SMPI, ...); default CM02 on crossbar");
+  cmd.add_option("--trace", o.trace, "Write a Chrome / Perfetto trace (JSON) to this file");
+  cmd.add_option("--trace-ranks", o.trace_ranks, "Ranks written to the trace")->default_str("64");
+}
+
+ReplayOptions make_replay_options(const SimOptions& o) {
+  ReplayOptions r;
+  const auto algorithm = algorithm_from_string(o.collective);
+  if (!algorithm) {
+    throw InputError("", std::nullopt, "--collective",
+                     fmt::format("unknown algorithm '{}'; expected auto, rabenseifner, recursive, "
+                                 "bruck, ring, binomial or rabenseifner-mpich",
+                                 o.collective));
+  }
+  r.algorithm = *algorithm;
+  const auto placement = placement_from_string(o.placement);
+  if (!placement) {
+    throw InputError("", std::nullopt, "--placement",
+                     fmt::format("expected column or row, got '{}'", o.placement));
+  }
+  r.placement = *placement;
+  r.overlap = !o.no_overlap;
+  r.network_model = o.network_model;
+  r.trace_file = o.trace;
+  if (o.trace_ranks < 1) {
+    throw InputError("", std::nullopt, "--trace-ranks",
+                     fmt::format("expected a positive number of ranks, got {}", o.trace_ranks));
+  }
+  r.trace_ranks = o.trace_ranks;
+  return r;
+}
+
+}  // namespace dnnsim::cli

@@ -1,0 +1,53 @@
+// `dnnsim simulate`: the SimGrid replay of the per-rank task graphs, with the same
+// arguments and outputs as `analytic`, plus the network's own choices.
+
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "sim/cli/commands.hpp"
+#include "sim/cli/render.hpp"
+#include "sim/cli/run_options.hpp"
+#include "sim/cli/sim_options.hpp"
+#include "sim/common/error.hpp"
+#include "sim/engine/isolated_run.hpp"
+
+namespace dnnsim::cli {
+
+void add_simulate_command(CLI::App& app) {
+  auto options = std::make_shared<RunOptions>();
+  auto sim = std::make_shared<SimOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "simulate", "Replay one training iteration in SimGrid: contention, collective algorithms, "
+                  "placement and overlap");
+  options->allow_xml_platform = true;
+  add_run_options(*cmd, *options);
+  add_sim_options(*cmd, *sim);
+  cmd->callback([options, sim] {
+    const RunRequest req = make_request(*options);
+    ReplayOptions replay = make_replay_options(*sim);
+    replay.xml_platform = req.xml_platform;
+    if (!req.grid_all) {
+      const Result r =
+          simulate_in_child(req.network, req.platform, req.plans.front(), req.batch, replay);
+      emit(options->output, render_result(r, req.network, req.format));
+      return;
+    }
+    if (!replay.trace_file.empty()) {
+      throw InputError("", std::nullopt, "--trace", "--trace records one run; pick one --grid");
+    }
+    std::vector<GridRow> rows;
+    for (const Plan& plan : req.plans) {
+      GridRow row{plan.grid, std::nullopt, {}};
+      try {
+        row.result = simulate_in_child(req.network, req.platform, plan, req.batch, replay);
+      } catch (const LimitError& e) {
+        row.violation = e.what();
+      }
+      rows.push_back(std::move(row));
+    }
+    emit(options->output, render_grid_rows(rows, req, "simgrid"));
+  });
+}
+
+}  // namespace dnnsim::cli

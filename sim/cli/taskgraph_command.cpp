@@ -1,0 +1,135 @@
+// `dnnsim taskgraph`: one rank's task graph as JSON or Graphviz DOT.
+
+#include <memory>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/cli/commands.hpp"
+#include "sim/cli/run_options.hpp"
+#include "sim/common/error.hpp"
+#include "sim/strategy/limits.hpp"
+#include "sim/taskgraph/task_graph.hpp"
+
+namespace dnnsim::cli {
+namespace {
+
+struct TaskGraphOptions {
+  std::int64_t rank = 0;
+  std::string algorithm = "auto";
+};
+
+std::string label(const Network& net, const Task& t) {
+  const std::string& layer = net.layers[t.layer].name;
+  if (t.type == TaskType::compute) return fmt::format("{} {}", layer, to_string(t.compute));
+  return fmt::format("{} {} {} ({} of {})", layer, to_string(t.phase), to_string(t.kind),
+                     to_string(t.group), t.group_size);
+}
+
+// MODEL.md's count for this rank: n per collective, n per round it takes in a halo.
+double counted(const Task& t) {
+  if (t.kind != CollectiveKind::halo) return t.model_bytes;
+  const auto steps = collective_schedule(CollectiveKind::halo, Algorithm::automatic, t.group_size,
+                                         t.group_rank, t.bytes);
+  return t.model_bytes * static_cast<double>(steps.size());
+}
+
+std::string render_json(const Network& net, const Plan& plan, const RankTasks& rt) {
+  const TaskGraph& g = rt.graph;
+  nlohmann::ordered_json j;
+  j["workload"] = net.name;
+  j["procs"] = plan.procs;
+  j["grid"] = {{"pr", plan.grid.pr}, {"pc", plan.grid.pc}};
+  j["strategy"] = std::string(to_string(plan.strategy));
+  j["rank"] = rt.rank;
+  std::vector<double> bytes(net.layers.size(), 0.0);
+  auto& tasks = j["tasks"] = nlohmann::ordered_json::array();
+  for (std::size_t v = 0; v < boost::num_vertices(g); ++v) {
+    const Task& t = g[v];
+    nlohmann::ordered_json task;
+    task["id"] = v;
+    task["name"] = label(net, t);
+    task["layer"] = net.layers[t.layer].name;
+    task["pass"] = t.backward_pass ? "backward" : "forward";
+    if (t.type == TaskType::compute) {
+      task["type"] = "compute";
+      task["compute"] = std::string(to_string(t.compute));
+      task["flops"] = t.flops;
+    } else {
+      task["type"] = "collective";
+      task["collective_id"] = t.order;
+      task["phase"] = std::string(to_string(t.phase));
+      task["collective"] = std::string(to_string(t.kind));
+      task["group"] = std::string(to_string(t.group));
+      task["group_size"] = t.group_size;
+      task["group_rank"] = t.group_rank;
+      std::vector<std::int64_t> members;
+      for (std::int64_t k = 0; k < t.group_size; ++k) members.push_back(t.member(k));
+      task["members"] = members;
+      task["bytes"] = t.model_bytes;
+      bytes[t.layer] += counted(t);
+    }
+    std::vector<std::size_t> deps;
+    for (const auto e : boost::make_iterator_range(boost::in_edges(v, g))) {
+      deps.push_back(boost::source(e, g));
+    }
+    task["deps"] = deps;
+    tasks.push_back(std::move(task));
+  }
+  auto& layers = j["layers"] = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    layers.push_back({{"name", net.layers[i].name}, {"comm_bytes", bytes[i]}});
+  }
+  return j.dump(2) + "\n";
+}
+
+std::string render_dot(const Network& net, const RankTasks& rt) {
+  const TaskGraph& g = rt.graph;
+  std::ostringstream out;
+  fmt::print(out, "digraph rank{} {{\n  rankdir=TB;\n  node [fontname=\"Helvetica\"];\n", rt.rank);
+  for (std::size_t v = 0; v < boost::num_vertices(g); ++v) {
+    const Task& t = g[v];
+    const bool compute = t.type == TaskType::compute;
+    fmt::print(out, "  t{} [label=\"{}\", shape={}, style=filled, fillcolor=\"{}\"];\n", v,
+               label(net, t), compute ? "box" : "ellipse",
+               compute ? "#cfe2ff" : (t.backward_pass ? "#ffe5b4" : "#d1f2d1"));
+  }
+  for (const auto e : boost::make_iterator_range(boost::edges(g))) {
+    fmt::print(out, "  t{} -> t{};\n", boost::source(e, g), boost::target(e, g));
+  }
+  out << "}\n";
+  return out.str();
+}
+
+}  // namespace
+
+void add_taskgraph_command(CLI::App& app) {
+  auto options = std::make_shared<RunOptions>();
+  auto tg = std::make_shared<TaskGraphOptions>();
+  CLI::App* cmd = app.add_subcommand("taskgraph", "Dump one rank's task graph (JSON or DOT)");
+  add_run_options(*cmd, *options, /*platform_required=*/false);
+  cmd->add_option("--rank", tg->rank, "The rank whose graph to print")->default_str("0");
+  cmd->callback([options, tg] {
+    RunOptions o = *options;
+    const bool dot = o.format == "dot";
+    if (dot) o.format = "json";
+    const RunRequest req = make_request(o);
+    if (req.grid_all) throw InputError("", std::nullopt, "--grid", "pick one grid, not 'all'");
+    const Plan& plan = req.plans.front();
+    if (tg->rank < 0 || tg->rank >= plan.procs) {
+      throw InputError("", std::nullopt, "--rank",
+                       fmt::format("expected a rank in [0, {}), got {}", plan.procs, tg->rank));
+    }
+    if (req.format == Format::csv) {
+      throw InputError("", std::nullopt, "--format", "taskgraph prints json or dot");
+    }
+    TaskGraphCompiler compiler(req.network, plan, req.batch);
+    require_within_limits(req.network, compiler.execs(), static_cast<double>(req.batch));
+    const RankTasks rt = compiler.compile_rank(tg->rank);
+    emit(options->output, dot ? render_dot(req.network, rt) : render_json(req.network, plan, rt));
+  });
+}
+
+}  // namespace dnnsim::cli

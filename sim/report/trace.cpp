@@ -1,0 +1,48 @@
+#include "sim/report/trace.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/common/error.hpp"
+
+namespace dnnsim {
+
+void write_trace(const std::string& path, const std::vector<TraceSpan>& spans,
+                 const std::string& title) {
+  nlohmann::json events = nlohmann::json::array();
+  events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", 0}, {"args", {{"name", title}}}});
+  std::int64_t max_rank = -1;
+  for (const TraceSpan& s : spans) max_rank = std::max(max_rank, s.rank);
+  for (std::int64_t r = 0; r <= max_rank; ++r) {
+    events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", 0}, {"tid", r},
+                      {"args", {{"name", "rank " + std::to_string(r)}}}});
+  }
+  for (const TraceSpan& s : spans) {
+    // Trace Event Format times are microseconds.
+    events.push_back({{"name", s.name},
+                      {"cat", s.category},
+                      {"ph", "X"},
+                      {"pid", 0},
+                      {"tid", s.rank},
+                      {"ts", s.start_s * 1e6},
+                      {"dur", (s.end_s - s.start_s) * 1e6}});
+  }
+  const nlohmann::json doc = {{"traceEvents", events}, {"displayTimeUnit", "ns"}};
+  const std::filesystem::path temp = path + ".tmp-dnnsim";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    if (!out) throw InputError(path, std::nullopt, "--trace", "cannot write this file");
+    out << doc.dump() << '\n';
+    if (!out) throw InputError(path, std::nullopt, "--trace", "writing failed");
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    std::filesystem::remove(temp, ec);
+    throw InputError(path, std::nullopt, "--trace", "cannot move the trace into place");
+  }
+}
+
+}  // namespace dnnsim

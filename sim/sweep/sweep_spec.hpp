@@ -1,0 +1,73 @@
+#pragma once
+// Sweep specifications (docs/sweeps.md): the axes of a study, expanded into one
+// configuration per row of the output CSV, in a fixed order that every shard agrees on.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/strategy/plan.hpp"
+
+namespace dnnsim {
+
+/// `optimized` runs the per-layer optimizer; the others are uniform strategies.
+struct SweepStrategy {
+  bool optimized = false;
+  Strategy strategy = Strategy::batch;
+};
+
+struct SweepSpec {
+  std::string file;
+  std::vector<std::string> workloads;  ///< resolved paths
+  std::vector<std::string> platforms;  ///< resolved paths
+  std::vector<std::int64_t> procs;
+  bool all_grids = true;
+  std::vector<ProcessGrid> grids;  ///< when not all_grids
+  std::vector<SweepStrategy> strategies;
+  std::vector<std::int64_t> batches;  ///< empty: each workload's own
+  std::vector<std::string> engines;   ///< "analytic" and / or "simgrid"
+  std::vector<double> bandwidth_scales{1.0};
+  std::vector<double> latency_scales{1.0};
+  std::vector<double> flops_scales{1.0};
+  // SimGrid options
+  std::string collective = "auto";
+  std::string placement = "column";
+  bool overlap = true;
+};
+
+/// One row of the sweep.
+struct SweepConfig {
+  std::size_t index = 0;  ///< position in the full sweep (shards keep it)
+  std::size_t workload = 0;
+  std::size_t platform = 0;
+  std::string engine;
+  std::int64_t batch = 0;  ///< 0: the workload's own
+  std::int64_t procs = 0;
+  ProcessGrid grid;
+  SweepStrategy strategy;
+  double bandwidth_scale = 1.0;
+  double latency_scale = 1.0;
+  double flops_scale = 1.0;
+};
+
+/// Parses and validates a sweep file; `resolve(name, kind)` turns preset names into paths.
+/// Throws InputError.
+[[nodiscard]] SweepSpec load_sweep_spec(
+    const std::string& path,
+    const std::function<std::string(const std::string&, std::string_view)>& resolve);
+
+/// Every configuration in order: workload, platform, batch, procs, strategy, grid, engine,
+/// bandwidth, latency, flops scale (the last varies fastest).
+[[nodiscard]] std::vector<SweepConfig> expand(const SweepSpec& spec);
+
+/// The header of the sweep CSV (docs/sweeps.md).
+[[nodiscard]] std::string_view sweep_csv_header();
+
+/// "K/N" -> {K, N} with 0 <= K < N, or nothing.
+[[nodiscard]] std::optional<std::pair<int, int>> parse_shard(std::string_view text);
+
+}  // namespace dnnsim

@@ -1,0 +1,168 @@
+#include "sim/taskgraph/task_graph.hpp"
+
+#include <algorithm>
+
+namespace dnnsim {
+namespace {
+
+using TaskId = std::size_t;
+using TaskSet = std::vector<TaskId>;
+
+void merge_into(TaskSet& into, const TaskSet& from) {
+  for (const TaskId t : from) {
+    if (std::find(into.begin(), into.end(), t) == into.end()) into.push_back(t);
+  }
+}
+
+// Appends a task that waits for every task of `deps`; returns its id.
+TaskId add_task(TaskGraph& g, const Task& task, const TaskSet& deps) {
+  const TaskId id = boost::add_vertex(task, g);
+  g[id].order = static_cast<std::uint32_t>(id);
+  for (const TaskId d : deps) boost::add_edge(d, id, g);
+  return id;
+}
+
+}  // namespace
+
+std::string_view to_string(ComputeKind kind) noexcept {
+  switch (kind) {
+    case ComputeKind::forward: return "forward";
+    case ComputeKind::input_gradient: return "input gradient";
+    case ComputeKind::weight_gradient: return "weight gradient";
+  }
+  return "forward";
+}
+
+CollectiveKind schedule_kind(CollectiveOp op) noexcept {
+  switch (op) {
+    case CollectiveOp::allgather: return CollectiveKind::allgather;
+    case CollectiveOp::allreduce: return CollectiveKind::allreduce;
+    case CollectiveOp::halo_exchange: return CollectiveKind::halo;
+    case CollectiveOp::regrid: return CollectiveKind::allgather;
+  }
+  return CollectiveKind::allgather;
+}
+
+TaskGraphCompiler::TaskGraphCompiler(const Network& network, const Plan& plan, std::int64_t batch)
+    : network_(network), plan_(plan), batch_(batch) {
+  resolve_layout(network_, plan_, execs_);
+  collectives_.resize(network_.layers.size());
+  for (std::size_t i = 0; i < network_.layers.size(); ++i) {
+    layer_collectives(network_, execs_, i, static_cast<double>(batch_), collectives_[i]);
+  }
+}
+
+RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
+  RankTasks out;
+  out.rank = rank;
+  TaskGraph& g = out.graph;
+  const std::size_t n = network_.layers.size();
+  const double batch = static_cast<double>(batch_);
+
+  const auto collective_task = [&](std::size_t layer, const Collective& c) {
+    const ProcessGrid grid = execs_[layer].grid;
+    const std::int64_t row = rank % grid.pr;
+    const std::int64_t column = rank / grid.pr;
+    Task t;
+    t.type = TaskType::collective;
+    t.layer = static_cast<std::uint32_t>(layer);
+    t.backward_pass = c.backward_pass;
+    t.phase = c.phase;
+    t.kind = schedule_kind(c.op);
+    t.group = c.group;
+    t.group_size = c.group_size;
+    t.bytes = c.bytes;
+    t.model_bytes = c.bytes;
+    switch (c.group) {
+      case Group::column:
+        t.group_first = column * grid.pr;
+        t.group_stride = 1;
+        t.group_rank = row;
+        break;
+      case Group::row:
+        t.group_first = row;
+        t.group_stride = grid.pr;
+        t.group_rank = column;
+        break;
+      case Group::all:
+        t.group_first = 0;
+        t.group_stride = 1;
+        t.group_rank = rank;
+        break;
+    }
+    if (c.op == CollectiveOp::regrid) {
+      // MODEL.md's grid change, alpha * lg(P) + beta * n: an all-gather in which every
+      // process receives n bytes, i.e. of a whole of n * P / (P - 1).
+      const double p = static_cast<double>(c.group_size);
+      t.bytes = c.bytes * p / (p - 1.0);
+    }
+    return t;
+  };
+  const auto compute_task = [&](std::size_t layer, ComputeKind kind, bool backward) {
+    const LayerExec& e = execs_[layer];
+    const double sharers = e.exec == Exec::replicated ? static_cast<double>(e.grid.pc)
+                                                      : static_cast<double>(plan_.procs);
+    Task t;
+    t.type = TaskType::compute;
+    t.layer = static_cast<std::uint32_t>(layer);
+    t.backward_pass = backward;
+    t.compute = kind;
+    t.flops = batch * network_.layers[layer].flops_per_sample / sharers;
+    return t;
+  };
+
+  // Forward pass, in topological order: layout changes and halos, compute, gathers.
+  std::vector<TaskSet> forward_out(n);
+  for (const std::size_t i : network_.topo_order) {
+    const Layer& layer = network_.layers[i];
+    TaskSet ready;
+    for (const std::size_t j : layer.inputs) merge_into(ready, forward_out[j]);
+    const auto chain = [&](const Task& t) { ready = TaskSet{add_task(g, t, ready)}; };
+    for (const Collective& c : collectives_[i]) {
+      if (!c.backward_pass && c.phase != Phase::forward) chain(collective_task(i, c));
+    }
+    if (layer.flops_per_sample > 0.0) chain(compute_task(i, ComputeKind::forward, false));
+    for (const Collective& c : collectives_[i]) {
+      if (!c.backward_pass && c.phase == Phase::forward) chain(collective_task(i, c));
+    }
+    forward_out[i] = ready;
+  }
+
+  // Backward pass, in reverse topological order: the input gradient's chain (halo,
+  // compute, all-reduce) is the critical path; the weight gradient's compute and
+  // all-reduce hang off it and can overlap what follows.
+  std::vector<TaskSet> consumers_out(n);  // dY of layer i ready
+  std::vector<bool> has_consumer(n, false);
+  for (std::size_t k = network_.topo_order.size(); k-- > 0;) {
+    const std::size_t i = network_.topo_order[k];
+    const Layer& layer = network_.layers[i];
+    const LayerExec& e = execs_[i];
+    TaskSet dy = has_consumer[i] ? consumers_out[i] : forward_out[i];
+
+    TaskSet dx = dy;
+    const auto chain_dx = [&](const Task& t) { dx = TaskSet{add_task(g, t, dx)}; };
+    for (const Collective& c : collectives_[i]) {
+      if (c.backward_pass && c.phase == Phase::halo) chain_dx(collective_task(i, c));
+    }
+    if (e.input_grad && layer.flops_per_sample > 0.0) {
+      chain_dx(compute_task(i, ComputeKind::input_gradient, true));
+    }
+    for (const Collective& c : collectives_[i]) {
+      if (c.backward_pass && c.phase == Phase::backward) chain_dx(collective_task(i, c));
+    }
+    TaskSet dw = dy;
+    if (layer.params > 0 && layer.flops_per_sample > 0.0) {
+      dw = TaskSet{add_task(g, compute_task(i, ComputeKind::weight_gradient, true), dw)};
+    }
+    for (const Collective& c : collectives_[i]) {
+      if (c.backward_pass && c.phase == Phase::gradient) dw = TaskSet{add_task(g, collective_task(i, c), dw)};
+    }
+    for (const std::size_t j : layer.inputs) {
+      merge_into(consumers_out[j], dx);
+      has_consumer[j] = true;
+    }
+  }
+  return out;
+}
+
+}  // namespace dnnsim

@@ -1,0 +1,86 @@
+#pragma once
+// Per-rank task graphs: what one rank does in one training iteration, as a DAG of compute
+// tasks and collective tasks (Boost.Graph). Compiled from (Network, Plan) by
+// compile_rank(); the SimGrid replay executes it. Ranks of one collective share its id.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include "sim/model/layer_comm.hpp"
+#include "sim/strategy/layout.hpp"
+#include "sim/strategy/plan.hpp"
+#include "sim/taskgraph/collective_schedule.hpp"
+#include "sim/workload/network.hpp"
+
+namespace dnnsim {
+
+enum class TaskType : std::uint8_t { compute, collective };
+
+/// What a compute task computes (MODEL.md, "Compute").
+enum class ComputeKind : std::uint8_t { forward, input_gradient, weight_gradient };
+
+[[nodiscard]] std::string_view to_string(ComputeKind kind) noexcept;
+
+struct Task {
+  TaskType type = TaskType::compute;
+  std::uint32_t layer = 0;
+  bool backward_pass = false;
+  /// Position in the iteration's global order: the same for a collective on every rank,
+  /// so it doubles as the collective's id.
+  std::uint32_t order = 0;
+
+  // compute
+  ComputeKind compute = ComputeKind::forward;
+  double flops = 0.0;
+
+  // collective
+  Phase phase = Phase::forward;
+  CollectiveKind kind = CollectiveKind::allgather;
+  Group group = Group::column;
+  std::int64_t group_size = 1;
+  std::int64_t group_rank = 0;  ///< this rank's index in the group
+  std::int64_t group_first = 0;   ///< global rank of member 0
+  std::int64_t group_stride = 1;  ///< member k is group_first + k * group_stride
+  double bytes = 0.0;             ///< the n the schedule expands
+  double model_bytes = 0.0;       ///< MODEL.md's n (differs from `bytes` for a grid change)
+
+  [[nodiscard]] std::int64_t member(std::int64_t k) const noexcept {
+    return group_first + k * group_stride;
+  }
+};
+
+/// Edges run from a task to the tasks that wait for it.
+using TaskGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Task>;
+
+struct RankTasks {
+  std::int64_t rank = 0;
+  TaskGraph graph;  ///< vertices in the global order (every edge goes forward)
+};
+
+/// Everything the compiler needs, resolved once for all ranks.
+class TaskGraphCompiler {
+ public:
+  TaskGraphCompiler(const Network& network, const Plan& plan, std::int64_t batch);
+
+  /// The task graph of one rank (0 <= rank < P). Rank r sits at row r % Pr and column
+  /// r / Pr of each layer's grid: the processes of a grid column are consecutive ranks.
+  [[nodiscard]] RankTasks compile_rank(std::int64_t rank) const;
+
+  [[nodiscard]] const std::vector<LayerExec>& execs() const noexcept { return execs_; }
+  [[nodiscard]] std::int64_t procs() const noexcept { return plan_.procs; }
+
+ private:
+  const Network& network_;
+  Plan plan_;
+  std::int64_t batch_;
+  std::vector<LayerExec> execs_;
+  std::vector<std::vector<Collective>> collectives_;  ///< per layer
+};
+
+/// The schedule kind a collective task expands to.
+[[nodiscard]] CollectiveKind schedule_kind(CollectiveOp op) noexcept;
+
+}  // namespace dnnsim

@@ -1,0 +1,128 @@
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "helpers.hpp"
+#include "sim/model/analytic_model.hpp"
+#include "sim/taskgraph/task_graph.hpp"
+
+using namespace dnnsim;
+using doctest::Approx;
+
+namespace {
+
+const char* kTinyMlp = R"(
+name: tiny-mlp
+batch: 16
+input: {features: 4}
+layers:
+  - {name: fc1, type: linear, out_features: 8}
+  - {name: relu, type: relu}
+  - {name: fc2, type: linear, out_features: 2}
+)";
+
+std::vector<const Task*> tasks_of(const RankTasks& rt) {
+  std::vector<const Task*> out;
+  for (std::size_t v = 0; v < boost::num_vertices(rt.graph); ++v) out.push_back(&rt.graph[v]);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("an integrated 2x2 MLP rank has MODEL.md's tasks in forward then backward order") {
+  const Network net = test::network_from(kTinyMlp);
+  const TaskGraphCompiler compiler(net, uniform_plan(net, Strategy::integrated, {2, 2}), 16);
+  const RankTasks rt = compiler.compile_rank(3);  // row 1, column 1
+  const auto tasks = tasks_of(rt);
+  // fwd: fc1 compute, fc1 gather, fc2 compute, fc2 gather;
+  // bwd fc2: dX compute, dX all-reduce, dW compute, dW all-reduce; fc1: dW compute, all-reduce.
+  REQUIRE(tasks.size() == 10);
+  CHECK(tasks[0]->type == TaskType::compute);
+  CHECK(tasks[0]->flops == Approx(16.0 * 64 / 4));  // B * flops / P
+  CHECK(tasks[1]->phase == Phase::forward);
+  CHECK(tasks[1]->kind == CollectiveKind::allgather);
+  CHECK(tasks[1]->group == Group::column);
+  CHECK(tasks[1]->member(0) == 2);  // column 1 holds ranks 2 and 3
+  CHECK(tasks[1]->member(1) == 3);
+  CHECK(tasks[1]->group_rank == 1);
+  CHECK(tasks[1]->bytes == Approx(256.0));
+  CHECK(tasks[4]->compute == ComputeKind::input_gradient);
+  CHECK(tasks[5]->phase == Phase::backward);
+  CHECK(tasks[5]->kind == CollectiveKind::allreduce);
+  CHECK(tasks[6]->compute == ComputeKind::weight_gradient);
+  CHECK(tasks[7]->phase == Phase::gradient);
+  CHECK(tasks[7]->group == Group::row);
+  CHECK(tasks[7]->member(0) == 1);  // row 1 holds ranks 1 and 3
+  CHECK(tasks[7]->member(1) == 3);
+  CHECK(tasks[7]->bytes == Approx(36.0));  // 4 * 18 / Pr
+  CHECK(tasks[8]->compute == ComputeKind::weight_gradient);
+  CHECK(tasks[9]->layer == 0);
+  // Every dependency points backwards in the global order.
+  for (const auto e : boost::make_iterator_range(boost::edges(rt.graph))) {
+    CHECK(boost::source(e, rt.graph) < boost::target(e, rt.graph));
+  }
+  // The weight-gradient chain hangs off dY, not off the input-gradient all-reduce.
+  CHECK_FALSE(boost::edge(5, 6, rt.graph).second);
+  CHECK(boost::edge(3, 4, rt.graph).second);  // fc2's backward starts after its gather
+}
+
+TEST_CASE("every rank's collective payloads add up to the analytic comm_bytes") {
+  const Network net = load_network(test::preset("workloads", "alexnet"));
+  const Platform platform = test::simple_platform();
+  for (const ProcessGrid grid : {ProcessGrid{1, 16}, ProcessGrid{4, 4}, ProcessGrid{16, 1},
+                                 ProcessGrid{3, 5}}) {
+    const Plan plan = uniform_plan(net, Strategy::integrated, grid);
+    AnalyticModel model(net, platform);
+    const Result r = model.run(plan, 64);
+    const TaskGraphCompiler compiler(net, plan, 64);
+    for (std::int64_t rank = 0; rank < grid.procs(); ++rank) {
+      std::vector<double> bytes(net.layers.size(), 0.0);
+      for (const Task* t : tasks_of(compiler.compile_rank(rank))) {
+        if (t->type == TaskType::collective) bytes[t->layer] += t->model_bytes;
+      }
+      for (std::size_t i = 0; i < net.layers.size(); ++i) {
+        CHECK(bytes[i] == Approx(r.layers[i].comm_bytes));
+      }
+    }
+  }
+}
+
+TEST_CASE("a grid change is an all-gather that brings each process n bytes") {
+  const Network net = test::network_from(kTinyMlp);
+  Plan plan = uniform_plan(net, Strategy::integrated, {2, 2});
+  plan.layers[2] = {Kind::batch, {1, 4}};
+  const TaskGraphCompiler compiler(net, plan, 16);
+  const auto tasks = tasks_of(compiler.compile_rank(0));
+  const auto regrid = std::find_if(tasks.begin(), tasks.end(), [](const Task* t) {
+    return t->type == TaskType::collective && t->phase == Phase::redistribute;
+  });
+  REQUIRE(regrid != tasks.end());
+  CHECK((*regrid)->group_size == 4);
+  CHECK((*regrid)->model_bytes == Approx(128.0));        // 4 * 16/4 * 8
+  CHECK((*regrid)->bytes == Approx(128.0 * 4.0 / 3.0));  // (p-1)/p of it arrives
+}
+
+TEST_CASE("domain ranks exchange halos in their column and reduce dW over all P") {
+  const Network net = test::network_from(R"(
+name: cnn
+batch: 4
+input: {channels: 2, height: 8, width: 8}
+layers:
+  - {name: c1, type: conv2d, out_channels: 4, kernel: 3, padding: 1}
+  - {name: c2, type: conv2d, out_channels: 4, kernel: 3, padding: 1}
+)");
+  const TaskGraphCompiler compiler(net, uniform_plan(net, Strategy::domain, {2, 2}), 4);
+  std::map<std::pair<std::uint32_t, Phase>, int> count;
+  for (const Task* t : tasks_of(compiler.compile_rank(2))) {
+    if (t->type != TaskType::collective) continue;
+    ++count[{t->layer, t->phase}];
+    if (t->phase == Phase::halo) {
+      CHECK(t->group == Group::column);
+      CHECK(t->member(0) == 2);
+    }
+    if (t->phase == Phase::gradient) CHECK(t->group_size == 4);
+  }
+  CHECK(count[{0, Phase::halo}] == 1);  // first weighted layer: forward halo only
+  CHECK(count[{1, Phase::halo}] == 2);
+  CHECK(count[{0, Phase::gradient}] == 1);
+}

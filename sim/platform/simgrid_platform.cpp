@@ -30,9 +30,11 @@
 // NVLink, torus links), so no platform built here models TCP's artefacts: cross-traffic
 // (a 5 % reverse flow of ACKs on every message, which slows exchanges that run both ways
 // at once) and the TCP window (rate <= gamma / (2 * latency)) are off everywhere. `network_model`
-// then picks how links share bandwidth and scale latency: "" means CM02 on a crossbar
-// (the paper's alpha + beta * n, exactly) and SimGrid's default (LV08, or the user's
-// --cfg=network/model) elsewhere; any other value is passed to network/model as is.
+// then picks how links share bandwidth and scale latency: "" means CM02 on every topology,
+// so that the YAML's latency and bandwidth mean what they say (on a crossbar one message
+// costs exactly alpha + beta * n) and every difference from the analytic model comes from
+// routes and contention; LV08 (SimGrid's TCP-calibrated default, which scales latency by
+// 13.01 and bandwidth by 0.97) and the others are passed to network/model as asked.
 
 namespace sg4 = simgrid::s4u;
 
@@ -53,7 +55,7 @@ using Hosts = std::vector<sg4::Host*>;
 /// process on any other name, so it is checked here.
 constexpr std::array<std::string_view, 5> kNetworkModels{"CM02", "LV08", "SMPI", "IB", "Constant"};
 
-void configure_network(const Platform& platform, const std::string& network_model) {
+void configure_network(const std::string& network_model) {
   if (!network_model.empty() && std::find(kNetworkModels.begin(), kNetworkModels.end(),
                                           network_model) == kNetworkModels.end()) {
     throw InputError(
@@ -63,9 +65,8 @@ void configure_network(const Platform& platform, const std::string& network_mode
   }
   // SimGrid logs every configuration change at INFO; these are ours, not the user's.
   xbt_log_control_set("xbt_cfg.thresh:warning");
-  const bool crossbar = platform.network.topology == Topology::crossbar;
-  const std::string model = network_model.empty() && crossbar ? "CM02" : network_model;
-  if (!model.empty()) sg4::Engine::set_config("network/model:" + model);
+  const std::string model = network_model.empty() ? "CM02" : network_model;
+  sg4::Engine::set_config("network/model:" + model);
   sg4::Engine::set_config("network/crosstraffic:0");
   sg4::Engine::set_config("network/TCP-gamma:0");
 }
@@ -334,7 +335,7 @@ SimPlatform build_simgrid_platform(sg4::Engine& engine, const Platform& platform
          fmt::format("platform '{}' has {} hosts, but {} are needed", platform.name,
                      platform.hosts(), hosts_needed));
   }
-  configure_network(platform, network_model);
+  configure_network(network_model);
   SimPlatform sim;
   try {
     switch (platform.network.topology) {

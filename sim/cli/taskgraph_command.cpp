@@ -1,5 +1,6 @@
 // `dnnsim taskgraph`: one rank's task graph as JSON or Graphviz DOT.
 
+#include <filesystem>
 #include <memory>
 #include <sstream>
 
@@ -10,7 +11,10 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/run_options.hpp"
 #include "sim/common/error.hpp"
+#include "sim/platform/platform_xml.hpp"
 #include "sim/strategy/limits.hpp"
+#include "sim/strategy/placement.hpp"
+#include "sim/taskgraph/smpi_export.hpp"
 #include "sim/taskgraph/task_graph.hpp"
 
 namespace dnnsim::cli {
@@ -18,8 +22,40 @@ namespace {
 
 struct TaskGraphOptions {
   std::int64_t rank = 0;
-  std::string algorithm = "auto";
+  std::string collective = "auto";
+  std::vector<std::string> export_args;  ///< {"smpi", DIR}
 };
+
+// Writes DIR/{rank-*.txt, traces.txt, platform.xml, hostfile, run.sh}: everything
+// `smpirun -replay` needs to replay the iteration on the same machine.
+void export_smpi(const RunRequest& req, const TaskGraphCompiler& compiler, Algorithm algorithm,
+                 const std::string& dir) {
+  if (req.platform.name == "none" || !req.xml_platform.empty()) {
+    throw InputError("", std::nullopt, "--export",
+                     "the SMPI export writes the platform as SimGrid XML: give --platform a YAML "
+                     "platform");
+  }
+  const Plan& plan = req.plans.front();
+  const std::string xml = simgrid_platform_xml(req.platform, plan.procs);
+  write_smpi_traces(compiler, algorithm, dir);
+  emit((std::filesystem::path(dir) / "platform.xml").string(), xml);
+  std::string hosts;
+  for (std::int64_t rank = 0; rank < plan.procs; ++rank) {
+    hosts += fmt::format("host{}\n", host_of(rank, plan.grid, Placement::column));
+  }
+  emit((std::filesystem::path(dir) / "hostfile").string(), hosts);
+  emit((std::filesystem::path(dir) / "run.sh").string(),
+       fmt::format("#!/bin/sh\n# Replays {} on {} ({} processes, grid {}) with SMPI.\n"
+                   "cd \"$(dirname \"$0\")\" && exec smpirun -np {} -platform platform.xml "
+                   "-hostfile hostfile -replay traces.txt --cfg=network/model:CM02 "
+                   "--cfg=network/crosstraffic:0 --cfg=network/TCP-gamma:0 "
+                   "--cfg=smpi/display-timing:1 \"$@\"\n",
+                   req.network.name, req.platform.name, plan.procs, plan.grid.to_string(),
+                   plan.procs));
+  std::filesystem::permissions(std::filesystem::path(dir) / "run.sh",
+                               std::filesystem::perms::owner_exec,
+                               std::filesystem::perm_options::add);
+}
 
 std::string label(const Network& net, const Task& t) {
   const std::string& layer = net.layers[t.layer].name;
@@ -111,6 +147,12 @@ void add_taskgraph_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("taskgraph", "Dump one rank's task graph (JSON or DOT)");
   add_run_options(*cmd, *options, /*platform_required=*/false);
   cmd->add_option("--rank", tg->rank, "The rank whose graph to print")->default_str("0");
+  cmd->add_option("--collective", tg->collective, "Collective algorithm of the SMPI export")
+      ->default_str("auto");
+  cmd->add_option("--export", tg->export_args,
+                  "smpi DIR: write every rank's graph as SMPI time-independent traces, with the "
+                  "platform as SimGrid XML, for smpirun -replay")
+      ->expected(2);
   cmd->callback([options, tg] {
     RunOptions o = *options;
     const bool dot = o.format == "dot";
@@ -127,6 +169,18 @@ void add_taskgraph_command(CLI::App& app) {
     }
     TaskGraphCompiler compiler(req.network, plan, req.batch);
     require_within_limits(req.network, compiler.execs(), static_cast<double>(req.batch));
+    if (!tg->export_args.empty()) {
+      if (tg->export_args.size() != 2 || tg->export_args[0] != "smpi") {
+        throw InputError("", std::nullopt, "--export", "expected: --export smpi DIR");
+      }
+      const auto algorithm = algorithm_from_string(tg->collective);
+      if (!algorithm) {
+        throw InputError("", std::nullopt, "--collective",
+                         fmt::format("unknown algorithm '{}'", tg->collective));
+      }
+      export_smpi(req, compiler, *algorithm, tg->export_args[1]);
+      return;
+    }
     const RankTasks rt = compiler.compile_rank(tg->rank);
     emit(options->output, dot ? render_dot(req.network, rt) : render_json(req.network, plan, rt));
   });

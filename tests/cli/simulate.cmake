@@ -16,3 +16,13 @@ foreach(case "mlp;512;integrated;4 6 8" "alexnet;256;integrated;8 12 64"
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(sim.crossval.${workload}.${strategy} PROPERTIES LABELS simgrid)
 endforeach()
+
+# Contention, algorithms, topologies, overlap, placement, traces, task graphs, SMPI replay.
+foreach(check ring_vs_rabenseifner oversubscribed_fat_tree topologies_run overlap placement trace
+              taskgraph_bytes smpi_replay)
+  add_test(NAME sim.${check}
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/simcheck.py
+                   $<TARGET_FILE:dnnsim> ${check}
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(sim.${check} PROPERTIES LABELS simgrid)
+endforeach()

@@ -1,0 +1,144 @@
+#!/usr/bin/python3
+"""Checks of the SimGrid engine through the CLI (issue 4, "Proof"). Each check runs dnnsim
+in its own processes and asserts values worked out from MODEL.md or from the topology.
+
+usage: simcheck.py DNNSIM CHECK
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+
+def dnnsim(*args):
+    out = subprocess.run([DNNSIM, *args], check=True, capture_output=True, text=True)
+    return out.stdout
+
+
+def result(*args):
+    return json.loads(dnnsim(*args, "--format", "json"))
+
+
+def total(r, key):
+    return sum(layer[key] for layer in r["layers"])
+
+
+def expect(condition, message):
+    if not condition:
+        print("FAILED:", message)
+        sys.exit(1)
+    print("ok:", message)
+
+
+def ring_vs_rabenseifner():
+    # MLP, batch on 8 ranks: 4 weight-gradient all-reduces. Ring: 2 (p-1) = 14 latencies,
+    # Rabenseifner: 2 lg p = 6; same bandwidth term. 4 * 8 * alpha (1 us) = 32 us apart.
+    args = ["mlp", "--platform", "crossbar", "--procs", "8", "--strategy", "batch", "--no-overlap"]
+    rab = result("simulate", *args, "--collective", "rabenseifner")["iteration_s"]
+    ring = result("simulate", *args, "--collective", "ring")["iteration_s"]
+    expect(abs((ring - rab) - 32e-6) < 1e-9, f"ring - rabenseifner = {ring - rab:.9g} s, expected 32 us")
+
+
+def oversubscribed_fat_tree():
+    # 64 ranks over two leaves of the 2:1 oversubscribed fat-tree preset. Bruck's all-reduce
+    # sends its largest blocks (n/2) to rank r -/+ 32, on the other leaf: 32 flows share
+    # 16 uplinks, so that step's bandwidth term doubles and the gradient all-reduce is
+    # measurably slower than the model. MPICH's recursive order sends n/2 to the nearest
+    # rank (same leaf) and stays within a few percent of the model.
+    args = ["alexnet", "--platform", "fat-tree", "--procs", "64", "--strategy", "batch"]
+    model = total(result("analytic", *args), "gradient_s")
+    bruck = total(result("simulate", *args, "--no-overlap", "--collective", "bruck"), "gradient_s")
+    rab = total(result("simulate", *args, "--no-overlap"), "gradient_s")
+    expect(bruck > 1.15 * model, f"Bruck on the oversubscribed tree: {bruck:.6g} s vs model {model:.6g} s")
+    expect(rab < 1.05 * model, f"recursive halving / doubling: {rab:.6g} s vs model {model:.6g} s")
+    # The same all-reduce on the ideal crossbar equals the model.
+    ideal = total(result("simulate", *args[:1], "--platform", "crossbar", *args[3:], "--no-overlap",
+                         "--collective", "bruck"), "gradient_s")
+    model_x = total(result("analytic", args[0], "--platform", "crossbar", *args[3:]), "gradient_s")
+    expect(abs(ideal - model_x) <= 0.01 * model_x, f"Bruck on the crossbar: {ideal:.6g} s vs {model_x:.6g} s")
+
+
+def topologies_run():
+    for platform in ("future-torus", "cori-knl", "dgx-h100", "fat-tree"):
+        r = result("simulate", "alexnet", "--platform", platform, "--procs", "16", "--grid", "4x4",
+                   "--strategy", "hybrid")
+        expect(r["iteration_s"] > r["compute_s"] > 0, f"{platform}: {r['iteration_s']:.6g} s")
+
+
+def overlap():
+    # Overlap never lengthens an iteration; with batch parallelism the gradient all-reduce
+    # hides behind the backward pass.
+    for args in (["alexnet", "--procs", "8", "--strategy", "batch"],
+                 ["alexnet", "--procs", "16", "--grid", "4x4", "--strategy", "integrated"],
+                 ["resnet18", "--procs", "8", "--grid", "2x4", "--strategy", "hybrid", "--batch", "64"],
+                 ["mlp", "--procs", "4", "--strategy", "model"]):
+        common = [*args[:1], "--platform", "crossbar", *args[1:]]
+        on = result("simulate", *common)["iteration_s"]
+        off = result("simulate", *common, "--no-overlap")["iteration_s"]
+        expect(on <= off * (1 + 1e-9), f"{' '.join(args)}: overlap {on:.6g} s <= no overlap {off:.6g} s")
+    on = result("simulate", "alexnet", "--platform", "crossbar", "--procs", "8", "--strategy", "batch")
+    off = result("simulate", "alexnet", "--platform", "crossbar", "--procs", "8", "--strategy", "batch",
+                 "--no-overlap")
+    expect(on["iteration_s"] < 0.8 * off["iteration_s"], "batch-parallel AlexNet hides its gradients")
+
+
+def placement():
+    # 8 x 2 on DGX-H100 nodes of 8 GPUs: `column` keeps each model-parallel column of 8 inside
+    # one node (NVLink), `row` spreads it over 8 nodes; the gathers then cross the slower NICs.
+    args = ["alexnet", "--platform", "dgx-h100", "--procs", "16", "--grid", "8x2", "--strategy",
+            "integrated"]
+    column = result("simulate", *args, "--placement", "column")["iteration_s"]
+    row = result("simulate", *args, "--placement", "row")["iteration_s"]
+    expect(row > 1.3 * column, f"placement row {row:.6g} s vs column {column:.6g} s")
+
+
+def trace():
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "trace.json")
+        dnnsim("simulate", "alexnet", "--platform", "crossbar", "--procs", "16", "--grid", "4x4",
+               "--strategy", "hybrid", "--trace", path, "--trace-ranks", "5")
+        events = json.load(open(path))["traceEvents"]
+        spans = [e for e in events if e["ph"] == "X"]
+        ranks = {e["tid"] for e in spans}
+        expect(ranks == set(range(5)), f"trace has ranks {sorted(ranks)}")
+        expect(any(e["cat"] == "compute" and e["name"] == "conv2 forward" for e in spans), "compute spans")
+        expect(any(e["cat"] == "comm" and "halo" in e["name"] for e in spans), "halo spans")
+        expect(all(e["dur"] >= 0 for e in spans), "durations are non-negative")
+
+
+def taskgraph_bytes():
+    # A middle rank of a column takes part in both halo rounds: its payloads per layer are
+    # the busiest process's, the analytic engine's comm_bytes.
+    args = ["alexnet", "--platform", "crossbar", "--procs", "8", "--grid", "4x2", "--strategy", "hybrid"]
+    graph = json.loads(dnnsim("taskgraph", *args, "--rank", "1", "--format", "json"))
+    analytic = result("analytic", *args)
+    for g, a in zip(graph["layers"], analytic["layers"]):
+        if abs(g["comm_bytes"] - a["comm_bytes"]) > 1e-6 * max(1.0, a["comm_bytes"]):
+            expect(False, f"layer {a['name']}: task graph {g['comm_bytes']} B, analytic {a['comm_bytes']} B")
+    expect(True, "task-graph bytes per layer equal the analytic comm_bytes")
+    dot = dnnsim("taskgraph", *args, "--rank", "1", "--format", "dot")
+    expect(dot.startswith("digraph rank1") and "->" in dot, "DOT output")
+
+
+def smpi_replay():
+    # The exported traces replayed by SMPI give dnnsim's --no-overlap time within 1 %.
+    for args in (["mlp", "--procs", "4", "--strategy", "batch"],
+                 ["alexnet", "--procs", "8", "--grid", "2x4", "--strategy", "hybrid"],
+                 ["alexnet", "--procs", "6", "--grid", "3x2", "--strategy", "integrated"],
+                 ["resnet18", "--procs", "4", "--grid", "2x2", "--strategy", "domain", "--batch", "32"]):
+        common = [*args[:1], "--platform", "crossbar", *args[1:]]
+        with tempfile.TemporaryDirectory() as tmp:
+            dnnsim("taskgraph", *common, "--export", "smpi", tmp)
+            out = subprocess.run([os.path.join(tmp, "run.sh")], capture_output=True, text=True)
+            match = re.search(r"Simulated time: ([0-9.eE+-]+) seconds", out.stdout + out.stderr)
+            expect(out.returncode == 0 and match is not None, f"smpirun -replay ran ({' '.join(args)})")
+            smpi = float(match.group(1))
+        ours = result("simulate", *common, "--no-overlap")["iteration_s"]
+        expect(abs(smpi - ours) <= 0.01 * ours, f"{' '.join(args)}: SMPI {smpi:.6g} s, dnnsim {ours:.6g} s")
+
+
+if __name__ == "__main__":
+    DNNSIM = sys.argv[1]
+    globals()[sys.argv[2]]()

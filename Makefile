@@ -32,8 +32,11 @@ test-asan: deps
 	@cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -LE no-sanitizer
 
+# Speed and memory figures (README, "Speed"). BENCH_MAX_P=4096 skips the longest runs.
+BENCH_MAX_P ?= 16384
 bench: build
 	@./$(BUILD)/tests/bench/dnnsim_bench
+	@/usr/bin/python3 tests/bench/bench_simulate.py ./$(BUILD)/dnnsim --max-procs $(BENCH_MAX_P)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   dnnsim::cli::add_simulate_command(app);
   dnnsim::cli::add_taskgraph_command(app);
   dnnsim::cli::add_optimize_command(app);
+  dnnsim::cli::add_sweep_command(app);
 
   try {
     app.parse(argc, argv);

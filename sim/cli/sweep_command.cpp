@@ -1,0 +1,310 @@
+// `dnnsim sweep SPEC.yaml --output FILE.csv`: every configuration of a study, one CSV row
+// each (docs/sweeps.md). Analytic rows are computed in-process; SimGrid rows each run in a
+// child process, `--jobs N` at once. Sharding splits the rows across machines.
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <list>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "sim/cli/commands.hpp"
+#include "sim/cli/presets.hpp"
+#include "sim/cli/progress.hpp"
+#include "sim/cli/run_options.hpp"
+#include "sim/common/error.hpp"
+#include "sim/engine/isolated_run.hpp"
+#include "sim/model/analytic_model.hpp"
+#include "sim/platform/platform_loader.hpp"
+#include "sim/strategy/optimizer.hpp"
+#include "sim/sweep/sweep_spec.hpp"
+#include "sim/workload/network_loader.hpp"
+
+namespace dnnsim::cli {
+namespace {
+
+struct SweepOptions {
+  std::string spec;
+  std::string output;
+  int jobs = 1;
+  std::string shard;
+  bool no_progress = false;
+};
+
+/// Everything the rows share, loaded once.
+struct Study {
+  SweepSpec spec;
+  std::vector<Network> networks;
+  std::vector<Platform> platforms;
+  ReplayOptions replay;
+};
+
+Platform scaled(const Platform& base, const SweepConfig& c) {
+  Platform p = base;
+  p.network.bandwidth_bytes_per_s *= c.bandwidth_scale;
+  p.network.latency_s *= c.latency_scale;
+  p.node.flops *= c.flops_scale;
+  return p;
+}
+
+std::string num(double x) { return fmt::format("{}", x); }
+
+std::string csv_text(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (const char ch : text) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+std::string row_prefix(const Study& s, const SweepConfig& c, std::int64_t batch) {
+  const std::string strategy =
+      c.strategy.optimized ? "optimized" : std::string(to_string(c.strategy.strategy));
+  return fmt::format("{},{},{},{},{},{},{},{},{},{},{}", csv_text(s.networks[c.workload].name),
+                     csv_text(s.platforms[c.platform].name), c.engine, batch, c.procs, c.grid.pr,
+                     c.grid.pc, strategy, num(c.bandwidth_scale), num(c.latency_scale),
+                     num(c.flops_scale));
+}
+
+std::string result_row(const Study& s, const SweepConfig& c, std::int64_t batch, const Result& r) {
+  double phases[5] = {0, 0, 0, 0, 0};
+  for (const LayerResult& l : r.layers) {
+    phases[0] += l.forward_s;
+    phases[1] += l.backward_s;
+    phases[2] += l.gradient_s;
+    phases[3] += l.halo_s;
+    phases[4] += l.redistribute_s;
+  }
+  // Optimized rows report the plan's default grid.
+  SweepConfig shown = c;
+  shown.grid = r.grid;
+  return fmt::format("{},{},{},{},{},{},{},{},{},{},{},\n", row_prefix(s, shown, batch),
+                     num(r.iteration_s), num(r.compute_s), num(r.comm_s), num(phases[0]),
+                     num(phases[1]), num(phases[2]), num(phases[3]), num(phases[4]),
+                     num(std::ceil(r.memory_bytes_per_proc)), r.exceeds_memory());
+}
+
+std::string error_row(const Study& s, const SweepConfig& c, std::int64_t batch,
+                      const std::string& error) {
+  return fmt::format("{},,,,,,,,,,,{}\n", row_prefix(s, c, batch), csv_text(error));
+}
+
+/// The plan a configuration stands for (the optimizer's, for `optimized`).
+Plan plan_for(const Network& net, const Platform& platform, const SweepConfig& c,
+              std::int64_t batch) {
+  if (!c.strategy.optimized) return uniform_plan(net, c.strategy.strategy, c.grid);
+  std::optional<Optimization> best;
+  for (const ProcessGrid& g : factorizations(c.procs)) {
+    OptimizerOptions o;
+    o.procs = c.procs;
+    o.grids = {g};
+    try {
+      Optimization opt = optimize(net, platform, batch, o);
+      if (!best || opt.result.iteration_s < best->result.iteration_s) best = std::move(opt);
+    } catch (const InputError&) {
+    }
+  }
+  if (!best) throw LimitError(net.layers.front().name, "no plan fits the model's limits");
+  return best->plan;
+}
+
+/// The shard this process runs: --shard K/N, else the launcher's environment.
+std::pair<int, int> shard_of(const std::string& option) {
+  if (!option.empty()) {
+    const auto s = parse_shard(option);
+    if (!s) throw InputError("", std::nullopt, "--shard", fmt::format("expected K/N with 0 <= K < N, got '{}'", option));
+    return *s;
+  }
+  const auto env = [](const char* name) -> std::optional<int> {
+    const char* v = std::getenv(name);
+    if (v == nullptr || *v == '\0') return std::nullopt;
+    return std::atoi(v);
+  };
+  for (const auto& [rank, size] : {std::pair{"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"},
+                                   std::pair{"PMI_RANK", "PMI_SIZE"},
+                                   std::pair{"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT"},
+                                   std::pair{"SLURM_PROCID", "SLURM_NTASKS"}}) {
+    const auto k = env(rank);
+    const auto n = env(size);
+    if (k && n && *n > 1 && *k >= 0 && *k < *n) return {*k, *n};
+  }
+  return {0, 1};
+}
+
+void write_atomically(const std::string& path, const std::string& text) {
+  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    if (!out) throw InputError(path, std::nullopt, "--output", "cannot write this file");
+    out << text;
+    if (!out) throw InputError(path, std::nullopt, "--output", "writing failed");
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    std::filesystem::remove(temp, ec);
+    throw InputError(path, std::nullopt, "--output", "cannot move the result into place");
+  }
+}
+
+std::string part_name(const std::string& output, int k, int n) {
+  return fmt::format("{}.part-{}-of-{}", output, k, n);
+}
+
+/// After writing its part, a shard merges when every part is there; an O_EXCL lock file
+/// makes exactly one shard do it. Rows come out in the single-machine order.
+void merge_if_complete(const std::string& output, int n) {
+  for (int k = 0; k < n; ++k) {
+    if (!std::filesystem::exists(part_name(output, k, n))) return;
+  }
+  const std::string lock = output + ".merge-lock";
+  const int fd = ::open(lock.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
+  if (fd < 0) return;  // another shard merges
+  ::close(fd);
+  std::map<std::size_t, std::string> rows;
+  for (int k = 0; k < n; ++k) {
+    std::ifstream in(part_name(output, k, n));
+    std::string line;
+    while (std::getline(in, line)) {
+      const auto comma = line.find(',');
+      rows.emplace(std::stoull(line.substr(0, comma)), line.substr(comma + 1) + "\n");
+    }
+  }
+  std::string text = std::string(sweep_csv_header()) + "\n";
+  for (const auto& [index, row] : rows) text += row;
+  write_atomically(output, text);
+  for (int k = 0; k < n; ++k) std::filesystem::remove(part_name(output, k, n));
+  std::filesystem::remove(lock);
+}
+
+}  // namespace
+
+void add_sweep_command(CLI::App& app) {
+  auto o = std::make_shared<SweepOptions>();
+  CLI::App* cmd = app.add_subcommand("sweep", "Run every configuration of a study into one CSV");
+  cmd->add_option("spec", o->spec, "Sweep specification (YAML, docs/sweeps.md)")->required();
+  cmd->add_option("--output,-o", o->output, "The CSV to write")->required();
+  cmd->add_option("--jobs,-j", o->jobs, "SimGrid simulations running at once")->default_str("1");
+  cmd->add_option("--shard", o->shard,
+                  "K/N: run the K-th of N shards (default: from mpirun or Slurm, else 0/1)");
+  cmd->add_flag("--no-progress", o->no_progress, "No progress bar");
+  cmd->callback([o] {
+    if (o->jobs < 1) throw InputError("", std::nullopt, "--jobs", "expected at least 1");
+    Study study;
+    study.spec = load_sweep_spec(o->spec, resolve_preset);
+    for (const auto& w : study.spec.workloads) study.networks.push_back(load_network(w));
+    for (const auto& p : study.spec.platforms) study.platforms.push_back(load_platform(p));
+    const auto algorithm = algorithm_from_string(study.spec.collective);
+    if (!algorithm) {
+      throw InputError(o->spec, std::nullopt, "collective",
+                       fmt::format("unknown algorithm '{}'", study.spec.collective));
+    }
+    study.replay.algorithm = *algorithm;
+    const auto placement = placement_from_string(study.spec.placement);
+    if (!placement) {
+      throw InputError(o->spec, std::nullopt, "placement", "expected column or row");
+    }
+    study.replay.placement = *placement;
+    study.replay.overlap = study.spec.overlap;
+
+    const auto [shard, shards] = shard_of(o->shard);
+    std::vector<SweepConfig> configs;
+    for (const SweepConfig& c : expand(study.spec)) {
+      if (static_cast<int>(c.index % static_cast<std::size_t>(shards)) == shard) configs.push_back(c);
+    }
+
+    std::vector<std::string> rows(configs.size());
+    Progress progress(configs.size(), !o->no_progress && ::isatty(STDERR_FILENO));
+    struct Running {
+      std::size_t row;
+      std::int64_t batch;
+      ChildSimulation child;
+    };
+    std::list<Running> running;
+    std::size_t next = 0;
+    const auto batch_of = [&](const SweepConfig& c) {
+      return c.batch > 0 ? c.batch : study.networks[c.workload].batch;
+    };
+    while (next < configs.size() || !running.empty()) {
+      // Start work: analytic rows at once, SimGrid rows up to --jobs children.
+      while (next < configs.size() &&
+             (configs[next].engine == "analytic" || running.size() < static_cast<std::size_t>(o->jobs))) {
+        const SweepConfig& c = configs[next];
+        const Network& net = study.networks[c.workload];
+        const Platform platform = scaled(study.platforms[c.platform], c);
+        const std::int64_t batch = batch_of(c);
+        const std::size_t row = next++;
+        try {
+          if (c.procs > platform.hosts()) {
+            throw LimitError(net.layers.front().name,
+                             fmt::format("P = {} exceeds the platform's {} hosts", c.procs,
+                                         platform.hosts()));
+          }
+          const Plan plan = plan_for(net, platform, c, batch);
+          if (c.engine == "analytic") {
+            AnalyticModel model(net, platform);
+            rows[row] = result_row(study, c, batch, model.run(plan, batch));
+            progress.advance();
+          } else {
+            running.push_back({row, batch, ChildSimulation(net, platform, plan, batch, study.replay)});
+          }
+        } catch (const LimitError& e) {
+          rows[row] = error_row(study, c, batch, e.what());
+          progress.advance();
+        }
+      }
+      if (running.empty()) continue;
+      // Wait for a child to finish.
+      std::vector<pollfd> fds;
+      for (const Running& r : running) fds.push_back({r.child.fd(), POLLIN, 0});
+      if (::poll(fds.data(), fds.size(), 250) <= 0) {
+        progress.draw();
+        continue;
+      }
+      std::size_t k = 0;
+      for (auto it = running.begin(); it != running.end(); ++k) {
+        if (fds[k].revents == 0 || !it->child.read_some()) {
+          ++it;
+          continue;
+        }
+        const SweepConfig& c = configs[it->row];
+        try {
+          rows[it->row] = result_row(study, c, it->batch, it->child.finish());
+        } catch (const LimitError& e) {
+          rows[it->row] = error_row(study, c, it->batch, e.what());
+        }
+        it = running.erase(it);
+        progress.advance();
+      }
+    }
+    progress.done();
+
+    if (shards == 1) {
+      std::string text = std::string(sweep_csv_header()) + "\n";
+      for (const auto& row : rows) text += row;
+      write_atomically(o->output, text);
+      return;
+    }
+    std::string text;
+    for (std::size_t k = 0; k < configs.size(); ++k) {
+      text += fmt::format("{},{}", configs[k].index, rows[k]);
+    }
+    write_atomically(part_name(o->output, shard, shards), text);
+    merge_if_complete(o->output, shards);
+  });
+}
+
+}  // namespace dnnsim::cli

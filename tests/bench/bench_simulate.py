@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""`make bench`, SimGrid part: wall time and peak memory of simulating one AlexNet and one
+ResNet-50 iteration at P = 64 ... 16384 (integrated square-ish grids and pure batch) on a
+full-bisection fat-tree sized for P, and SMPI's `smpirun -replay` of the same iteration
+(exported by `dnnsim taskgraph --export smpi`) next to dnnsim on the crossbar, where both
+give the same simulated time.
+
+usage: bench_simulate.py DNNSIM [--max-procs P] [--smpi-max-procs P]
+Goals (issue 4): AlexNet at P = 1024 in <= 2 s and 1 GiB, P = 4096 in <= 20 s,
+P = 16384 in <= 5 minutes; >= 2x faster than SMPI replay.
+"""
+import argparse
+import json
+import math
+import os
+import re
+import subprocess
+import tempfile
+import time
+
+
+def run(cmd):
+    """Runs cmd; returns (stdout+stderr, wall seconds, peak RSS in MiB of it and its children)."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - start
+    if status != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{out}")
+    return out, wall, usage.ru_maxrss / 1024.0
+
+
+def fat_tree(tmp, procs):
+    leaves = max(1, procs // 32)
+    per_leaf = procs // leaves
+    path = os.path.join(tmp, f"fat-tree-{procs}.yaml")
+    with open(path, "w") as f:
+        f.write(f"""# {procs} KNL-like nodes on a full-bisection two-level fat-tree.
+name: fat-tree-{procs}
+nodes: {procs}
+node: {{flops: 3.0e12, efficiency: 0.5, memory: 96.0e9}}
+network:
+  topology: fat-tree
+  latency: 1.5e-6
+  bandwidth: 12.5e9
+  fat_tree: {{levels: 2, down: [{per_leaf}, {leaves}], up: [1, {per_leaf}], link_counts: [1, 1]}}
+""")
+    return path
+
+
+def square_grid(procs):
+    pr = 2 ** (int(math.log2(procs)) // 2)
+    return f"{pr}x{procs // pr}"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("dnnsim")
+    parser.add_argument("--max-procs", type=int, default=16384)
+    parser.add_argument("--smpi-max-procs", type=int, default=4096)
+    args = parser.parse_args()
+    procs_list = [p for p in (64, 256, 1024, 4096, 16384) if p <= args.max_procs]
+    with tempfile.TemporaryDirectory() as tmp:
+        print("SimGrid engine, one training iteration on a fat-tree sized for P (batch = P):")
+        print(f"{'workload':<10} {'strategy':<22} {'P':>6} {'wall':>9} {'peak RSS':>10} {'simulated':>11}")
+        for workload in ("alexnet", "resnet50"):
+            for procs in procs_list:
+                platform = fat_tree(tmp, procs)
+                for label, strategy in (("batch 1xP", ["--strategy", "batch"]),
+                                        (f"integrated {square_grid(procs)}",
+                                         ["--grid", square_grid(procs), "--strategy", "integrated"])):
+                    out, wall, rss = run([args.dnnsim, "simulate", workload, "--platform", platform,
+                                          "--procs", str(procs), "--batch", str(procs), *strategy,
+                                          "--format", "json"])
+                    simulated = json.loads(out)["iteration_s"]
+                    print(f"{workload:<10} {label:<22} {procs:>6} {wall:>8.2f}s {rss:>7.0f} MiB "
+                          f"{simulated * 1e3:>9.3f}ms", flush=True)
+
+        print("\ndnnsim vs SMPI replay of the same iteration (AlexNet, batch parallel, crossbar, "
+              "--no-overlap):")
+        print(f"{'P':>6} {'dnnsim':>9} {'smpirun -replay':>16} {'speed-up':>9} {'dnnsim RSS':>11} "
+              f"{'SMPI RSS':>9} {'simulated (both)':>18}")
+        for procs in [p for p in procs_list if p <= args.smpi_max_procs]:
+            common = ["alexnet", "--platform", "crossbar", "--procs", str(procs), "--strategy",
+                      "batch", "--batch", str(procs)]
+            out, ours, ours_rss = run([args.dnnsim, "simulate", *common, "--no-overlap",
+                                       "--format", "json"])
+            ours_sim = json.loads(out)["iteration_s"]
+            export = os.path.join(tmp, f"smpi-{procs}")
+            run([args.dnnsim, "taskgraph", *common, "--export", "smpi", export])
+            out, smpi, smpi_rss = run([os.path.join(export, "run.sh")])
+            smpi_sim = float(re.search(r"Simulated time: ([0-9.eE+-]+)", out).group(1))
+            print(f"{procs:>6} {ours:>8.2f}s {smpi:>15.2f}s {smpi / ours:>8.1f}x {ours_rss:>7.0f} MiB "
+                  f"{smpi_rss:>5.0f} MiB {ours_sim * 1e3:>8.4f} / {smpi_sim * 1e3:.4f} ms", flush=True)
+
+
+if __name__ == "__main__":
+    main()

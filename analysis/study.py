@@ -5,7 +5,7 @@ platforms, batch sizes or engines, and what-if variants of the machine. A figure
 scaling shows one `Study` (one workload, platform, batch and engine, at fixed what-if
 multipliers); a what-if figure shows one `WhatIfStudy` (one workload, batch, P and
 engine, one line per platform). `studies(rows)` and `what_if_studies(rows)` split a sweep
-into them, in a stable order; `describe_*` give the words figures and headings use.
+into them, in a stable order (the machines as described first); `describe_*` give the words figures and headings use.
 """
 
 from collections import defaultdict
@@ -69,12 +69,17 @@ def describe_scales(scales: dict[str, float]) -> str:
 
 
 def studies(rows: list[SweepRow]) -> dict[Study, list[SweepRow]]:
-    """The baseline rows (every multiplier 1) of each study, in sorted order."""
+    """The rows of each study (workload, platform, batch, engine, multipliers), sorted."""
     groups: dict[Study, list[SweepRow]] = defaultdict(list)
     for row in rows:
-        if row.is_baseline:
-            groups[Study(row.workload, row.platform, row.batch, row.engine)].append(row)
-    return dict(sorted(groups.items()))
+        key = Study(row.workload, row.platform, row.batch, row.engine, row.bandwidth_scale,
+                    row.latency_scale, row.flops_scale)
+        groups[key].append(row)
+    return dict(sorted(groups.items(), key=lambda item: (not _baseline(item[0]), item[0])))
+
+
+def _baseline(study: Study) -> bool:
+    return all(getattr(study, s) == 1 for s in SCALES)
 
 
 def what_if_studies(rows: list[SweepRow], scale: str = "bandwidth_scale"

@@ -3,8 +3,9 @@
 `add_filter_options(parser)` adds --workload, --platform, --engine, --batch, --procs,
 --strategy, --grid and the what-if multipliers --bandwidth-scale, --latency-scale,
 --flops-scale; `criteria(args)` turns the given ones into keyword arguments for
-`selection.matching` (None for an option not given). `run_main(name, main)` runs a
-script's main, turning an AnalysisError into one line on stderr and exit status 1.
+`selection.matching` (options not given are left out). `run_main(name, main)` runs a
+script's main, turning an AnalysisError (or a Python without matplotlib) into one line
+on stderr and exit status 1.
 """
 
 import argparse
@@ -78,4 +79,11 @@ def run_main(name: str, main, argv=None) -> int:
         return main(argv)
     except AnalysisError as error:
         print(f"{name}: error: {error}", file=sys.stderr)
+        return 1
+    except ModuleNotFoundError as error:
+        if error.name != "matplotlib":
+            raise
+        print(f"{name}: error: matplotlib is missing from {sys.executable}; run Debian's "
+              "/usr/bin/python3 with python3-matplotlib (scripts/setup-deps.sh)",
+              file=sys.stderr)
         return 1

@@ -22,6 +22,12 @@ from analysis.sweep_csv import SweepRow
 from analysis.units import time_unit
 
 
+# What Pr splits under each strategy (MODEL.md).
+SPLIT = {"integrated": "the features split (model parallelism)",
+         "domain": "the image height split (domain parallelism)",
+         "hybrid": "the image height (conv) or features (linear) split"}
+
+
 def line_colors(count: int) -> list:
     """`count` colours from dark blue to green along viridis, never its pale yellow end."""
     cmap = plt.get_cmap("viridis")
@@ -45,7 +51,7 @@ def plot_comm_vs_pr(rows: list[SweepRow], output: str, title: str | None = None,
 
     figure, axis = new_figure(7.4, 4.6)
     colors = line_colors(len(sweep))
-    any_limit = any_memory = False
+    any_limit = any_memory = any_batch = any_model = False
     for color, (procs, points) in zip(colors, sweep.items()):
         ok = possible(points)
         if ok:
@@ -57,6 +63,8 @@ def plot_comm_vs_pr(rows: list[SweepRow], output: str, title: str | None = None,
             hollow = row.exceeds_memory
             any_memory |= hollow
             marker = "s" if row.pr == 1 else "^" if row.pc == 1 else None
+            any_batch |= row.pr == 1
+            any_model |= row.pc == 1 and row.pr > 1
             if marker:
                 axis.plot(row.pr, row.comm_s * factor, marker=marker, markersize=8.5,
                           markerfacecolor="white" if hollow else color, markeredgecolor="black",
@@ -84,20 +92,22 @@ def plot_comm_vs_pr(rows: list[SweepRow], output: str, title: str | None = None,
     else:
         axis.set_ylim(bottom=0)
         axis.margins(y=0.08)
-    axis.set_xlabel("Pr, the model-parallel split (the batch is split over Pc = P / Pr)")
+    axis.set_xlabel(f"Pr, {SPLIT.get(strategy, 'processes per grid column')}; "
+                    "Pc = P / Pr splits the batch")
     axis.set_ylabel(f"communication per iteration ({unit})")
     set_titles(figure, axis, title or "Communication time over the process grid",
                f"{study.describe()}; {strategy} grids Pr × Pc = P")
 
     handles, labels = axis.get_legend_handles_labels()
-    keys = [
-        Line2D([], [], marker="s", markersize=8, color="grey", markeredgecolor="black",
-               linestyle="none", label="pure batch (1 × P)"),
-        Line2D([], [], marker="^", markersize=8, color="grey", markeredgecolor="black",
-               linestyle="none", label="pure model (P × 1)"),
-        Line2D([], [], marker="*", markersize=13, color="grey", markeredgecolor="black",
-               linestyle="none", label="best grid for P"),
-    ]
+    keys = []
+    if any_batch:
+        keys.append(Line2D([], [], marker="s", markersize=8, color="grey",
+                           markeredgecolor="black", linestyle="none", label="pure batch (1 × P)"))
+    if any_model:
+        keys.append(Line2D([], [], marker="^", markersize=8, color="grey",
+                           markeredgecolor="black", linestyle="none", label="pure model (P × 1)"))
+    keys.append(Line2D([], [], marker="*", markersize=13, color="grey", markeredgecolor="black",
+                       linestyle="none", label="best grid for P"))
     if any_memory:
         keys.append(Line2D([], [], marker="o", markerfacecolor="white", color="grey",
                            linestyle="none", label="exceeds device memory"))

@@ -41,7 +41,12 @@ class Configuration:
 
     def describe(self) -> str:
         return (f"{self.workload} on {self.platform}, P = {self.procs} as {self.grid} "
-                f"({self.strategy}), batch {self.batch}, {self.engine}")
+                f"({self.strategy}), batch {self.batch}, {self.engine} engine")
+
+    def short(self) -> str:
+        """`alexnet, cori-knl, B = 64, P = 64, 8x8 integrated`: for table cells."""
+        return (f"{self.workload}, {self.platform}, B = {self.batch}, P = {self.procs}, "
+                f"{self.grid} {self.strategy}, {self.engine}")
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,7 @@ def add_study_sections(page: HtmlPage, figures: FigureMaker, rows: list) -> None
     for index, (study, group) in enumerate(studies([r for r in rows if id(r) not in covered])
                                            .items()):
         heading = study.describe()
-        page.section(f"study-{index + 1}", heading[0].upper() + heading[1:], study_text(group))
+        page.section(f"study-{index + 1}", heading, study_text(group))
         _try_figure(page, lambda p: plot_comm_vs_pr(group, p), figures.path(f"comm {heading}"),
                     "Communication time per iteration over Pr, one line per P: squares are "
                     "pure batch (1 × P), triangles pure model (P × 1), stars the best grid "

@@ -129,7 +129,7 @@ def layer_totals_table(rows: list[LayerRow]) -> Table:
     for config in sorted({r.config for r in rows}):
         mine = [r for r in rows if r.config == config]
         table.rows.append(
-            [Cell(config.describe()), Cell(format_seconds(sum(r.compute_s for r in mine)))]
+            [Cell(config.short()), Cell(format_seconds(sum(r.compute_s for r in mine)))]
             + [Cell(format_seconds(sum(getattr(r, p) for r in mine))) for p in PHASES]
             + [Cell(format_seconds(sum(r.comm_s for r in mine)), ("best",)),
                Cell(format_bytes(sum(r.comm_bytes for r in mine)))])

@@ -32,13 +32,16 @@ def study_text(rows: list[SweepRow]) -> str:
         line = table[-1]
         text = (f"At P = {line.procs} the best grid is {line.best.grid}, "
                 f"{format_seconds(line.best.iteration_s)} per iteration")
-        gains = []
+        gains, blocked = [], []
         for name, other in (("pure batch", line.pure_batch), ("pure model", line.pure_model)):
             ratio = line.speedup_over(other)
             if ratio is not None:
                 gains.append(f"{ratio:.2f}× faster than {name}")
             elif other is not None and not other.possible:
-                gains.append(f"{name} is impossible there")
+                blocked.append(name)
+        if blocked:
+            gains.append(("neither pure strategy is possible there" if len(blocked) == 2
+                          else f"{blocked[0]} is impossible there"))
         sentences.append(text + (": " + " and ".join(gains) if gains else "") + ".")
     batch = rows[0].batch
     beyond = past_batch_limit(rows)

@@ -200,7 +200,8 @@ def best_grid_table(rows: list[SweepRow], strategy: str = "integrated") -> list[
     return table
 
 
-def what_if(rows: list[SweepRow], scale: str = "bandwidth_scale") -> dict[str, dict[float, SweepRow]]:
+def what_if(rows: list[SweepRow],
+            scale: str = "bandwidth_scale") -> dict[str, dict[float, SweepRow]]:
     """Per platform and value of the `scale` multiplier, the fastest over strategies and grids."""
     groups: dict[str, dict[float, list[SweepRow]]] = defaultdict(lambda: defaultdict(list))
     for row in rows:

@@ -4,8 +4,9 @@ A sweep may hold several studies: the same grids and strategies on several workl
 platforms, batch sizes or engines, and what-if variants of the machine. A figure of
 scaling shows one `Study` (one workload, platform, batch and engine, at fixed what-if
 multipliers); a what-if figure shows one `WhatIfStudy` (one workload, batch, P and
-engine, one line per platform). `studies(rows)` and `what_if_studies(rows)` split a sweep
-into them, in a stable order (the machines as described first); `describe_*` give the words figures and headings use.
+engine, one line per platform). `studies(rows)` and `what_if_studies(rows)` split a
+sweep into them, in a stable order (the machines as described first); `describe()`
+gives the words figures and headings use.
 """
 
 from collections import defaultdict

@@ -36,7 +36,7 @@ def format_bytes(count: float | None) -> str:
         return "–"
     value = float(count)
     for name in ("B", "kB", "MB", "GB", "TB"):
-        if abs(value) < 1000 or name == "TB":
+        if abs(value) < 1000:
             return f"{value:.0f} B" if name == "B" else f"{value:.3g} {name}"
         value /= 1000
     return f"{value:.3g} PB"

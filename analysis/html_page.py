@@ -39,8 +39,9 @@ figcaption, caption { font-size: 13px; color: #444c56; text-align: left; }
 figcaption { margin-top: 6px; max-width: 880px; }
 caption { caption-side: top; padding-bottom: 6px; }
 .label { font-weight: bold; color: #1f2328; }
-table { border-collapse: collapse; margin: 14px 0 26px; font-size: 13.5px; }
-th, td { padding: 4px 11px; border-bottom: 1px solid #e4e6e9; vertical-align: top; }
+.table-wrap { max-width: 100%; overflow-x: auto; margin: 14px 0 26px; }
+table { border-collapse: collapse; font-size: 13px; }
+th, td { padding: 4px 9px; border-bottom: 1px solid #e4e6e9; vertical-align: top; }
 th { background: #eef2f6; border-bottom: 1px solid #b8c0c8; text-align: left; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:nth-child(even) td { background: #fafbfc; }
@@ -103,7 +104,7 @@ class HtmlPage:
     def table(self, table: Table) -> None:
         """Adds a numbered table; cells marked numeric are right-aligned."""
         self._tables += 1
-        parts = ["<table>",
+        parts = ['<div class="table-wrap"><table>',
                  f'<caption><span class="label">Table {self._tables}.</span> '
                  f"{_escape(table.caption)}</caption>", "<thead><tr>"]
         for index, name in enumerate(table.header):
@@ -120,7 +121,7 @@ class HtmlPage:
                 tip = f' title="{_escape(cell.tooltip)}"' if cell.tooltip else ""
                 cells.append(f"<td{css}{tip}>{_escape(cell.text)}</td>")
             parts.append("<tr>" + "".join(cells) + "</tr>")
-        parts.append("</tbody></table>")
+        parts.append("</tbody></table></div>")
         self._contents.append("\n".join(parts))
         if table.note:
             self.paragraph(table.note, note=True)

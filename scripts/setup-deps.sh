@@ -11,8 +11,8 @@ packages=(
   doctest-dev libcli11-dev nlohmann-json3-dev
   # real kernels
   libopenmpi-dev openmpi-bin libopenblas-dev
-  # Python side: plots and report
-  python3 python3-matplotlib
+  # Python side: plots and report; chromium opens the report in the analysis tests
+  python3 python3-matplotlib chromium
 )
 
 missing=()

@@ -1,0 +1,90 @@
+"""CSV reading: the checks every dnnsim CSV goes through before it is trusted.
+
+`read_contract_csv` opens a CSV written by dnnsim, checks that its header holds every
+column of the contract (extra columns are allowed: formats are extended, never broken),
+skips repeated header lines (so `cat a.csv b.csv` still reads) and yields each data row
+with its line number. The `parse_*` helpers turn one field into a typed value or raise
+an `AnalysisError` naming the file, the line and the column.
+"""
+
+import csv
+import math
+from collections.abc import Iterator, Sequence
+
+from analysis.errors import AnalysisError
+
+
+class CsvField:
+    """Parses the fields of one row, naming the file, line and column on a bad value."""
+
+    def __init__(self, path: str, line: int, row: dict[str, str]):
+        self.path = path
+        self.line = line
+        self.row = row
+
+    def _fail(self, column: str, expected: str) -> AnalysisError:
+        return AnalysisError(f"{self.path}:{self.line}: column {column}: expected {expected}, "
+                             f"got '{self.row[column]}'")
+
+    def text(self, column: str) -> str:
+        return self.row[column].strip()
+
+    def integer(self, column: str) -> int:
+        try:
+            return int(self.text(column))
+        except ValueError:
+            raise self._fail(column, "an integer") from None
+
+    def number(self, column: str) -> float:
+        try:
+            value = float(self.text(column))
+        except ValueError:
+            raise self._fail(column, "a number") from None
+        if not math.isfinite(value):
+            raise self._fail(column, "a finite number")
+        return value
+
+    def optional_number(self, column: str) -> float | None:
+        """A number, or None for an empty field."""
+        return None if self.text(column) == "" else self.number(column)
+
+    def boolean(self, column: str) -> bool:
+        value = self.text(column).lower()
+        if value in ("true", "1"):
+            return True
+        if value in ("false", "0", ""):
+            return False
+        raise self._fail(column, "true or false")
+
+
+def read_contract_csv(path: str, columns: Sequence[str], kind: str) -> Iterator[CsvField]:
+    """Yields a `CsvField` per data row of `path`, a `kind` CSV that must hold `columns`."""
+    try:
+        handle = open(path, newline="", encoding="utf-8-sig")
+    except OSError as error:
+        raise AnalysisError(f"{path}: cannot read the {kind} CSV: {error.strerror}") from error
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise AnalysisError(f"{path}: empty file, expected a {kind} CSV with the header "
+                                    f"{','.join(columns)}")
+            header = [name.strip() for name in header]
+            missing = [name for name in columns if name not in header]
+            if missing:
+                raise AnalysisError(f"{path}:1: not a {kind} CSV: the header lacks "
+                                    f"{', '.join(missing)} (expected {','.join(columns)})")
+            for fields in reader:
+                if not fields or all(not f.strip() for f in fields):
+                    continue
+                if [f.strip() for f in fields] == header:
+                    continue  # a repeated header: several outputs concatenated
+                if len(fields) != len(header):
+                    raise AnalysisError(f"{path}:{reader.line_num}: {len(fields)} fields, the "
+                                        f"header has {len(header)}")
+                yield CsvField(path, reader.line_num, dict(zip(header, fields)))
+        except csv.Error as error:
+            raise AnalysisError(f"{path}:{reader.line_num}: malformed CSV: {error}") from error
+        except UnicodeDecodeError as error:
+            raise AnalysisError(f"{path}: not a UTF-8 text file ({error.reason})") from error

@@ -1,0 +1,107 @@
+"""Sweep CSV: one row per configuration, as `dnnsim sweep` and `dnnsim optimize` write it.
+
+The contract (docs/analysis.md):
+
+    workload,platform,engine,batch,procs,pr,pc,strategy,bandwidth_scale,latency_scale,
+    flops_scale,iteration_s,compute_s,comm_s,forward_s,backward_s,gradient_s,halo_s,
+    redistribute_s,memory_bytes_per_proc,exceeds_memory,error
+
+`engine` is analytic or simgrid; `strategy` batch, model, integrated, domain, hybrid or
+optimized; the `*_scale` columns are the what-if multipliers (1 when not overridden);
+`error` is empty, or the limit the configuration breaks, and then the numeric columns are
+empty. `read_sweep(path)` returns a list of `SweepRow`, each field typed; a row without
+an error must have its iteration, compute and communication times.
+"""
+
+from dataclasses import dataclass
+
+from analysis.csv_reading import read_contract_csv
+from analysis.errors import AnalysisError
+
+SWEEP_COLUMNS = (
+    "workload", "platform", "engine", "batch", "procs", "pr", "pc", "strategy",
+    "bandwidth_scale", "latency_scale", "flops_scale", "iteration_s", "compute_s", "comm_s",
+    "forward_s", "backward_s", "gradient_s", "halo_s", "redistribute_s",
+    "memory_bytes_per_proc", "exceeds_memory", "error")
+
+_TIMES = ("iteration_s", "compute_s", "comm_s")
+_PHASES = ("forward_s", "backward_s", "gradient_s", "halo_s", "redistribute_s")
+
+
+@dataclass(frozen=True)
+class SweepRow:
+    """One configuration of a sweep: where it ran, how it was split, what it cost."""
+
+    workload: str
+    platform: str
+    engine: str
+    batch: int
+    procs: int
+    pr: int
+    pc: int
+    strategy: str
+    bandwidth_scale: float
+    latency_scale: float
+    flops_scale: float
+    iteration_s: float | None
+    compute_s: float | None
+    comm_s: float | None
+    forward_s: float | None
+    backward_s: float | None
+    gradient_s: float | None
+    halo_s: float | None
+    redistribute_s: float | None
+    memory_bytes_per_proc: float | None
+    exceeds_memory: bool
+    error: str
+    source: str = ""  # "file:line", for messages
+
+    @property
+    def possible(self) -> bool:
+        """True when the configuration was evaluated (no limit broken)."""
+        return not self.error
+
+    @property
+    def grid(self) -> str:
+        return f"{self.pr}x{self.pc}"
+
+    @property
+    def is_baseline(self) -> bool:
+        """True when no what-if multiplier changes the machine."""
+        return self.bandwidth_scale == 1 and self.latency_scale == 1 and self.flops_scale == 1
+
+
+def read_sweep(path: str) -> list[SweepRow]:
+    """Reads and checks a sweep CSV; raises AnalysisError on the first bad field."""
+    rows = []
+    for field in read_contract_csv(path, SWEEP_COLUMNS, "sweep"):
+        error = field.text("error")
+        values = {name: field.optional_number(name) for name in _TIMES + _PHASES}
+        if not error:
+            for name in _TIMES:
+                if values[name] is None:
+                    raise AnalysisError(f"{path}:{field.line}: column {name} is empty but the "
+                                        "row has no error")
+        row = SweepRow(
+            workload=field.text("workload"), platform=field.text("platform"),
+            engine=field.text("engine"), batch=field.integer("batch"),
+            procs=field.integer("procs"), pr=field.integer("pr"), pc=field.integer("pc"),
+            strategy=field.text("strategy"),
+            bandwidth_scale=field.number("bandwidth_scale"),
+            latency_scale=field.number("latency_scale"), flops_scale=field.number("flops_scale"),
+            memory_bytes_per_proc=field.optional_number("memory_bytes_per_proc"),
+            exceeds_memory=field.boolean("exceeds_memory"), error=error,
+            source=f"{path}:{field.line}", **values)
+        if row.pr * row.pc != row.procs:
+            raise AnalysisError(f"{path}:{field.line}: grid {row.grid} does not hold "
+                                f"P = {row.procs} processes")
+        rows.append(row)
+    return rows
+
+
+def read_sweeps(paths: list[str]) -> list[SweepRow]:
+    """Reads several sweep CSVs (e.g. the shards of one study) into one list."""
+    rows = []
+    for path in paths:
+        rows.extend(read_sweep(path))
+    return rows

@@ -1,0 +1,100 @@
+"""Trace file: the spans of a Chrome Trace Event Format file, per rank.
+
+`dnnsim simulate --trace FILE.json` writes `{"traceEvents": [...]}` (sim/report/trace.cpp):
+"X" (complete) events with `name`, `cat` (compute or comm), `ts` and `dur` in
+microseconds and `tid` = the rank; "M" (metadata) events name the process (the run) and
+each thread ("rank N"). `read_trace(path)` returns a `Trace` with the spans in seconds;
+the bare JSON array form of the format is read too. Other event phases are ignored.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+from analysis.errors import AnalysisError
+
+
+@dataclass(frozen=True)
+class Span:
+    """One task of one rank: a computation or a communication, in seconds from the start."""
+
+    rank: int
+    name: str
+    category: str
+    start_s: float
+    end_s: float
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+
+@dataclass
+class Trace:
+    """A run's title, its ranks' names and all their spans."""
+
+    title: str = ""
+    rank_names: dict[int, str] = field(default_factory=dict)
+    spans: list[Span] = field(default_factory=list)
+
+    @property
+    def ranks(self) -> list[int]:
+        """Every rank that has a span or a name, in order."""
+        return sorted({s.rank for s in self.spans} | set(self.rank_names))
+
+    @property
+    def end_s(self) -> float:
+        return max((s.end_s for s in self.spans), default=0.0)
+
+
+def _number(event: dict, key: str, where: str) -> float:
+    value = event.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise AnalysisError(f"{where}: '{key}' must be a number, got {value!r}")
+    return float(value)
+
+
+def _rank(event: dict, where: str) -> int:
+    tid = event.get("tid", 0)
+    if isinstance(tid, bool) or not isinstance(tid, (int, float, str)):
+        raise AnalysisError(f"{where}: 'tid' must be a rank number, got {tid!r}")
+    try:
+        return int(tid)
+    except ValueError:
+        raise AnalysisError(f"{where}: 'tid' must be a rank number, got {tid!r}") from None
+
+
+def read_trace(path: str) -> Trace:
+    """Reads a Chrome trace; raises AnalysisError if it is not one."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = json.load(handle)
+    except OSError as error:
+        raise AnalysisError(f"{path}: cannot read the trace: {error.strerror}") from error
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise AnalysisError(f"{path}: not a JSON trace file ({error})") from error
+    events = document.get("traceEvents") if isinstance(document, dict) else document
+    if not isinstance(events, list):
+        raise AnalysisError(f"{path}: expected {{\"traceEvents\": [...]}} (Chrome Trace Event "
+                            "Format)")
+    trace = Trace()
+    for index, event in enumerate(events):
+        where = f"{path}: traceEvents[{index}]"
+        if not isinstance(event, dict):
+            raise AnalysisError(f"{where}: an event must be a JSON object")
+        phase = event.get("ph")
+        if phase == "M":
+            name = (event.get("args") or {}).get("name")
+            if event.get("name") == "thread_name" and isinstance(name, str):
+                trace.rank_names[_rank(event, where)] = name
+            elif event.get("name") == "process_name" and isinstance(name, str):
+                trace.title = name
+        elif phase == "X":
+            start_us = _number(event, "ts", where)
+            duration_us = _number(event, "dur", where)
+            if duration_us < 0:
+                raise AnalysisError(f"{where}: negative duration {duration_us}")
+            trace.spans.append(Span(rank=_rank(event, where), name=str(event.get("name", "")),
+                                    category=str(event.get("cat", "")),
+                                    start_s=start_us * 1e-6,
+                                    end_s=(start_us + duration_us) * 1e-6))
+    return trace

@@ -17,9 +17,11 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# The main job: the paper's central table for AlexNet, every grid of P = 64.
+# The main job: the paper study (analysis/paper_study.py): AlexNet on the paper-era
+# machine, every grid of P = 8 ... 4096, SimGrid on the best grids, the per-layer
+# optimizer, a what-if bandwidth axis; CSVs, plots and report.html in results/paper/.
 demo: build
-	@./$(BUILD)/dnnsim analytic alexnet --platform cori-knl --procs 64 --grid all --batch 256
+	@/usr/bin/python3 analysis/paper_study.py ./$(BUILD)/dnnsim results/paper
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

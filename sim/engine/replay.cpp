@@ -49,18 +49,22 @@ class Mailboxes {
   sg4::Mailbox* to(std::int64_t receiver) { return lookup(outbox_, receiver, rank_, receiver); }
 
  private:
-  static sg4::Mailbox* lookup(std::unordered_map<std::int64_t, sg4::Mailbox*>& cache,
-                              std::int64_t receiver, std::int64_t sender, std::int64_t peer) {
-    const auto it = cache.find(peer);
-    if (it != cache.end()) return it->second;
+  // A rank talks to a few dozen peers (log P per group): a flat list beats hashing.
+  using Cache = std::vector<std::pair<std::int64_t, sg4::Mailbox*>>;
+
+  static sg4::Mailbox* lookup(Cache& cache, std::int64_t receiver, std::int64_t sender,
+                              std::int64_t peer) {
+    for (const auto& [p, box] : cache) {
+      if (p == peer) return box;
+    }
     sg4::Mailbox* box = sg4::Mailbox::by_name(fmt::format("{}<{}", receiver, sender));
-    cache.emplace(peer, box);
+    cache.emplace_back(peer, box);
     return box;
   }
 
   std::int64_t rank_;
-  std::unordered_map<std::int64_t, sg4::Mailbox*> inbox_;
-  std::unordered_map<std::int64_t, sg4::Mailbox*> outbox_;
+  Cache inbox_;
+  Cache outbox_;
 };
 
 /// A collective in progress on the communication stream: its schedule, one step at a time.

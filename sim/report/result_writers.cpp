@@ -107,13 +107,13 @@ void write_csv(std::ostream& out, const Result& r, const Network& network) {
 void write_table(std::ostream& out, const Result& r, const Network& network) {
   fmt::print(out, "{} on {}: P = {} as a {} grid ({}), batch {}, engine {}\n\n", r.workload,
              r.platform, r.procs, r.grid.to_string(), to_string(r.strategy), r.batch, r.engine);
-  fmt::print(out, "{:<18} {:<10} {:<10} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}\n",
+  fmt::print(out, "{:<18} {:<16} {:<10} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}\n",
              "layer", "type", "kind", "compute", "comm", "forward", "backward", "gradient",
              "halo", "redistrib");
   for (std::size_t i = 0; i < r.layers.size(); ++i) {
     const LayerResult& l = r.layers[i];
     if (l.compute_s == 0.0 && l.comm_s() == 0.0) continue;  // parameter-free, silent layers
-    fmt::print(out, "{:<18} {:<10} {:<10} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}\n",
+    fmt::print(out, "{:<18} {:<16} {:<10} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}\n",
                network.layers[i].name, to_string(network.layers[i].type), to_string(l.kind),
                cell(l.compute_s), cell(l.comm_s()), cell(l.forward_s), cell(l.backward_s),
                cell(l.gradient_s), cell(l.halo_s), cell(l.redistribute_s));

@@ -1,6 +1,8 @@
 #include "sim/engine/replay.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 #include <limits>
 #include <memory>
 #include <unordered_map>
@@ -287,6 +289,30 @@ class RankActor {
   std::vector<double> compute_s_;
 };
 
+/// Bytes this machine can still give: DNNSIM_MEMORY_LIMIT_BYTES if set (tests), else
+/// MemAvailable from /proc/meminfo; 0 when unknown.
+double available_memory_bytes() {
+  if (const char* limit = std::getenv("DNNSIM_MEMORY_LIMIT_BYTES"); limit != nullptr) {
+    return std::strtod(limit, nullptr);
+  }
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  double kib = 0.0;
+  std::string unit;
+  while (meminfo >> key >> kib >> unit) {
+    if (key == "MemAvailable:") return kib * 1024.0;
+  }
+  return 0.0;
+}
+
+/// What a replay of P ranks with `tasks` tasks each needs, measured on SimGrid 3.32 (README,
+/// "Speed"): about 30 MB for the engine, 25 kB per actor (context, mailboxes, comms in
+/// flight) and 150 B per task, with a 1.5 margin.
+double estimated_memory_bytes(std::int64_t procs, std::size_t tasks_per_rank) {
+  const double per_rank = 25e3 + 150.0 * static_cast<double>(tasks_per_rank);
+  return 1.5 * (30e6 + static_cast<double>(procs) * per_rank);
+}
+
 std::vector<std::string> engine_arguments() {
   // SimGrid announces every configuration change at INFO level; dnnsim's output is its own.
   return {"dnnsim", "--log=root.thres:warning", "--log=root.fmt:%m%n"};
@@ -298,6 +324,16 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
                 std::int64_t batch, const ReplayOptions& options) {
   TaskGraphCompiler compiler(network, plan, batch);
   require_within_limits(network, compiler.execs(), static_cast<double>(batch));
+  const double needed = estimated_memory_bytes(
+      plan.procs, boost::num_vertices(compiler.compile_rank(0).graph));
+  const double available = available_memory_bytes();
+  if (available > 0.0 && needed > available) {
+    throw InputError("", std::nullopt, "--procs",
+                     fmt::format("simulating {} ranks needs about {:.2f} GB of memory, but this "
+                                 "machine has {:.2f} GB available; use fewer processes, the "
+                                 "analytic engine, or a larger machine",
+                                 plan.procs, needed / 1e9, available / 1e9));
+  }
 
   std::vector<std::string> args = engine_arguments();
   std::vector<char*> argv;

@@ -139,6 +139,28 @@ def smpi_replay():
         expect(abs(smpi - ours) <= 0.01 * ours, f"{' '.join(args)}: SMPI {smpi:.6g} s, dnnsim {ours:.6g} s")
 
 
+def optimizer_plan_reproduces():
+    # The optimizer's plan file, run through analytic --plan, gives the optimizer's time
+    # exactly; simulate --plan runs it; the plan is never slower than the best uniform one.
+    with tempfile.TemporaryDirectory() as tmp:
+        plan = os.path.join(tmp, "plan.yaml")
+        opt = json.loads(dnnsim("optimize", "alexnet", "--platform", "cori-knl", "--procs", "64",
+                                "--format", "json", "--output", plan))
+        expect(opt["iteration_s"] <= opt["best_uniform"]["iteration_s"], "optimized <= best uniform")
+        expect(len(opt["plan"]) == 11, "a kind for each conv, pool and linear layer")
+        again = result("analytic", "alexnet", "--platform", "cori-knl", "--plan", plan)
+        expect(again["iteration_s"] == opt["iteration_s"], "analytic --plan reproduces the time exactly")
+        sim = result("simulate", "alexnet", "--platform", "cori-knl", "--plan", plan, "--no-overlap")
+        expect(sim["strategy"] == "plan" and sim["iteration_s"] > 0, "simulate --plan runs the plan")
+        per_layer = json.loads(dnnsim("optimize", "alexnet", "--platform", "cori-knl", "--procs", "64",
+                                      "--per-layer-grids", "--format", "json"))
+        expect(per_layer["iteration_s"] <= opt["iteration_s"] * (1 + 1e-12),
+               "per-layer grids are never worse than one shared grid")
+        timed = json.loads(dnnsim("optimize", "mlp", "--platform", "crossbar", "--procs", "8",
+                                  "--engine", "simgrid", "--format", "json"))
+        expect(timed["engine"] == "simgrid" and timed["iteration_s"] > 0, "--engine simgrid re-times")
+
+
 if __name__ == "__main__":
     DNNSIM = sys.argv[1]
     globals()[sys.argv[2]]()

@@ -12,6 +12,17 @@
 
 namespace dnnsim::test {
 
+/// fc1: 4 -> 8 (40 params, first weighted), relu, fc2: 8 -> 2 (18 params); batch 16.
+inline constexpr const char* kTinyMlp = R"(
+name: tiny-mlp
+batch: 16
+input: {features: 4}
+layers:
+  - {name: fc1, type: linear, out_features: 8}
+  - {name: relu, type: relu}
+  - {name: fc2, type: linear, out_features: 2}
+)";
+
 inline Network network_from(const std::string& yaml) {
   return parse_network(YAML::Load(yaml), "test.yaml");
 }

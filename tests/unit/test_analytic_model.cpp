@@ -12,16 +12,6 @@ using doctest::Approx;
 
 namespace {
 
-// fc1: 4 -> 8 (40 params, first weighted), relu, fc2: 8 -> 2 (18 params).
-const char* kTinyMlp = R"(
-name: tiny-mlp
-batch: 16
-input: {features: 4}
-layers:
-  - {name: fc1, type: linear, out_features: 8}
-  - {name: relu, type: relu}
-  - {name: fc2, type: linear, out_features: 2}
-)";
 
 // Two 3x3 padding-1 convolutions on 2 x 8 x 8 images.
 const char* kTinyCnn = R"(
@@ -44,7 +34,7 @@ Result run(const Network& net, Strategy strategy, ProcessGrid grid, std::int64_t
 }  // namespace
 
 TEST_CASE("integrated 2x2 on an MLP: every phase as MODEL.md's table says") {
-  const Network net = test::network_from(kTinyMlp);
+  const Network net = test::network_from(test::kTinyMlp);
   const Result r = run(net, Strategy::integrated, {2, 2}, 16);
   const LayerResult& fc1 = r.layers[0];
   const LayerResult& fc2 = r.layers[2];
@@ -72,7 +62,7 @@ TEST_CASE("integrated 2x2 on an MLP: every phase as MODEL.md's table says") {
 }
 
 TEST_CASE("batch parallelism is the integrated scheme on 1 x P") {
-  const Network net = test::network_from(kTinyMlp);
+  const Network net = test::network_from(test::kTinyMlp);
   const Result r = run(net, Strategy::batch, {1, 4}, 16);
   // Only dW all-reduces over 4: 2 * 2e-6 + 2e-9 * 3/4 * n, n = 160 and 72 bytes.
   CHECK(r.layers[0].gradient_s == Approx(4.24e-6));
@@ -83,7 +73,7 @@ TEST_CASE("batch parallelism is the integrated scheme on 1 x P") {
 }
 
 TEST_CASE("model parallelism is the integrated scheme on P x 1") {
-  const Network net = test::network_from(kTinyMlp);
+  const Network net = test::network_from(test::kTinyMlp);
   const Result r = run(net, Strategy::model, {2, 1}, 16);
   // fc1 gathers 4*16*8 = 512 B over 2: 1e-6 + 1/2 * 512e-9.
   CHECK(r.layers[0].forward_s == Approx(1.256e-6));
@@ -100,7 +90,7 @@ TEST_CASE("model parallelism is the integrated scheme on P x 1") {
 }
 
 TEST_CASE("a non-power-of-two group pays ceil(log2 p) latencies") {
-  const Network net = test::network_from(kTinyMlp);
+  const Network net = test::network_from(test::kTinyMlp);
   const Result r = run(net, Strategy::batch, {1, 3}, 16);
   // lg(3) = 2: 2 * 2 * 1e-6 + 2 * 1e-9 * 2/3 * 160.
   CHECK(r.layers[0].gradient_s == Approx(4.0e-6 + 2.0e-9 * 2.0 / 3.0 * 160.0));
@@ -152,7 +142,7 @@ TEST_CASE("hybrid integrates the linear layers on the same grid") {
 }
 
 TEST_CASE("a per-layer grid change costs alpha lg(P) + beta s (B/Pc') d_in") {
-  const Network net = test::network_from(kTinyMlp);
+  const Network net = test::network_from(test::kTinyMlp);
   Plan plan = uniform_plan(net, Strategy::integrated, {2, 2});
   plan.strategy = Strategy::plan;
   plan.layers[2] = {Kind::batch, {1, 4}};
@@ -226,7 +216,7 @@ layers:
 }
 
 TEST_CASE("uniform plans reject grids that contradict the strategy") {
-  const Network net = test::network_from(kTinyMlp);
+  const Network net = test::network_from(test::kTinyMlp);
   CHECK_THROWS_AS((void)uniform_plan(net, Strategy::batch, {2, 2}), InputError);
   CHECK_THROWS_AS((void)uniform_plan(net, Strategy::model, {2, 2}), InputError);
 }

@@ -11,16 +11,6 @@ using doctest::Approx;
 
 namespace {
 
-const char* kTinyMlp = R"(
-name: tiny-mlp
-batch: 16
-input: {features: 4}
-layers:
-  - {name: fc1, type: linear, out_features: 8}
-  - {name: relu, type: relu}
-  - {name: fc2, type: linear, out_features: 2}
-)";
-
 std::vector<const Task*> tasks_of(const RankTasks& rt) {
   std::vector<const Task*> out;
   for (std::size_t v = 0; v < boost::num_vertices(rt.graph); ++v) out.push_back(&rt.graph[v]);
@@ -30,7 +20,7 @@ std::vector<const Task*> tasks_of(const RankTasks& rt) {
 }  // namespace
 
 TEST_CASE("an integrated 2x2 MLP rank has MODEL.md's tasks in forward then backward order") {
-  const Network net = test::network_from(kTinyMlp);
+  const Network net = test::network_from(test::kTinyMlp);
   const TaskGraphCompiler compiler(net, uniform_plan(net, Strategy::integrated, {2, 2}), 16);
   const RankTasks rt = compiler.compile_rank(3);  // row 1, column 1
   const auto tasks = tasks_of(rt);
@@ -88,7 +78,7 @@ TEST_CASE("every rank's collective payloads add up to the analytic comm_bytes") 
 }
 
 TEST_CASE("a grid change is an all-gather that brings each process n bytes") {
-  const Network net = test::network_from(kTinyMlp);
+  const Network net = test::network_from(test::kTinyMlp);
   Plan plan = uniform_plan(net, Strategy::integrated, {2, 2});
   plan.layers[2] = {Kind::batch, {1, 4}};
   const TaskGraphCompiler compiler(net, plan, 16);

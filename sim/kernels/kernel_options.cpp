@@ -6,6 +6,7 @@
 #include "sim/common/error.hpp"
 #include "sim/kernels/local/kernel_support.hpp"
 #include "sim/kernels/local/row_layout.hpp"
+#include "sim/strategy/process_grid.hpp"
 #include "sim/strategy/layout.hpp"
 #include "sim/strategy/limits.hpp"
 #include "sim/workload/network_loader.hpp"
@@ -56,6 +57,11 @@ KernelRequest make_kernel_request(const KernelOptions& o, int world_size) {
         "", std::nullopt, "--procs",
         fmt::format("--procs is {}, but mpirun started {} processes", *run.procs, world_size));
   }
+  if (const auto grid = parse_grid(run.grid); grid && grid->procs() != world_size) {
+    throw InputError("", std::nullopt, "--grid",
+                     fmt::format("grid {} has {} processes, but mpirun started {} (-np)",
+                                 run.grid, grid->procs(), world_size));
+  }
   run.procs = world_size;
   bool grid_all = false;
   std::vector<Plan> plans = cli::make_plans(run, req.network, grid_all);
@@ -65,7 +71,7 @@ KernelRequest make_kernel_request(const KernelOptions& o, int world_size) {
   req.plan = std::move(plans.front());
   if (req.plan.procs != world_size) {
     throw InputError("", std::nullopt, o.run.plan_file.empty() ? "--grid" : "procs",
-                     fmt::format("grid {} has {} processes, but mpirun started {}",
+                     fmt::format("grid {} has {} processes, but mpirun started {} (-np)",
                                  req.plan.grid.to_string(), req.plan.procs, world_size));
   }
   const std::vector<LayerExec> execs = resolve_layout(req.network, req.plan);

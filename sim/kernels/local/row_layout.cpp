@@ -102,7 +102,10 @@ std::vector<RowLayout> row_layouts(const Network& network, const std::vector<Lay
         for (Count r = 0; r < pr; ++r) {
           const auto k = static_cast<std::size_t>(r);
           rl.in_fetch.push_back(hull(rl.in_held[k], g.input_rows(rl.out_rows[k])));
-          rl.dy_fetch.push_back(hull(rl.out_rows[k], g.outputs_reading(rl.in_held[k])));
+          // No backward halo where nothing upstream needs the input gradient (MODEL.md).
+          rl.dy_fetch.push_back(e.input_grad
+                                    ? hull(rl.out_rows[k], g.outputs_reading(rl.in_held[k]))
+                                    : rl.out_rows[k]);
         }
         require_neighbours(layer, rl.in_held, rl.in_fetch, "forward");
         if (e.input_grad) require_neighbours(layer, rl.out_rows, rl.dy_fetch, "backward");

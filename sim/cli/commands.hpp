@@ -7,5 +7,6 @@ namespace dnnsim::cli {
 
 void add_info_command(CLI::App& app);
 void add_analytic_command(CLI::App& app);
+void add_calibrate_command(CLI::App& app);
 
 }  // namespace dnnsim::cli

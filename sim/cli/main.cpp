@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   });
   dnnsim::cli::add_info_command(app);
   dnnsim::cli::add_analytic_command(app);
+  dnnsim::cli::add_calibrate_command(app);
 
   try {
     app.parse(argc, argv);

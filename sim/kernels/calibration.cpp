@@ -11,6 +11,7 @@ namespace {
 
 constexpr double kShapeSeconds = 0.05;  // time each GEMM shape at least this long
 constexpr double kPointSeconds = 0.02;  // and each ping-pong size
+constexpr int kMinSamples = 5;
 
 std::vector<float> seeded_matrix(std::size_t size, std::uint64_t stream) {
   std::vector<float> v(size);
@@ -18,61 +19,57 @@ std::vector<float> seeded_matrix(std::size_t size, std::uint64_t stream) {
   return v;
 }
 
-// Seconds per call, all ranks running the same shape at once.
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// Seconds per call, all ranks running the same shape at once: the median call, so that
+// a moment when another program takes the core does not count.
 double time_gemm(const GemmShape& s, MPI_Comm world) {
   const std::vector<float> a = seeded_matrix(static_cast<std::size_t>(s.m * s.k), 1);
   const std::vector<float> b = seeded_matrix(static_cast<std::size_t>(s.k * s.n), 2);
   std::vector<float> c(static_cast<std::size_t>(s.m * s.n));
   gemm(s.ta, s.tb, s.m, s.n, s.k, 1.0F, a.data(), b.data(), 0.0F, c.data());  // warm-up
   MPI_Barrier(world);
-  int calls = 0;
+  std::vector<double> calls;
   const double start = MPI_Wtime();
-  double elapsed = 0.0;
-  while (calls < 3 || elapsed < kShapeSeconds) {
+  while (static_cast<int>(calls.size()) < kMinSamples || MPI_Wtime() - start < kShapeSeconds) {
+    const double t = MPI_Wtime();
     gemm(s.ta, s.tb, s.m, s.n, s.k, 1.0F, a.data(), b.data(), 0.0F, c.data());
-    ++calls;
-    elapsed = MPI_Wtime() - start;
+    calls.push_back(MPI_Wtime() - t);
   }
-  return elapsed / calls;
+  return median(calls);
 }
 
-// One-way time of a message of `bytes` between ranks 0 and 1: half the best round trip
-// of a few batches (the others wait).
+// One-way time of a message of `bytes` between ranks 0 and 1: half the median round
+// trip (the other ranks wait). Rank 0 decides how many trips and tells rank 1.
 double time_pingpong(std::size_t bytes, int me, MPI_Comm world) {
-  std::vector<char> buffer(std::max<std::size_t>(bytes, 1));
+  if (me > 1) return 0.0;
+  std::vector<char> buffer(std::max<std::size_t>(bytes, 1), 1);
   const int count = static_cast<int>(bytes);
-  double best = 1e30;
-  double spent = 0.0;
-  int rounds = 0;
-  // Rank 0 decides when to stop and tells rank 1 through the message tag.
+  std::vector<double> trips;
+  const double start = MPI_Wtime();
   while (true) {
     int go = 0;
-    if (me == 0) go = rounds < 5 || spent < kPointSeconds ? 1 : 0;
-    if (me <= 1) {
-      if (me == 0) {
-        MPI_Send(&go, 1, MPI_INT, 1, 1, world);
-      } else {
-        MPI_Recv(&go, 1, MPI_INT, 0, 1, world, MPI_STATUS_IGNORE);
-      }
+    if (me == 0) {
+      go = static_cast<int>(trips.size()) < 4 * kMinSamples || MPI_Wtime() - start < kPointSeconds;
+      MPI_Send(&go, 1, MPI_INT, 1, 1, world);
+    } else {
+      MPI_Recv(&go, 1, MPI_INT, 0, 1, world, MPI_STATUS_IGNORE);
     }
-    if (go == 0 || me > 1) break;
-    const double start = MPI_Wtime();
-    constexpr int kTrips = 10;
-    for (int t = 0; t < kTrips; ++t) {
-      if (me == 0) {
-        MPI_Send(buffer.data(), count, MPI_CHAR, 1, 0, world);
-        MPI_Recv(buffer.data(), count, MPI_CHAR, 1, 0, world, MPI_STATUS_IGNORE);
-      } else {
-        MPI_Recv(buffer.data(), count, MPI_CHAR, 0, 0, world, MPI_STATUS_IGNORE);
-        MPI_Send(buffer.data(), count, MPI_CHAR, 0, 0, world);
-      }
+    if (go == 0) break;
+    const double t = MPI_Wtime();
+    if (me == 0) {
+      MPI_Send(buffer.data(), count, MPI_CHAR, 1, 0, world);
+      MPI_Recv(buffer.data(), count, MPI_CHAR, 1, 0, world, MPI_STATUS_IGNORE);
+    } else {
+      MPI_Recv(buffer.data(), count, MPI_CHAR, 0, 0, world, MPI_STATUS_IGNORE);
+      MPI_Send(buffer.data(), count, MPI_CHAR, 0, 0, world);
     }
-    const double trip = (MPI_Wtime() - start) / kTrips;
-    best = std::min(best, trip / 2.0);
-    spent += trip * kTrips;
-    ++rounds;
+    trips.push_back((MPI_Wtime() - t) / 2.0);
   }
-  return best;
+  return median(trips);
 }
 
 }  // namespace
@@ -110,28 +107,30 @@ nlohmann::ordered_json calibrate(const CalibrationRequest& req, MPI_Comm world) 
                  {"flops_per_s", flops / seconds},
                  {"shapes", shapes_json}};
 
-  // Ping-pong: latency from the smallest message, bandwidth from a least-squares line
-  // through the large ones (t = alpha + n / bandwidth).
+  // Ping-pong from 8 B to 8 MiB. One alpha-beta line for all sizes (MODEL.md's
+  // point-to-point cost): least squares on the relative error, so that small and large
+  // messages weigh alike (shared memory switches protocol at some size, and no single line
+  // meets both regimes exactly).
   auto points = nlohmann::ordered_json::array();
-  std::vector<std::pair<double, double>> large;
-  double latency = 0.0;
-  for (std::size_t bytes = 8; bytes <= (std::size_t{1} << 24); bytes *= 4) {
+  double sw = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0;
+  for (std::size_t bytes = 8; bytes <= (std::size_t{1} << 23); bytes *= 4) {
+    MPI_Barrier(world);
     const double t = time_pingpong(bytes, me, world);
-    if (bytes == 8) latency = t;
-    if (bytes >= (std::size_t{1} << 16)) large.emplace_back(static_cast<double>(bytes), t);
+    const double x = static_cast<double>(bytes);
+    const double w = t > 0.0 ? 1.0 / (t * t) : 0.0;
+    sw += w;
+    sx += w * x;
+    sy += w * t;
+    sxx += w * x * x;
+    sxy += w * x * t;
     points.push_back({{"bytes", bytes}, {"one_way_s", t}});
   }
-  double sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0;
-  for (const auto& [x, y] : large) {
-    sx += x;
-    sy += y;
-    sxx += x * x;
-    sxy += x * y;
-  }
-  const double npts = static_cast<double>(large.size());
-  const double slope = (npts * sxy - sx * sy) / (npts * sxx - sx * sx);
-  out["pingpong"] = {
-      {"latency_s", latency}, {"bandwidth_bytes_per_s", 1.0 / slope}, {"points", points}};
+  const double slope = (sw * sxy - sx * sy) / (sw * sxx - sx * sx);
+  const double latency = (sy - slope * sx) / sw;
+  out["pingpong"] = {{"latency_s", latency},
+                     {"bandwidth_bytes_per_s", 1.0 / slope},
+                     {"fit", "least squares on relative error, 8 B to 8 MiB"},
+                     {"points", points}};
   MPI_Barrier(world);
   return out;
 }

@@ -1,5 +1,6 @@
 #include "sim/kernels/distributed_network.hpp"
 
+#include <array>
 #include <cmath>
 #include <stdexcept>
 
@@ -77,6 +78,7 @@ DistributedNetwork::DistributedNetwork(const Network& network, const Plan& plan,
     }
     s.grads.assign(s.params.size(), 0.0F);
   }
+  input_ = network_input();
 }
 
 BandLayout DistributedNetwork::input_layout(std::size_t i) const {
@@ -106,47 +108,56 @@ Band DistributedNetwork::loss_gradient() const {
   return g;
 }
 
-Band DistributedNetwork::arrange_input(std::size_t i) {
-  const LayerState& s = layers_[i];
+const Band* DistributedNetwork::arrange_input(std::size_t i) {
+  LayerState& s = layers_[i];
   const Band& prev = layers_[i - 1].output;
   const std::size_t r = s.row_index();
   if (s.exec.regrid) {
     // MODEL.md: each process receives the whole input of its new share of samples.
     BandLayout whole{s.exec.grid, {}, s.layer->in_shape.height()};
     whole.rows.assign(static_cast<std::size_t>(s.exec.grid.pr), Range{0, whole.height});
-    Band x = redistribute(prev, output_layout(i - 1), whole, batch_, base_, coll_,
-                          Account::redistribute, CountAs::result);
-    return x.rows == s.rows.in_held[r] ? x : slice(x, x.samples, s.rows.in_held[r]);
+    s.arranged = redistribute(prev, output_layout(i - 1), whole, batch_, base_, coll_,
+                              Account::redistribute, CountAs::result);
+    if (s.arranged.rows != s.rows.in_held[r]) {
+      s.arranged = slice(s.arranged, s.arranged.samples, s.rows.in_held[r]);
+    }
+    return &s.arranged;
   }
   if (s.exec.gather_input) {
     // MODEL.md: a split input reaching a whole-sample layer is all-gathered in the column.
     const std::vector<Range>& parts = layers_[i - 1].rows.out_rows;
-    Band whole = prev;
+    Band& whole = s.arranged;
+    whole.samples = prev.samples;
+    whole.channels = prev.channels;
+    whole.height = prev.height;
+    whole.width = prev.width;
     whole.rows = {0, prev.height};
-    whole.data.assign(static_cast<std::size_t>(whole.samples.size() * whole.sample_elements()),
-                      0.0F);
     std::vector<int> counts;
-    for (const Range& part : parts)
+    for (const Range& part : parts) {
       counts.push_back(mpi_count(box_elements(prev, prev.samples, part)));
-    std::vector<float> all(whole.data.size());
+    }
+    std::vector<float> all(
+        static_cast<std::size_t>(whole.samples.size() * whole.sample_elements()));
     coll_.allgatherv(s.comms->column(), prev.data.data(), counts, all.data(),
                      Account::redistribute);
+    whole.data.resize(all.size());
     const std::vector<int> displs = displacements(counts);
     for (std::size_t k = 0; k < parts.size(); ++k) {
       unpack_box(all.data() + displs[k], prev.samples, parts[k], whole);
     }
-    return whole;
+    return &whole;
   }
   // Same grid: the held rows are the previous output's, or a slab of a whole input.
-  if (prev.rows == s.rows.in_held[r]) return prev;
+  if (prev.rows == s.rows.in_held[r]) return &prev;
   if (!prev.rows.covers(s.rows.in_held[r])) throw std::logic_error("input rows not held");
-  return slice(prev, prev.samples, s.rows.in_held[r]);
+  s.arranged = slice(prev, prev.samples, s.rows.in_held[r]);
+  return &s.arranged;
 }
 
-Band DistributedNetwork::gradient_for_previous(std::size_t i) {
+const Band* DistributedNetwork::gradient_for_previous(std::size_t i, Band& storage) {
   const LayerState& s = layers_[i];
   const LayerState& p = layers_[i - 1];
-  Band& dx = layers_[i].input_grad;
+  const Band& dx = s.input_grad;
   // Free when every process already holds what the previous layer's output had (a
   // gathered input gives back its slab); otherwise an all-to-all MODEL.md does not count.
   bool local = !s.exec.regrid;
@@ -155,10 +166,13 @@ Band DistributedNetwork::gradient_for_previous(std::size_t i) {
   }
   if (local) {
     const Range want = p.rows.out_rows[p.row_index()];
-    return dx.rows == want ? dx : slice(dx, dx.samples, want);
+    if (dx.rows == want) return &dx;
+    storage = slice(dx, dx.samples, want);
+    return &storage;
   }
-  return redistribute(dx, input_layout(i), output_layout(i - 1), batch_, base_, coll_,
-                      Account::unmodelled, CountAs::received);
+  storage = redistribute(dx, input_layout(i), output_layout(i - 1), batch_, base_, coll_,
+                         Account::unmodelled, CountAs::received);
+  return &storage;
 }
 
 void DistributedNetwork::forward() {
@@ -166,29 +180,31 @@ void DistributedNetwork::forward() {
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     traffic.set_layer(i);
     const double start = MPI_Wtime();
-    forward_layer(i, i == 0 ? network_input() : arrange_input(i));
+    forward_layer(i, i == 0 ? &input_ : arrange_input(i));
     traffic.add_total_s(MPI_Wtime() - start);
   }
 }
 
 void DistributedNetwork::backward() {
   Traffic& traffic = coll_.traffic();
-  Band dy = loss_gradient();
+  if (loss_.data.empty()) loss_ = loss_gradient();
+  const Band* dy = &loss_;
+  std::array<Band, 2> storage;  // a converted gradient, and the next while it is read
   for (std::size_t i = layers_.size(); i-- > 0;) {
     traffic.set_layer(i);
     const double start = MPI_Wtime();
-    backward_layer(i, dy);
+    backward_layer(i, *dy);
     // Nothing upstream has parameters: no one needs the gradient of this layer's input.
     const bool more = layers_[i].exec.input_grad && i > 0;
-    if (more) dy = gradient_for_previous(i);
+    if (more) dy = gradient_for_previous(i, storage[i % 2]);
     traffic.add_total_s(MPI_Wtime() - start);
     if (!more) break;
   }
 }
 
-void DistributedNetwork::forward_layer(std::size_t i, Band x) {
+void DistributedNetwork::forward_layer(std::size_t i, const Band* x) {
   LayerState& s = layers_[i];
-  s.input = std::move(x);
+  s.input = x;
   switch (s.exec.exec) {
     case Exec::integrated:
     case Exec::replicated:
@@ -207,7 +223,6 @@ void DistributedNetwork::forward_layer(std::size_t i, Band x) {
 void DistributedNetwork::backward_layer(std::size_t i, const Band& dy) {
   LayerState& s = layers_[i];
   std::fill(s.grads.begin(), s.grads.end(), 0.0F);
-  s.input_grad = Band{};
   switch (s.exec.exec) {
     case Exec::integrated:
     case Exec::replicated:

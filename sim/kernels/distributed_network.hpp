@@ -26,12 +26,13 @@ struct LayerState {
   LayerExec exec;
   const GridComms* comms = nullptr;
   RowLayout rows;
-  Range weight_rows;          ///< output channels / features whose weights this process holds
-  Count fan_in = 0;           ///< weights per output channel / feature
-  std::vector<float> params;  ///< [weight_rows x fan_in] weights, then the bias of those rows
-  std::vector<float> grads;   ///< the same layout; after backward, summed over the processes
-  Band input;                 ///< what the forward pass read (domain: held rows plus halo)
-  std::vector<float> cols;    ///< conv: im2col of `input`, kept for the weight gradient
+  Range weight_rows;            ///< output channels / features whose weights this process holds
+  Count fan_in = 0;             ///< weights per output channel / feature
+  std::vector<float> params;    ///< [weight_rows x fan_in] weights, then the bias of those rows
+  std::vector<float> grads;     ///< the same layout; after backward, summed over the processes
+  const Band* input = nullptr;  ///< what the forward pass read: the previous output or `arranged`
+  Band arranged;  ///< the input after a layout change or with its halo rows, when it needs one
+  std::vector<float> cols;           ///< conv: im2col of `input`, kept for the weight gradient
   std::vector<std::int64_t> argmax;  ///< maxpool: where each output came from
   Band output;                       ///< the output as the next layer receives it
   Band input_grad;                   ///< dX on the input rows this process held (if computed)
@@ -60,12 +61,14 @@ class DistributedNetwork {
   [[nodiscard]] Band loss_gradient() const;
   [[nodiscard]] BandLayout input_layout(std::size_t i) const;
   [[nodiscard]] BandLayout output_layout(std::size_t i) const;
-  /// The previous layer's output laid out as layer i reads it (grid change, gather, slab).
-  [[nodiscard]] Band arrange_input(std::size_t i);
-  /// Layer i's input gradient laid out as layer i - 1's output.
-  [[nodiscard]] Band gradient_for_previous(std::size_t i);
+  /// The previous layer's output laid out as layer i reads it (grid change, gather, slab):
+  /// the output itself when nothing changes, else layer i's `arranged`.
+  [[nodiscard]] const Band* arrange_input(std::size_t i);
+  /// Layer i's input gradient laid out as layer i - 1's output: the gradient itself when
+  /// nothing changes, else `storage`.
+  [[nodiscard]] const Band* gradient_for_previous(std::size_t i, Band& storage);
 
-  void forward_layer(std::size_t i, Band x);
+  void forward_layer(std::size_t i, const Band* x);
   void backward_layer(std::size_t i, const Band& dy);
 
   // Per scheme (layer_forward.cpp, layer_backward.cpp).
@@ -87,6 +90,8 @@ class DistributedNetwork {
   Collectives& coll_;
   CommCache comms_;
   std::vector<LayerState> layers_;
+  Band input_;  ///< this process's part of the network input (the same every iteration)
+  Band loss_;   ///< and of the loss gradient, made at the first backward pass
 };
 
 }  // namespace dnnsim::kernels

@@ -6,9 +6,9 @@
 #include "sim/common/error.hpp"
 #include "sim/kernels/local/kernel_support.hpp"
 #include "sim/kernels/local/row_layout.hpp"
-#include "sim/strategy/process_grid.hpp"
 #include "sim/strategy/layout.hpp"
 #include "sim/strategy/limits.hpp"
+#include "sim/strategy/process_grid.hpp"
 #include "sim/workload/network_loader.hpp"
 
 namespace dnnsim::kernels {
@@ -59,8 +59,8 @@ KernelRequest make_kernel_request(const KernelOptions& o, int world_size) {
   }
   if (const auto grid = parse_grid(run.grid); grid && grid->procs() != world_size) {
     throw InputError("", std::nullopt, "--grid",
-                     fmt::format("grid {} has {} processes, but mpirun started {} (-np)",
-                                 run.grid, grid->procs(), world_size));
+                     fmt::format("grid {} has {} processes, but mpirun started {} (-np)", run.grid,
+                                 grid->procs(), world_size));
   }
   run.procs = world_size;
   bool grid_all = false;

@@ -2,6 +2,8 @@
 // over the processes that share the weights, input gradients where something upstream
 // has parameters.
 
+#include <algorithm>
+
 #include "sim/kernels/distributed_network.hpp"
 #include "sim/kernels/local/conv2d.hpp"
 #include "sim/kernels/local/linear.hpp"
@@ -31,8 +33,16 @@ Band channel_block(const Band& band, Range part) {
   return out;
 }
 
-Band zeros_like_input(const LayerState& s) {
-  return Band::zeros(s.layer->in_shape, s.input.samples, s.rows.in_held[s.row_index()]);
+// Zeroes the input gradient in place: the buffer is reused from one iteration to the next.
+void zero_input_grad(LayerState& s) {
+  Band& dx = s.input_grad;
+  const Shape& shape = s.layer->in_shape;
+  dx.samples = s.input->samples;
+  dx.channels = shape.channels();
+  dx.height = shape.height();
+  dx.width = shape.width();
+  dx.rows = s.rows.in_held[s.row_index()];
+  dx.data.assign(static_cast<std::size_t>(dx.samples.size() * dx.sample_elements()), 0.0F);
 }
 
 }  // namespace
@@ -40,10 +50,10 @@ Band zeros_like_input(const LayerState& s) {
 void DistributedNetwork::backward_weighted(LayerState& s, const Band& dy_all) {
   const Layer& layer = *s.layer;
   const Band dy = channel_block(dy_all, s.weight_rows);
-  const Count n = s.input.samples.size();
+  const Count n = s.input->samples.size();
   const Count m = s.weight_rows.size();
   if (layer.type == LayerType::linear) {
-    linear_weight_grad(s.input.data.data(), dy.data.data(), n, s.fan_in, m, s.grads.data(),
+    linear_weight_grad(s.input->data.data(), dy.data.data(), n, s.fan_in, m, s.grads.data(),
                        bias_grad_of(s));
   } else {
     conv_weight_grad(s.cols, dy, s.grads.data(), bias_grad_of(s));
@@ -53,7 +63,7 @@ void DistributedNetwork::backward_weighted(LayerState& s, const Band& dy_all) {
   coll_.allreduce(s.comms->row_comm(), s.grads.data(), s.grads.size(), Account::gradient);
   if (!s.exec.input_grad) return;
 
-  s.input_grad = zeros_like_input(s);
+  zero_input_grad(s);
   if (layer.type == LayerType::linear) {
     linear_input_grad(dy.data.data(), s.params.data(), n, s.fan_in, m, s.input_grad.data.data());
   } else {
@@ -100,15 +110,19 @@ void DistributedNetwork::backward_domain(LayerState& s, const Band& dy) {
       }
     };
   }
-  const Band dy_ext =
-      fetch_rows(dy, s.rows.out_rows, s.rows.dy_fetch, s.comms->column(), s.row(), coll_, pack);
-  s.input_grad = zeros_like_input(s);
+  Band fetched;
+  if (s.rows.dy_fetch != s.rows.out_rows) {
+    fetched =
+        fetch_rows(dy, s.rows.out_rows, s.rows.dy_fetch, s.comms->column(), s.row(), coll_, pack);
+  }
+  const Band& dy_ext = s.rows.dy_fetch != s.rows.out_rows ? fetched : dy;
+  zero_input_grad(s);
   switch (layer.type) {
     case LayerType::conv2d:
       conv_input_grad(dy_ext, g, s.params.data(), s.fan_in, s.input_grad);
       break;
     case LayerType::maxpool:
-      maxpool_backward(dy_ext, g, s.rows.out_rows[r], s.argmax, s.input, s.input_grad);
+      maxpool_backward(dy_ext, g, s.rows.out_rows[r], s.argmax, *s.input, s.input_grad);
       break;
     default:
       avgpool_backward(dy_ext, g, s.input_grad);
@@ -122,16 +136,16 @@ void DistributedNetwork::backward_whole(LayerState& s, const Band& dy) {
   switch (layer.type) {
     case LayerType::maxpool: {
       const Window g = Window::of(layer);
-      s.input_grad = zeros_like_input(s);
-      maxpool_backward(dy, g, {0, g.out_height}, s.argmax, s.input, s.input_grad);
+      zero_input_grad(s);
+      maxpool_backward(dy, g, {0, g.out_height}, s.argmax, *s.input, s.input_grad);
       break;
     }
     case LayerType::avgpool:
-      s.input_grad = zeros_like_input(s);
+      zero_input_grad(s);
       avgpool_backward(dy, Window::of(layer), s.input_grad);
       break;
     default:  // flatten: relabel back
-      s.input_grad = zeros_like_input(s);
+      zero_input_grad(s);
       s.input_grad.data = dy.data;
       break;
   }
@@ -139,10 +153,15 @@ void DistributedNetwork::backward_whole(LayerState& s, const Band& dy) {
 
 void DistributedNetwork::backward_relu(LayerState& s, const Band& dy) {
   if (!s.exec.input_grad) return;
-  s.input_grad = dy;
-  for (std::size_t k = 0; k < dy.data.size(); ++k) {
-    if (s.output.data[k] <= 0.0F) s.input_grad.data[k] = 0.0F;
-  }
+  Band& dx = s.input_grad;
+  dx.samples = dy.samples;
+  dx.channels = dy.channels;
+  dx.height = dy.height;
+  dx.width = dy.width;
+  dx.rows = dy.rows;
+  dx.data.resize(dy.data.size());
+  std::transform(dy.data.begin(), dy.data.end(), s.output.data.begin(), dx.data.begin(),
+                 [](float g, float y) { return y > 0.0F ? g : 0.0F; });
 }
 
 }  // namespace dnnsim::kernels

@@ -48,7 +48,7 @@ Band DistributedNetwork::gather_output_blocks(LayerState& s, const Band& mine) {
 
 void DistributedNetwork::forward_weighted(LayerState& s) {
   const Layer& layer = *s.layer;
-  const Band& x = s.input;
+  const Band& x = *s.input;
   const Count m = s.weight_rows.size();
   Band y;
   if (layer.type == LayerType::linear) {
@@ -70,26 +70,30 @@ void DistributedNetwork::forward_domain(LayerState& s) {
   const Layer& layer = *s.layer;
   const std::size_t r = s.row_index();
   // The forward halo: input rows the outputs of this slab read from the neighbours.
-  s.input = fetch_rows(s.input, s.rows.in_held, s.rows.in_fetch, s.comms->column(), s.row(), coll_);
+  if (s.rows.in_fetch != s.rows.in_held) {
+    s.arranged =
+        fetch_rows(*s.input, s.rows.in_held, s.rows.in_fetch, s.comms->column(), s.row(), coll_);
+    s.input = &s.arranged;
+  }
   const Window g = Window::of(layer);
   const Range out = s.rows.out_rows[r];
   switch (layer.type) {
     case LayerType::conv2d:
-      conv_forward(s.input, g, out, s.params.data(), bias_of(s), s.weight_rows.size(), s.cols,
+      conv_forward(*s.input, g, out, s.params.data(), bias_of(s), s.weight_rows.size(), s.cols,
                    s.output);
       break;
     case LayerType::maxpool:
-      maxpool_forward(s.input, g, out, s.output, s.argmax);
+      maxpool_forward(*s.input, g, out, s.output, s.argmax);
       break;
     default:
-      avgpool_forward(s.input, g, out, s.output);
+      avgpool_forward(*s.input, g, out, s.output);
       break;
   }
 }
 
 void DistributedNetwork::forward_whole(LayerState& s) {
   const Layer& layer = *s.layer;
-  const Band& x = s.input;
+  const Band& x = *s.input;
   switch (layer.type) {
     case LayerType::maxpool: {
       const Window g = Window::of(layer);
@@ -110,8 +114,14 @@ void DistributedNetwork::forward_whole(LayerState& s) {
       s.output.rows = {0, 1};
       break;
     default:  // relu, on whatever part of its input this process holds
-      s.output = x;
-      for (float& v : s.output.data) v = std::max(v, 0.0F);
+      s.output.samples = x.samples;
+      s.output.channels = x.channels;
+      s.output.height = x.height;
+      s.output.width = x.width;
+      s.output.rows = x.rows;
+      s.output.data.resize(x.data.size());
+      std::transform(x.data.begin(), x.data.end(), s.output.data.begin(),
+                     [](float v) { return std::max(v, 0.0F); });
       break;
   }
 }

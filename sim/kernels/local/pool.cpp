@@ -54,15 +54,33 @@ void maxpool_forward(const Band& x, const Window& g, Range out_rows, Band& y,
     throw std::logic_error("maxpool: the band lacks input rows the outputs read");
   }
   y = output_band(x, g, out_rows);
-  argmax.assign(y.data.size(), -1);
+  argmax.resize(y.data.size());
+  std::vector<Range> columns(static_cast<std::size_t>(g.out_width));
+  for (Count ow = 0; ow < g.out_width; ++ow) {
+    columns[static_cast<std::size_t>(ow)] = window_columns(g, ow);
+  }
   std::size_t k = 0;
   for (Count j = x.samples.begin; j < x.samples.end; ++j) {
     for (Count c = 0; c < x.channels; ++c) {
       for (Count oh = out_rows.begin; oh < out_rows.end; ++oh) {
+        const Range rows = window_rows(g, oh);
+        const float* first = x.data.data() + x.offset(j, c, rows.begin);
         for (Count ow = 0; ow < g.out_width; ++ow, ++k) {
-          const std::int64_t at = window_argmax(x, g, j, c, oh, ow, x.rows);
-          argmax[k] = at;
-          if (at >= 0) y.data[k] = x.data[x.offset(j, c, at / g.in_width) + at % g.in_width];
+          const Range cols = columns[static_cast<std::size_t>(ow)];
+          // The first maximum, rows then columns (ties keep the earlier one).
+          std::int64_t best = -1;
+          float best_value = 0.0F;
+          for (Count ih = rows.begin; ih < rows.end; ++ih) {
+            const float* in = first + (ih - rows.begin) * x.width;
+            for (Count iw = cols.begin; iw < cols.end; ++iw) {
+              if (best < 0 || in[iw] > best_value) {
+                best = ih * g.in_width + iw;
+                best_value = in[iw];
+              }
+            }
+          }
+          argmax[k] = best;
+          y.data[k] = best_value;
         }
       }
     }
@@ -96,6 +114,19 @@ void avgpool_forward(const Band& x, const Window& g, Range out_rows, Band& y) {
 
 void maxpool_backward(const Band& dy, const Window& g, Range own,
                       const std::vector<std::int64_t>& argmax, const Band& x, Band& dx) {
+  if (dy.rows == own && dx.rows.covers(g.input_rows(own))) {
+    // Only this process's outputs, every maximum in dx: one pass, no checks.
+    const auto plane_in = static_cast<std::size_t>(dx.rows.size() * dx.width);
+    const auto plane_out = static_cast<std::size_t>(own.size() * g.out_width);
+    const std::int64_t shift = dx.rows.begin * g.in_width;
+    for (std::size_t p = 0; p * plane_out < dy.data.size(); ++p) {
+      float* to = dx.data.data() + p * plane_in;
+      for (std::size_t k = p * plane_out; k < (p + 1) * plane_out; ++k) {
+        if (argmax[k] >= 0) to[argmax[k] - shift] += dy.data[k];
+      }
+    }
+    return;
+  }
   for (Count j = dy.samples.begin; j < dy.samples.end; ++j) {
     for (Count c = 0; c < dy.channels; ++c) {
       for (Count oh = dy.rows.begin; oh < dy.rows.end; ++oh) {

@@ -38,8 +38,13 @@ struct CalibrateOptions {
 // dnnsim-kernels next to this program: in the build tree, or installed beside it.
 std::string find_kernels(const std::string& given) {
   namespace fs = std::filesystem;
-  if (!given.empty()) return given;
   std::error_code ec;
+  if (!given.empty()) {
+    if (!fs::exists(given, ec)) {
+      throw InputError(given, std::nullopt, "--kernels", "no such program");
+    }
+    return given;
+  }
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     for (const fs::path& candidate : {self.parent_path() / "sim" / "kernels" / "dnnsim-kernels",

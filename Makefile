@@ -6,7 +6,7 @@ BUILD_ASAN ?= build-asan
 JOBS       ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-unit test-asan bench clean
+.PHONY: all deps build demo test test-unit test-asan bench validate clean
 
 all: build
 
@@ -39,6 +39,11 @@ BENCH_MAX_P ?= 16384
 bench: build
 	@./$(BUILD)/tests/bench/dnnsim_bench
 	@/usr/bin/python3 tests/bench/bench_simulate.py ./$(BUILD)/dnnsim --max-procs $(BENCH_MAX_P)
+
+# The simulator against the real kernels on this machine (docs/kernels.md): calibrates
+# platforms/local.yaml, then writes results/validation/.
+validate: build
+	@/usr/bin/python3 scripts/validate.py --build $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   dnnsim::cli::add_taskgraph_command(app);
   dnnsim::cli::add_optimize_command(app);
   dnnsim::cli::add_sweep_command(app);
+  dnnsim::cli::add_calibrate_command(app);
 
   try {
     app.parse(argc, argv);

@@ -17,11 +17,15 @@
 namespace dnnsim::cli {
 
 void add_run_options(CLI::App& command, RunOptions& o, bool platform_required) {
-  command.add_option("workload", o.workload, "Workload YAML file or preset name (e.g. alexnet)")
-      ->required();
+  add_plan_options(command, o);
   auto* platform = command.add_option("--platform", o.platform,
                                       "Platform YAML file or preset name (e.g. crossbar)");
   if (platform_required) platform->required();
+}
+
+void add_plan_options(CLI::App& command, RunOptions& o) {
+  command.add_option("workload", o.workload, "Workload YAML file or preset name (e.g. alexnet)")
+      ->required();
   command.add_option("--procs,-P", o.procs, "Number of processes P");
   command.add_option("--grid", o.grid, "Process grid PRxPC (e.g. 8x64), or 'all' for every "
                                        "factorization of P");
@@ -68,18 +72,32 @@ RunRequest make_request(const RunOptions& o) {
     throw InputError("", std::nullopt, "--batch", fmt::format("expected a positive batch size, got {}", req.batch));
   }
 
+  req.plans = make_plans(o, req.network, req.grid_all);
+
+  const std::int64_t procs = req.plans.front().procs;
+  if (procs > req.platform.hosts()) {
+    throw InputError(req.platform.file, std::nullopt, "nodes",
+                     fmt::format("P = {} processes, but platform '{}' has {} hosts", procs,
+                                 req.platform.name, req.platform.hosts()));
+  }
+  return req;
+}
+
+std::vector<Plan> make_plans(const RunOptions& o, const Network& network, bool& grid_all) {
+  std::vector<Plan> plans;
+  grid_all = false;
   if (!o.plan_file.empty()) {
     if (!o.grid.empty() || !o.strategy.empty()) {
       throw InputError("", std::nullopt, "--plan",
                        "a plan file sets the grid and the kinds; drop --grid and --strategy");
     }
-    Plan plan = load_plan(o.plan_file, req.network);
+    Plan plan = load_plan(o.plan_file, network);
     if (o.procs && *o.procs != plan.procs) {
       throw InputError(o.plan_file, std::nullopt, "procs",
                        fmt::format("the plan is for {} processes, --procs says {}", plan.procs,
                                    *o.procs));
     }
-    req.plans.push_back(std::move(plan));
+    plans.push_back(std::move(plan));
   } else {
     if (o.strategy.empty() && o.grid.empty()) {
       throw InputError("", std::nullopt, "--strategy",
@@ -108,7 +126,7 @@ RunRequest make_request(const RunOptions& o) {
       }
       if (!o.procs) throw InputError("", std::nullopt, "--procs", "--grid all needs --procs P");
       grids = factorizations(*o.procs);
-      req.grid_all = true;
+      grid_all = true;
     } else if (!o.grid.empty()) {
       const auto grid = parse_grid(o.grid);
       if (!grid) {
@@ -129,16 +147,10 @@ RunRequest make_request(const RunOptions& o) {
       throw InputError("", std::nullopt, "--grid",
                        fmt::format("strategy {} needs --grid PRxPC or --grid all", o.strategy));
     }
-    for (const ProcessGrid& grid : grids) req.plans.push_back(uniform_plan(req.network, strategy, grid));
+    for (const ProcessGrid& grid : grids) plans.push_back(uniform_plan(network, strategy, grid));
   }
 
-  const std::int64_t procs = req.plans.front().procs;
-  if (procs > req.platform.hosts()) {
-    throw InputError(req.platform.file, std::nullopt, "nodes",
-                     fmt::format("P = {} processes, but platform '{}' has {} hosts", procs,
-                                 req.platform.name, req.platform.hosts()));
-  }
-  return req;
+  return plans;
 }
 
 void emit(const std::string& path, const std::string& text) {

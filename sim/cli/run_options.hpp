@@ -32,6 +32,10 @@ struct RunOptions {
 /// Registers the shared options on a subcommand.
 void add_run_options(CLI::App& command, RunOptions& options, bool platform_required = true);
 
+/// The same without --platform: the workload, how to split it and the output options
+/// (what `dnnsim-kernels` takes, which runs on the machine it is started on).
+void add_plan_options(CLI::App& command, RunOptions& options);
+
 /// What the options ask for, validated against the workload and platform.
 struct RunRequest {
   Network network;
@@ -45,6 +49,12 @@ struct RunRequest {
 
 /// Loads the inputs and builds the plans; throws InputError on any inconsistency.
 [[nodiscard]] RunRequest make_request(const RunOptions& options);
+
+/// The plans the options ask for on `network` (--plan, or --strategy with --grid or
+/// --procs), exactly as make_request builds them; `grid_all` tells whether they are every
+/// factorization of P. Throws InputError.
+[[nodiscard]] std::vector<Plan> make_plans(const RunOptions& options, const Network& network,
+                                           bool& grid_all);
 
 [[nodiscard]] Format parse_format(const std::string& text);
 

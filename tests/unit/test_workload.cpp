@@ -15,6 +15,8 @@ TEST_CASE("preset workloads have PyTorch's published parameter counts") {
   CHECK(load_network(test::preset("workloads", "resnet18")).total_params() == 11'689'512);
   CHECK(load_network(test::preset("workloads", "transformer-block")).total_params() == 12'596'224);
   CHECK(load_network(test::preset("workloads", "mlp")).total_params() == 12'540'904);
+  // small-cnn: 16*3*3*3+16 + 32*16*3*3+32 + 2048*128+128 + 128*10+10 (worked out in the YAML).
+  CHECK(load_network(test::preset("workloads", "small-cnn")).total_params() == 268'650);
 }
 
 TEST_CASE("alexnet shapes follow PyTorch's floor formula") {

@@ -1,0 +1,203 @@
+#!/usr/bin/python3
+"""`make validate`: the simulator's prediction against the real kernels on this machine.
+
+Calibrates the machine (`dnnsim calibrate` -> platforms/local.yaml), then for the MLP and
+the small CNN at P = 1, 2, 4 and each strategy runs the kernels under mpirun (median
+iteration time) and the simulator on the calibrated platform, and prints measured vs
+predicted with the relative error. Writes results/validation/validation.csv and
+validation.md (atomically), plus the calibration it used. The goal is a median error of
+at most 20 % over the runs with no more ranks than cores; runs with more ranks than cores
+(oversubscribed: ranks take turns on a core) are reported apart."""
+
+import argparse
+import csv
+import re
+import io
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+# The engine the kernels are compared with. `dnnsim simulate --no-overlap` takes exactly
+# the arguments of `analytic` and equals it on a crossbar platform; switch when it lands:
+# SIMULATOR = ["simulate", "--no-overlap"]
+SIMULATOR = ["analytic"]
+
+WORKLOADS = ["mlp", "small-cnn"]
+PROCS = [1, 2, 4]
+STRATEGIES = ["batch", "model", "integrated", "domain", "hybrid"]
+
+
+def configurations(procs):
+    """(strategy, grid) pairs for P processes. At P = 1 every strategy is the same 1x1
+    run, so it appears once; at P = 2 the integrated grids are batch's and model's."""
+    if procs == 1:
+        return [("batch", "1x1")]
+    square = {2: "2x1", 4: "2x2"}[procs]
+    out = [("batch", f"1x{procs}"), ("model", f"{procs}x1")]
+    if procs != 2:
+        out.append(("integrated", square))
+    out += [("domain", square), ("hybrid", square)]
+    return out
+
+
+def busy_fraction(seconds=1.0):
+    """Share of all CPUs busy over `seconds` (from /proc/stat): other programs at work."""
+    def sample():
+        fields = [float(x) for x in open("/proc/stat").readline().split()[1:]]
+        idle = fields[3] + fields[4]  # idle + iowait
+        return idle, sum(fields)
+    idle0, total0 = sample()
+    time.sleep(seconds)
+    idle1, total1 = sample()
+    return 1.0 - (idle1 - idle0) / max(total1 - total0, 1e-9)
+
+
+def wait_for_quiet(limit, timeout_s):
+    """Timings mean nothing while other programs share the cores: wait (up to timeout_s)
+    until less than `limit` of the CPUs is busy. Returns the last busy fraction seen."""
+    start = time.time()
+    busy = busy_fraction()
+    while busy > limit and time.time() - start < timeout_s:
+        time.sleep(4.0)
+        busy = busy_fraction()
+    return busy
+
+
+def oversubscribed_platform(platform, procs, cores, path):
+    """The calibrated platform for P > cores ranks: P hosts, each a cores/P share of a core
+    (ranks take turns). Latency is not adjusted: a message that waits for its receiver
+    to be scheduled costs a time slice, which no alpha-beta line describes."""
+
+    text = open(platform).read()
+    text = re.sub(r"^nodes: .*$", f"nodes: {procs}", text, flags=re.M)
+    text = re.sub(r"flops: ([0-9.e+-]+)",
+                  lambda m: f"flops: {float(m.group(1)) * cores / procs:.4e}", text)
+    write_atomic(path, "# " + f"{procs} ranks on {cores} cores: {platform} with nodes = {procs} "
+                 f"and flops * {cores}/{procs}\n" + text)
+    return path
+
+
+def run_json(cmd):
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"validate: '{' '.join(cmd)}' failed ({done.returncode}):\n{done.stderr}")
+    return json.loads(done.stdout)
+
+
+def write_atomic(path, text):
+    temp = path + ".tmp-validate"
+    with open(temp, "w") as f:
+        f.write(text)
+    os.replace(temp, path)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--build", default="build")
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--iterations", type=int, default=10)
+    parser.add_argument("--out", default="results/validation")
+    parser.add_argument("--platform", default="platforms/local.yaml")
+    parser.add_argument("--skip-calibration", action="store_true",
+                        help="reuse the platform file as it is")
+    parser.add_argument("--quiet-limit", type=float, default=0.15,
+                        help="wait before each run until less than this share of the CPUs is "
+                             "busy with other programs")
+    parser.add_argument("--quiet-timeout", type=float, default=300.0,
+                        help="seconds to wait for quiet at most (then run anyway)")
+    o = parser.parse_args()
+    dnnsim = os.path.join(o.build, "dnnsim")
+    kernels = os.path.join(o.build, "sim", "kernels", "dnnsim-kernels")
+    cores = os.cpu_count()
+    os.makedirs(o.out, exist_ok=True)
+
+    if not o.skip_calibration:
+        wait_for_quiet(o.quiet_limit, o.quiet_timeout)
+        print(f"calibrating: {dnnsim} calibrate --output {o.platform}", flush=True)
+        subprocess.run([dnnsim, "calibrate", "--output", o.platform, "--batch", str(o.batch),
+                        "--measurements", os.path.join(o.out, "calibration.json")], check=True)
+    shutil.copyfile(o.platform, os.path.join(o.out, "local.yaml"))
+
+    root = ["--allow-run-as-root"] if os.geteuid() == 0 else []
+    rows = []
+    header = (f"{'workload':<10} {'P':>2} {'grid':>5} {'strategy':<10} {'measured':>10} "
+              f"{'predicted':>10} {'error':>7}  {'meas comp/comm ms':>18}  "
+              f"{'pred comp/comm ms':>18}")
+    print(header)
+    for workload in WORKLOADS:
+        for procs in PROCS:
+            for strategy, grid in configurations(procs):
+                split = ["--grid", grid, "--strategy", strategy]
+                mpirun = ["mpirun", "-np", str(procs), *root]
+                if procs > cores:
+                    mpirun.append("--oversubscribe")
+                busy = wait_for_quiet(o.quiet_limit, o.quiet_timeout)
+                platform = o.platform if procs <= cores else oversubscribed_platform(
+                    o.platform, procs, cores, os.path.join(o.out, f"local-{procs}ranks.yaml"))
+                k = run_json(mpirun + [kernels, workload, *split, "--batch", str(o.batch),
+                                       "--iterations", str(o.iterations), "--format", "json"])
+                a = run_json([dnnsim, *SIMULATOR, workload, "--platform", platform,
+                              "--procs", str(procs), *split, "--batch", str(o.batch),
+                              "--format", "json"])
+                error = (a["iteration_s"] - k["iteration_s"]) / k["iteration_s"]
+                row = {
+                    "workload": workload, "procs": procs, "grid": grid, "strategy": strategy,
+                    "batch": o.batch, "ranks_within_cores": procs <= cores,
+                    "measured_s": k["iteration_s"], "measured_compute_s": k["compute_s"],
+                    "measured_comm_s": k["comm_s"], "predicted_s": a["iteration_s"],
+                    "predicted_compute_s": a["compute_s"], "predicted_comm_s": a["comm_s"],
+                    "rel_error": error, "max_rel_error": k["max_rel_error"],
+                    "busy_before": round(busy, 3),
+                }
+                rows.append(row)
+                print(f"{workload:<10} {procs:>2} {grid:>5} {strategy:<10} "
+                      f"{k['iteration_s'] * 1e3:>8.2f}ms {a['iteration_s'] * 1e3:>8.2f}ms "
+                      f"{error * 100:>+6.0f}%  "
+                      f"{k['compute_s'] * 1e3:>8.2f}/{k['comm_s'] * 1e3:<9.2f}"
+                      f"{a['compute_s'] * 1e3:>8.2f}/{a['comm_s'] * 1e3:<9.2f}"
+                      f"{'' if procs <= cores else '  (oversubscribed)'}", flush=True)
+
+    within = [abs(r["rel_error"]) for r in rows if r["ranks_within_cores"]]
+    beyond = [abs(r["rel_error"]) for r in rows if not r["ranks_within_cores"]]
+    median_within = statistics.median(within)
+    summary = (f"median |error| with ranks <= cores ({cores}): {median_within * 100:.0f} % over "
+               f"{len(within)} runs (goal <= 20 %)")
+    if beyond:
+        summary += (f"; oversubscribed (P > {cores}): {statistics.median(beyond) * 100:.0f} % "
+                    f"over {len(beyond)} runs")
+    print(summary)
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0].keys()), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomic(os.path.join(o.out, "validation.csv"), buffer.getvalue())
+
+    platform = open(o.platform).read()
+    md = [f"# Validation: kernels measured vs `dnnsim {' '.join(SIMULATOR)}` predicted",
+          "",
+          f"Run on {time.strftime('%Y-%m-%d %H:%M %Z')} by `make validate` "
+          f"(`scripts/validate.py`): batch {o.batch}, median of {o.iterations} iterations "
+          f"after a warm-up, {cores} cores. Error = (predicted - measured) / measured.",
+          "",
+          "| workload | P | grid | strategy | measured | predicted | error | measured compute / comm | predicted compute / comm |",
+          "| --- | --: | --: | --- | --: | --: | --: | --: | --: |"]
+    for r in rows:
+        note = "" if r["ranks_within_cores"] else " (oversubscribed)"
+        md.append(f"| {r['workload']} | {r['procs']} | {r['grid']} | {r['strategy']}{note} | "
+                  f"{r['measured_s'] * 1e3:.2f} ms | {r['predicted_s'] * 1e3:.2f} ms | "
+                  f"{r['rel_error'] * 100:+.0f} % | {r['measured_compute_s'] * 1e3:.2f} / "
+                  f"{r['measured_comm_s'] * 1e3:.2f} ms | {r['predicted_compute_s'] * 1e3:.2f} / "
+                  f"{r['predicted_comm_s'] * 1e3:.2f} ms |")
+    md += ["", summary + ".", "", "Calibrated platform (`platforms/local.yaml`):", "",
+           "```yaml", platform.rstrip(), "```", ""]
+    write_atomic(os.path.join(o.out, "validation.md"), "\n".join(md))
+    print(f"wrote {o.out}/validation.csv and validation.md")
+
+
+if __name__ == "__main__":
+    main()

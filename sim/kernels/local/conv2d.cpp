@@ -1,0 +1,139 @@
+#include "sim/kernels/local/conv2d.hpp"
+
+#include <stdexcept>
+
+#include "sim/kernels/local/gemm.hpp"
+
+namespace dnnsim::kernels {
+namespace {
+
+// [sample][channel][pixel] <-> [channel][sample * pixel]: the GEMM wants the channels as
+// matrix rows, the band keeps samples outermost.
+void band_to_matrix(const Band& band, std::vector<float>& matrix) {
+  const Count n = band.samples.size();
+  const Count pixels = band.rows.size() * band.width;
+  matrix.resize(band.data.size());
+  for (Count j = 0; j < n; ++j) {
+    for (Count c = 0; c < band.channels; ++c) {
+      const float* from = band.data.data() + (j * band.channels + c) * pixels;
+      float* to = matrix.data() + (c * n + j) * pixels;
+      std::copy(from, from + pixels, to);
+    }
+  }
+}
+
+}  // namespace
+
+void im2col(const Band& x, const Window& g, Range out_rows, std::vector<float>& cols) {
+  if (!x.rows.covers(g.input_rows(out_rows))) {
+    throw std::logic_error("im2col: the band lacks input rows the outputs read");
+  }
+  const Count n = x.samples.size();
+  const Count r = out_rows.size();
+  const Count wo = g.out_width;
+  const Count columns = n * r * wo;
+  const Count kh = g.kernel.h;
+  const Count kw = g.kernel.w;
+  cols.assign(static_cast<std::size_t>(x.channels * kh * kw * columns), 0.0F);
+  for (Count c = 0; c < x.channels; ++c) {
+    for (Count i = 0; i < kh; ++i) {
+      for (Count k = 0; k < kw; ++k) {
+        float* row = cols.data() + ((c * kh + i) * kw + k) * columns;
+        for (Count j = 0; j < n; ++j) {
+          for (Count oh = out_rows.begin; oh < out_rows.end; ++oh) {
+            const Count ih = oh * g.stride.h - g.padding.h + i;
+            if (ih < 0 || ih >= g.in_height) continue;
+            const float* in = x.data.data() + x.offset(x.samples.begin + j, c, ih);
+            float* out = row + (j * r + (oh - out_rows.begin)) * wo;
+            for (Count ow = 0; ow < wo; ++ow) {
+              const Count iw = ow * g.stride.w - g.padding.w + k;
+              if (iw >= 0 && iw < g.in_width) out[ow] = in[iw];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+void col2im(const std::vector<float>& dcols, const Window& g, Range out_rows, Band& dx) {
+  const Count n = dx.samples.size();
+  const Count r = out_rows.size();
+  const Count wo = g.out_width;
+  const Count columns = n * r * wo;
+  const Count kh = g.kernel.h;
+  const Count kw = g.kernel.w;
+  for (Count c = 0; c < dx.channels; ++c) {
+    for (Count i = 0; i < kh; ++i) {
+      for (Count k = 0; k < kw; ++k) {
+        const float* row = dcols.data() + ((c * kh + i) * kw + k) * columns;
+        for (Count j = 0; j < n; ++j) {
+          for (Count oh = out_rows.begin; oh < out_rows.end; ++oh) {
+            const Count ih = oh * g.stride.h - g.padding.h + i;
+            if (!dx.rows.contains(ih)) continue;
+            float* out = dx.data.data() + dx.offset(dx.samples.begin + j, c, ih);
+            const float* in = row + (j * r + (oh - out_rows.begin)) * wo;
+            for (Count ow = 0; ow < wo; ++ow) {
+              const Count iw = ow * g.stride.w - g.padding.w + k;
+              if (iw >= 0 && iw < g.in_width) out[iw] += in[ow];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+void conv_forward(const Band& x, const Window& g, Range out_rows, const float* w, const float* b,
+                  Count m, std::vector<float>& cols, Band& y) {
+  im2col(x, g, out_rows, cols);
+  const Count fan_in = x.channels * g.kernel.h * g.kernel.w;
+  const Count n = x.samples.size();
+  const Count pixels = out_rows.size() * g.out_width;
+  std::vector<float> yt(static_cast<std::size_t>(m * n * pixels));
+  gemm(Trans::no, Trans::no, m, n * pixels, fan_in, 1.0F, w, cols.data(), 0.0F, yt.data());
+  y.samples = x.samples;
+  y.channels = m;
+  y.height = g.out_height;
+  y.width = g.out_width;
+  y.rows = out_rows;
+  y.data.resize(yt.size());
+  for (Count j = 0; j < n; ++j) {
+    for (Count c = 0; c < m; ++c) {
+      const float bias = b != nullptr ? b[c] : 0.0F;
+      const float* from = yt.data() + (c * n + j) * pixels;
+      float* to = y.data.data() + (j * m + c) * pixels;
+      for (Count p = 0; p < pixels; ++p) to[p] = from[p] + bias;
+    }
+  }
+}
+
+void conv_weight_grad(const std::vector<float>& cols, const Band& dy, float* dw, float* db) {
+  const Count m = dy.channels;
+  const Count columns = dy.samples.size() * dy.rows.size() * dy.width;
+  if (columns == 0) return;
+  const Count fan_in = static_cast<Count>(cols.size()) / columns;
+  std::vector<float> dyt;
+  band_to_matrix(dy, dyt);
+  gemm(Trans::no, Trans::yes, m, fan_in, columns, 1.0F, dyt.data(), cols.data(), 1.0F, dw);
+  if (db == nullptr) return;
+  for (Count c = 0; c < m; ++c) {
+    const float* row = dyt.data() + c * columns;
+    float sum = 0.0F;
+    for (Count p = 0; p < columns; ++p) sum += row[p];
+    db[c] += sum;
+  }
+}
+
+void conv_input_grad(const Band& dy, const Window& g, const float* w, Count fan_in, Band& dx) {
+  const Count m = dy.channels;
+  const Count columns = dy.samples.size() * dy.rows.size() * dy.width;
+  if (columns == 0) return;
+  std::vector<float> dyt;
+  band_to_matrix(dy, dyt);
+  std::vector<float> dcols(static_cast<std::size_t>(fan_in * columns));
+  gemm(Trans::yes, Trans::no, fan_in, columns, m, 1.0F, w, dyt.data(), 0.0F, dcols.data());
+  col2im(dcols, g, dy.rows, dx);
+}
+
+}  // namespace dnnsim::kernels

@@ -1,0 +1,42 @@
+#pragma once
+// Moving a batch of activations between layouts with one all-to-all: a grid change
+// (MODEL.md: "each process must receive the whole input of its new share of samples") and
+// the backward layout changes MODEL.md treats as free. Every process computes every box
+// the same way, so counts agree without a message.
+
+#include <vector>
+
+#include <mpi.h>
+
+#include "sim/kernels/collectives.hpp"
+#include "sim/kernels/local/band.hpp"
+#include "sim/strategy/process_grid.hpp"
+
+namespace dnnsim::kernels {
+
+/// Where a batch lies: on `grid`, process (row r, column c) holds the samples of column c
+/// and rows[r] of the image. When every process of a column holds the whole image they
+/// are replicas, and each sends only its row's block of the column's samples.
+struct BandLayout {
+  ProcessGrid grid;
+  std::vector<Range> rows;  ///< per grid row
+  Count height = 1;
+
+  [[nodiscard]] bool replicated() const noexcept;
+  /// Samples world rank k holds.
+  [[nodiscard]] Range samples(Count batch, int k) const noexcept;
+  /// Samples world rank k is the one to send.
+  [[nodiscard]] Range owned_samples(Count batch, int k) const noexcept;
+  [[nodiscard]] Range rows_of(int k) const noexcept;
+};
+
+/// How the payload is counted: the size of the part received (MODEL.md's grid change) or
+/// the bytes that came from other processes (the unmodelled backward changes).
+enum class CountAs : bool { result, received };
+
+/// This process's part of `src` (its part under `from`) under `to`. Collective over `world`.
+[[nodiscard]] Band redistribute(const Band& src, const BandLayout& from, const BandLayout& to,
+                                Count batch, MPI_Comm world, Collectives& coll, Account account,
+                                CountAs count_as);
+
+}  // namespace dnnsim::kernels

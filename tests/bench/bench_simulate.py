@@ -59,9 +59,9 @@ def main():
     parser.add_argument("dnnsim")
     parser.add_argument("--max-procs", type=int, default=16384)
     parser.add_argument("--smpi-max-procs", type=int, default=4096)
-    # ResNet-50 has 107 gradient all-reduces (53 convolutions, 53 batchnorms, fc) to AlexNet's 8: at P = 16384 one iteration
+    # ResNet-50 has 107 gradient all-reduces (53 convolutions, 53 batchnorms, fc) to AlexNet's 8: past P = 1024 one iteration
     # takes far longer than the other figures together.
-    parser.add_argument("--resnet-max-procs", type=int, default=4096)
+    parser.add_argument("--resnet-max-procs", type=int, default=1024)
     args = parser.parse_args()
     procs_list = [p for p in (64, 256, 1024, 4096, 16384) if p <= args.max_procs]
     with tempfile.TemporaryDirectory() as tmp:

@@ -50,7 +50,8 @@ network:
 
 
 def square_grid(procs):
-    pr = 2 ** (int(math.log2(procs)) // 2)
+    # As square as the model allows: AlexNet's conv1 has 64 output channels, so Pr <= 64.
+    pr = min(2 ** (int(math.log2(procs)) // 2), 64)
     return f"{pr}x{procs // pr}"
 
 

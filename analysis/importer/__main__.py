@@ -8,6 +8,7 @@ with FILE.yaml written (atomically), 1 with one line on stderr and nothing writt
 import argparse
 import os
 import sys
+import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
@@ -58,7 +59,8 @@ def import_workload(args) -> str:
             workload = Workload(name, args.batch, dims)
             proto = onnx_import.export(model, dims, name)
             notes, warnings = onnx_import.import_onnx(proto, workload, name, args.allow_unknown)
-            notes.insert(0, f"torch.fx cannot trace it ({failure}): exported to ONNX in memory "
+            reason = str(failure).split(". ")[0]
+            notes.insert(0, f"torch.fx cannot trace it ({reason}): exported to ONNX in memory "
                             f"by PyTorch {torch.__version__}")
         version = ""
         if args.source.startswith("torchvision:"):
@@ -93,6 +95,7 @@ def main(argv=None) -> int:
     parser.add_argument("--output", required=True)
     parser.add_argument("--allow-unknown", action="store_true")
     args = parser.parse_args(argv)
+    warnings.simplefilter("ignore")  # torchvision's and the exporter's notices are not ours
     try:
         if args.batch <= 0:
             raise ImportFailure(f"--batch: expected a positive batch size, got {args.batch}")

@@ -41,6 +41,10 @@ class Workload:
         self._used.add(name)
         return name
 
+    def release(self, name: str) -> None:
+        """Makes `name` free again (a layer renamed before anything reads it)."""
+        self._used.discard(name)
+
     def add(self, base_name: str, type_: str, inputs: list, origin: str, **attrs) -> str:
         """Adds a layer named after `base_name` (made unique); returns its name."""
         name = self.unique_name(base_name)

@@ -11,5 +11,6 @@ void add_simulate_command(CLI::App& app);
 void add_taskgraph_command(CLI::App& app);
 void add_optimize_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
+void add_import_command(CLI::App& app);
 
 }  // namespace dnnsim::cli

@@ -118,20 +118,23 @@ class FxImporter:
         self.values[node] = self.w.add(name, type_, [self.values[i] for i in inputs],
                                        node.name, **attrs)
 
+    def node_name(self, node):
+        return node.target if node.op == "call_module" else node.name
+
     def fail(self, node, why=""):
-        raise unmappable(self.model_name, node.name, self.kind_of(node), why)
+        raise unmappable(self.model_name, self.node_name(node), self.kind_of(node), why)
 
     def unknown_node(self, node, why=""):
         inputs = self.activation_inputs(node)
         if not self.allow_unknown:
             self.fail(node, why)
         if not inputs or _shape(inputs[0]) != _shape(node):
-            raise ImportFailure(f"model '{self.model_name}': node '{node.name}' of type "
-                                f"{self.kind_of(node)} cannot pass through as an identity: its "
+            raise ImportFailure(f"model '{self.model_name}': node '{self.node_name(node)}' of "
+                                f"type {self.kind_of(node)} cannot pass through as an identity: its "
                                 f"output shape {_shape(node)} differs from its input's")
         name = node.target if node.op == "call_module" else self.base_name(node, "identity")
         self.add(node, name, "identity", inputs[:1])
-        self.unknown.append((node.name, self.kind_of(node)))
+        self.unknown.append((self.node_name(node), self.kind_of(node)))
 
     # -- the walk --------------------------------------------------------------------
     def run(self):
@@ -252,7 +255,7 @@ class FxImporter:
                 return node.args[index]
             return node.kwargs.get(key, default)
 
-        rank = len(out) + 1
+        rank = len(_shape(inputs[0]))  # of the (first) input, batch included
         unary = [((F.relu, torch.relu, "relu"), "relu"), ((F.relu6,), "relu6"),
                  ((F.gelu, "gelu"), "gelu"), ((F.silu,), "silu"),
                  ((torch.sigmoid, F.sigmoid, "sigmoid"), "sigmoid"),

@@ -13,6 +13,8 @@ packages=(
   libopenmpi-dev openmpi-bin libopenblas-dev
   # Python side: plots and report; chromium opens the report in the analysis tests
   python3 python3-matplotlib chromium
+  # model import (dnnsim import): PyTorch, torchvision, ONNX
+  python3-torch python3-torchvision python3-onnx
 )
 
 missing=()

@@ -12,5 +12,6 @@ void add_taskgraph_command(CLI::App& app);
 void add_optimize_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
 void add_calibrate_command(CLI::App& app);
+void add_import_command(CLI::App& app);
 
 }  // namespace dnnsim::cli

@@ -43,7 +43,7 @@ std::string render(const Network& net, std::int64_t batch, Format format) {
       for (const Layer& l : net.layers) {
         std::vector<std::string> inputs;
         for (const auto k : l.inputs) inputs.push_back(net.layers[k].name);
-        if (l.inputs.empty()) inputs.push_back("input");
+        if (l.inputs.empty() && l.type != LayerType::parameter) inputs.push_back("input");
         layers.push_back({{"name", l.name},
                           {"type", std::string(to_string(l.type))},
                           {"inputs", inputs},

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   dnnsim::cli::add_optimize_command(app);
   dnnsim::cli::add_sweep_command(app);
   dnnsim::cli::add_calibrate_command(app);
+  dnnsim::cli::add_import_command(app);
 
   try {
     app.parse(argc, argv);
@@ -47,6 +48,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::cerr << "dnnsim: error: " << e.what() << "\nRun with --help for usage.\n";
     return 2;
+  } catch (const dnnsim::ReportedError& e) {
+    return e.status();
   } catch (const dnnsim::InputError& e) {
     std::cerr << "dnnsim: error: " << e.what() << '\n';
     return 1;

@@ -12,14 +12,11 @@
 #include "sim/common/suggest.hpp"
 
 namespace dnnsim::cli {
-namespace {
 
 std::filesystem::path data_dir() {
   if (const char* env = std::getenv("DNNSIM_DATA_DIR"); env != nullptr && *env != '\0') return env;
   return DNNSIM_DATA_DIR;
 }
-
-}  // namespace
 
 std::string resolve_preset(const std::string& name, std::string_view kind) {
   namespace fs = std::filesystem;

@@ -39,4 +39,17 @@ class LimitError : public std::runtime_error {
   std::string limit_;
 };
 
+/// A failure a child process has already reported on stderr: the CLI only exits with
+/// `status`, adding nothing.
+class ReportedError : public std::runtime_error {
+ public:
+  explicit ReportedError(int status)
+      : std::runtime_error("reported by a child process"), status_(status) {}
+
+  [[nodiscard]] int status() const noexcept { return status_; }
+
+ private:
+  int status_;
+};
+
 }  // namespace dnnsim

@@ -180,6 +180,22 @@ std::vector<std::int64_t> YamlMap::positive_int_list(std::string_view key) const
   return out;
 }
 
+std::vector<std::int64_t> YamlMap::non_negative_int_list(std::string_view key) const {
+  const YAML::Node value = node(key);
+  if (!value.IsSequence() || value.size() == 0) {
+    fail(key, fmt::format("expected a list of integers >= 0, got {}", describe(value)));
+  }
+  std::vector<std::int64_t> out;
+  for (const auto& item : value) {
+    const auto n = as_integer(item);
+    if (!n || *n < 0) {
+      fail(key, fmt::format("expected a list of integers >= 0, found {}", describe(item)));
+    }
+    out.push_back(*n);
+  }
+  return out;
+}
+
 std::pair<std::int64_t, std::int64_t> YamlMap::int_pair(std::string_view key,
                                                          std::int64_t min_value) const {
   const YAML::Node value = node(key);

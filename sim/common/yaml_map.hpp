@@ -43,6 +43,8 @@ class YamlMap {
   [[nodiscard]] bool boolean(std::string_view key) const;
   /// A list of positive integers.
   [[nodiscard]] std::vector<std::int64_t> positive_int_list(std::string_view key) const;
+  /// A list of integers >= 0 (axes, permutations).
+  [[nodiscard]] std::vector<std::int64_t> non_negative_int_list(std::string_view key) const;
   /// An int or an `[h, w]` pair (kernel, stride, padding).
   [[nodiscard]] std::pair<std::int64_t, std::int64_t> int_pair(std::string_view key,
                                                                 std::int64_t min_value) const;

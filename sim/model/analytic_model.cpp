@@ -36,6 +36,8 @@ double memory_bytes_per_proc(const Network& network, const std::vector<LayerExec
                                     ? static_cast<double>(layer.params) / static_cast<double>(e.grid.pr)
                                     : static_cast<double>(layer.params);
     words += 3.0 * local_params;
+    // A learned tensor's output is the tensor itself, broadcast over the samples.
+    if (layer.type == LayerType::parameter) continue;
     // The layer's output, kept for the backward pass, in its layout.
     const double split = e.out_layout == Layout::split ? static_cast<double>(e.grid.pr) : 1.0;
     words += samples * static_cast<double>(layer.d_out) / split;
@@ -84,14 +86,14 @@ LayerResult AnalyticModel::layer_result(const std::vector<LayerExec>& execs, std
   const LayerExec& e = execs[i];
   LayerResult lr;
   lr.kind = e.kind;
-  // MODEL.md, Compute: backward is twice the forward, once for the first weighted layer;
-  // a replicated linear layer divides its work by Pc only.
+  // MODEL.md, Compute: backward is twice the forward (input and weight gradients), once
+  // for the first weighted layer; matmul's input gradient is two products. A layer computed
+  // redundantly within its column divides its work by Pc only.
   if (layer.flops_per_sample > 0.0) {
-    const double passes = e.input_grad ? 3.0 : 2.0;
-    const double sharers = static_cast<double>(e.exec == Exec::replicated ? e.grid.pc
-                                                                          : e.grid.procs());
-    lr.compute_s = batch * layer.flops_per_sample * passes / sharers /
-                   platform_.node.sustained_flops();
+    const double flops = layer.flops_per_sample +
+                         (e.input_grad ? input_gradient_flops(layer) : 0.0) +
+                         weight_gradient_flops(layer);
+    lr.compute_s = batch * flops / compute_sharers(e) / platform_.node.sustained_flops();
   }
   collectives_.clear();
   layer_collectives(network_, execs, i, batch, collectives_);

@@ -54,7 +54,7 @@ void layer_collectives(const Network& network, const std::vector<LayerExec>& exe
   if (e.regrid) {
     for (std::size_t k = 0; k < layer.inputs.size(); ++k) {
       const std::size_t j = layer.inputs[k];
-      if (execs[j].grid == e.grid) continue;
+      if (execs[j].grid == e.grid || network.layers[j].type == LayerType::parameter) continue;
       add(Phase::redistribute, CollectiveOp::regrid, Group::all, false, procs,
           s * samples * static_cast<double>(network.layers[j].d_out), 1, k);
     }

@@ -35,9 +35,17 @@ void resolve_layer(const Network& network, const Plan& plan, std::vector<LayerEx
       e.kind = plan.layers[i].kind;
       e.grid = grid_of(e.kind, plan.layers[i].grid, plan.procs);
     } else {
-      const LayerExec& first = out[layer.inputs.front()];
-      e.kind = first.kind;
-      e.grid = first.grid;
+      // A join takes its first input's grid; a learned tensor (parameter) is replicated on
+      // every process and lies as its reader needs it, so it never decides.
+      std::size_t first = layer.inputs.front();
+      for (const std::size_t input : layer.inputs) {
+        if (network.layers[input].type != LayerType::parameter) {
+          first = input;
+          break;
+        }
+      }
+      e.kind = out[first].kind;
+      e.grid = out[first].grid;
     }
     e.exec = exec_of(layer, e.kind);
 
@@ -45,6 +53,7 @@ void resolve_layer(const Network& network, const Plan& plan, std::vector<LayerEx
     bool any_split = false;
     for (const std::size_t input : layer.inputs) {
       const LayerExec& in = out[input];
+      if (network.layers[input].type == LayerType::parameter) continue;
       if (!(in.grid == e.grid)) {
         e.regrid = true;
       } else if (in.out_layout == Layout::split) {
@@ -66,6 +75,11 @@ void resolve_layer(const Network& network, const Plan& plan, std::vector<LayerEx
         break;
     }
   }
+}
+
+double compute_sharers(const LayerExec& e) noexcept {
+  const bool redundant = e.exec == Exec::replicated || e.exec == Exec::whole;
+  return static_cast<double>(redundant ? e.grid.pc : e.grid.procs());
 }
 
 std::vector<LayerExec> resolve_layout(const Network& network, const Plan& plan) {

@@ -37,6 +37,12 @@ struct LayerExec {
   bool domain_statistics = false;  ///< batchnorm on a split input: per-column statistics
 };
 
+/// How many processes share a layer's FLOPs (MODEL.md, "Compute"): all P for integrated
+/// and domain layers; the Pc columns for a layer computed redundantly within its column (a
+/// replicated linear layer, and a whole-sample layer such as matmul, which communicates
+/// nothing and so cannot split its work over the column).
+[[nodiscard]] double compute_sharers(const LayerExec& e) noexcept;
+
 /// Resolves layer `i` from the plan and its inputs' entries of `execs` (already resolved).
 void resolve_layer(const Network& network, const Plan& plan, std::vector<LayerExec>& execs,
                    std::size_t i);

@@ -99,15 +99,16 @@ RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
     return t;
   };
   const auto compute_task = [&](std::size_t layer, ComputeKind kind, bool backward) {
-    const LayerExec& e = execs_[layer];
-    const double sharers = e.exec == Exec::replicated ? static_cast<double>(e.grid.pc)
-                                                      : static_cast<double>(plan_.procs);
+    const Layer& l = network_.layers[layer];
+    double flops = l.flops_per_sample;
+    if (kind == ComputeKind::input_gradient) flops = input_gradient_flops(l);
+    if (kind == ComputeKind::weight_gradient) flops = weight_gradient_flops(l);
     Task t;
     t.type = TaskType::compute;
     t.layer = static_cast<std::uint32_t>(layer);
     t.backward_pass = backward;
     t.compute = kind;
-    t.flops = batch * network_.layers[layer].flops_per_sample / sharers;
+    t.flops = batch * flops / compute_sharers(execs_[layer]);
     return t;
   };
 
@@ -144,14 +145,14 @@ RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
     for (const Collective& c : collectives_[i]) {
       if (c.backward_pass && c.phase == Phase::halo) chain_dx(collective_task(i, c));
     }
-    if (e.input_grad && layer.flops_per_sample > 0.0) {
+    if (e.input_grad && input_gradient_flops(layer) > 0.0) {
       chain_dx(compute_task(i, ComputeKind::input_gradient, true));
     }
     for (const Collective& c : collectives_[i]) {
       if (c.backward_pass && c.phase == Phase::backward) chain_dx(collective_task(i, c));
     }
     TaskSet dw = dy;
-    if (layer.params > 0 && layer.flops_per_sample > 0.0) {
+    if (weight_gradient_flops(layer) > 0.0) {
       dw = TaskSet{add_task(g, compute_task(i, ComputeKind::weight_gradient, true), dw)};
     }
     for (const Collective& c : collectives_[i]) {

@@ -6,7 +6,7 @@
 namespace dnnsim {
 namespace {
 
-constexpr std::array<std::pair<LayerType, std::string_view>, 20> kNames{{
+constexpr std::array<std::pair<LayerType, std::string_view>, 26> kNames{{
     {LayerType::conv2d, "conv2d"},
     {LayerType::linear, "linear"},
     {LayerType::maxpool, "maxpool"},
@@ -27,6 +27,12 @@ constexpr std::array<std::pair<LayerType, std::string_view>, 20> kNames{{
     {LayerType::flatten, "flatten"},
     {LayerType::add, "add"},
     {LayerType::concat, "concat"},
+    {LayerType::mean, "mean"},
+    {LayerType::matmul, "matmul"},
+    {LayerType::parameter, "parameter"},
+    {LayerType::reshape, "reshape"},
+    {LayerType::transpose, "transpose"},
+    {LayerType::slice, "slice"},
 }};
 
 }  // namespace
@@ -63,9 +69,27 @@ LayerRole role_of(LayerType type) noexcept {
     case LayerType::adaptive_avgpool:
     case LayerType::flatten:
     case LayerType::layernorm:
-    case LayerType::softmax: return LayerRole::whole;
+    case LayerType::softmax:
+    case LayerType::mean:
+    case LayerType::matmul:
+    case LayerType::reshape:
+    case LayerType::transpose:
+    case LayerType::slice: return LayerRole::whole;
     default: return LayerRole::elementwise;
   }
+}
+
+double input_gradient_flops(const Layer& layer) noexcept {
+  switch (layer.type) {
+    case LayerType::conv2d:
+    case LayerType::linear: return layer.flops_per_sample;
+    case LayerType::matmul: return 2.0 * layer.flops_per_sample;
+    default: return 0.0;
+  }
+}
+
+double weight_gradient_flops(const Layer& layer) noexcept {
+  return layer.params > 0 ? layer.flops_per_sample : 0.0;
 }
 
 }  // namespace dnnsim

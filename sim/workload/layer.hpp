@@ -33,6 +33,12 @@ enum class LayerType : std::uint8_t {
   flatten,
   add,
   concat,
+  mean,       ///< average over some axes of a sample (global average pooling)
+  matmul,     ///< product of two activations, no parameters (attention)
+  parameter,  ///< a learned tensor that belongs to no module (ViT's class token)
+  reshape,
+  transpose,
+  slice,
 };
 
 /// How a layer type behaves under parallelism (MODEL.md, "Layouts and changing them").
@@ -40,7 +46,8 @@ enum class LayerRole : std::uint8_t {
   weighted,     ///< conv2d, linear: the table of MODEL.md
   windowed,     ///< maxpool, avgpool: domain-parallel under domain / hybrid, no weights
   elementwise,  ///< keeps its input's layout; communicates nothing (batchnorm has its own rule)
-  whole,        ///< needs whole samples (flatten, adaptive pooling, layernorm, softmax)
+  whole,        ///< needs whole samples (flatten, adaptive pooling, layernorm, softmax,
+                ///< mean, matmul, reshape, transpose, slice)
 };
 
 [[nodiscard]] std::string_view to_string(LayerType type) noexcept;
@@ -66,6 +73,7 @@ struct Shape {
     return n;
   }
   [[nodiscard]] bool is_image() const noexcept { return dims.size() == 3; }
+  [[nodiscard]] std::size_t rank() const noexcept { return dims.size(); }
   [[nodiscard]] Count channels() const noexcept { return dims.front(); }
   [[nodiscard]] Count height() const noexcept { return dims.size() == 3 ? dims[1] : 1; }
   [[nodiscard]] Count width() const noexcept { return dims.size() == 3 ? dims[2] : 1; }
@@ -85,10 +93,20 @@ struct Layer {
   Pair output_size{1, 1};  ///< adaptive_avgpool
   Count groups = 1;
   bool bias = true;
+  bool ceil_mode = false;      ///< maxpool, avgpool: PyTorch's ceil_mode
+  std::vector<Count> shape;    ///< reshape: target; parameter: its shape; layernorm:
+                               ///< normalized_shape (empty: the whole sample)
+  std::vector<Count> axes;     ///< mean: the axes averaged; transpose: the permutation
+  bool keepdim = false;        ///< mean: keep the averaged axes with size 1
+  Count slice_dim = 0;         ///< slice: axis, [start, end), squeeze when one wide
+  Count slice_start = 0;
+  Count slice_end = 0;
+  bool squeeze = false;
   int line = 0;  ///< line in the workload file, for messages
 
   // Derived by shape inference.
   std::vector<std::size_t> inputs;  ///< indices of the layers read; empty = the network input
+                                    ///< (a parameter layer reads nothing)
   Shape in_shape;                   ///< of the first input
   Shape out_shape;
   Count d_in = 0;   ///< activations per sample entering (summed over inputs for concat)
@@ -96,5 +114,12 @@ struct Layer {
   Count params = 0;
   double flops_per_sample = 0.0;  ///< forward, MODEL.md "Compute"
 };
+
+/// Forward FLOPs per sample of the input gradient: the forward once for conv2d and linear,
+/// twice for matmul (one product per operand), 0 for the others.
+[[nodiscard]] double input_gradient_flops(const Layer& layer) noexcept;
+/// Forward FLOPs per sample of the weight gradient: the forward once for a layer with
+/// parameters and FLOPs (conv2d, linear), else 0.
+[[nodiscard]] double weight_gradient_flops(const Layer& layer) noexcept;
 
 }  // namespace dnnsim

@@ -89,7 +89,9 @@ Layer parse_layer(const YAML::Node& node, const std::string& file, std::size_t i
       break;
     case LayerType::maxpool:
     case LayerType::avgpool: {
-      entry.require_known_keys({"name", "type", "inputs", "kernel", "stride", "padding"});
+      entry.require_known_keys(
+          {"name", "type", "inputs", "kernel", "stride", "padding", "ceil_mode"});
+      if (entry.has("ceil_mode")) layer.ceil_mode = entry.boolean("ceil_mode");
       const auto [kh, kw] = entry.int_pair("kernel", 1);
       layer.kernel = {kh, kw};
       layer.stride = layer.kernel;  // PyTorch: stride defaults to the kernel size
@@ -112,6 +114,39 @@ Layer parse_layer(const YAML::Node& node, const std::string& file, std::size_t i
     case LayerType::dropout:
       entry.require_known_keys({"name", "type", "inputs", "p"});
       if (entry.has("p")) (void)entry.number_in("p", 0.0, 1.0);
+      break;
+    case LayerType::layernorm:
+      entry.require_known_keys({"name", "type", "inputs", "normalized_shape"});
+      if (entry.has("normalized_shape")) {
+        layer.shape = entry.positive_int_list("normalized_shape");
+      }
+      break;
+    case LayerType::mean:
+      entry.require_known_keys({"name", "type", "inputs", "dims", "keepdim"});
+      layer.axes = entry.non_negative_int_list("dims");
+      if (entry.has("keepdim")) layer.keepdim = entry.boolean("keepdim");
+      break;
+    case LayerType::parameter:
+      if (entry.has("inputs")) {
+        entry.fail("inputs", "a parameter layer is a learned tensor: it reads no input");
+      }
+      entry.require_known_keys({"name", "type", "shape"});
+      layer.shape = entry.positive_int_list("shape");
+      break;
+    case LayerType::reshape:
+      entry.require_known_keys({"name", "type", "inputs", "shape"});
+      layer.shape = entry.positive_int_list("shape");
+      break;
+    case LayerType::transpose:
+      entry.require_known_keys({"name", "type", "inputs", "perm"});
+      layer.axes = entry.non_negative_int_list("perm");
+      break;
+    case LayerType::slice:
+      entry.require_known_keys({"name", "type", "inputs", "dim", "start", "end", "squeeze"});
+      layer.slice_dim = entry.non_negative_int("dim");
+      layer.slice_start = entry.has("start") ? entry.non_negative_int("start") : 0;
+      layer.slice_end = entry.positive_int("end");
+      if (entry.has("squeeze")) layer.squeeze = entry.boolean("squeeze");
       break;
     default:
       entry.require_known_keys({"name", "type", "inputs"});
@@ -147,6 +182,7 @@ void link_network(Network& net) {
   for (std::size_t i = 0; i < n; ++i) {
     Layer& layer = net.layers[i];
     layer.inputs.clear();
+    if (layer.type == LayerType::parameter) continue;  // a learned tensor reads nothing
     if (layer.input_names.empty()) {
       if (i > 0) {
         layer.inputs.push_back(i - 1);
@@ -203,7 +239,7 @@ void link_network(Network& net) {
       shapes.push_back(net.layers[input].out_shape);
       upstream = upstream || net.params_upstream[input] || net.layers[input].params > 0;
     }
-    if (layer.inputs.empty()) shapes.push_back(net.input);
+    if (layer.inputs.empty() && layer.type != LayerType::parameter) shapes.push_back(net.input);
     net.params_upstream[i] = upstream;
     infer_layer(layer, shapes, net.file);
   }

@@ -33,6 +33,13 @@ void require_image(const Layer& layer, const Shape& in, const std::string& file)
   }
 }
 
+// PyTorch's ceil_mode: the last window may start in the padding on the right, never past it.
+Count window_out_ceil(Count in, Count kernel, Count stride, Count padding) {
+  Count out = (in + 2 * padding - kernel + stride - 1) / stride + 1;
+  if ((out - 1) * stride >= in + padding) --out;
+  return out;
+}
+
 void infer_window(Layer& layer, const Shape& in, const std::string& file, Count out_channels) {
   require_image(layer, in, file);
   const Count h_in = in.height() + 2 * layer.padding.h;
@@ -42,15 +49,77 @@ void infer_window(Layer& layer, const Shape& in, const std::string& file, Count 
          fmt::format("kernel {}x{} is larger than its padded input {}x{}", layer.kernel.h,
                      layer.kernel.w, h_in, w_in));
   }
+  const auto extent = layer.ceil_mode ? window_out_ceil : window_out;
   layer.out_shape.dims = {out_channels,
-                          window_out(in.height(), layer.kernel.h, layer.stride.h, layer.padding.h),
-                          window_out(in.width(), layer.kernel.w, layer.stride.w, layer.padding.w)};
+                          extent(in.height(), layer.kernel.h, layer.stride.h, layer.padding.h),
+                          extent(in.width(), layer.kernel.w, layer.stride.w, layer.padding.w)};
+}
+
+// Checks that `axes` are distinct axes of a rank-`rank` sample.
+void require_axes(const Layer& layer, const std::string& file, std::string_view key,
+                  const std::vector<Count>& axes, std::size_t rank) {
+  std::vector<bool> seen(rank, false);
+  for (const Count a : axes) {
+    if (a < 0 || static_cast<std::size_t>(a) >= rank) {
+      fail(layer, file, key,
+           fmt::format("axis {} is out of range for a sample of {} dimensions (axes count from "
+                       "0, the batch is not one)",
+                       a, rank));
+    }
+    if (seen[static_cast<std::size_t>(a)]) {
+      fail(layer, file, key, fmt::format("axis {} is listed twice", a));
+    }
+    seen[static_cast<std::size_t>(a)] = true;
+  }
+}
+
+Count product(const std::vector<Count>& dims) {
+  Count n = 1;
+  for (const Count d : dims) n *= d;
+  return n;
+}
+
+void infer_matmul(Layer& layer, const Shape& a, const Shape& b, const std::string& file) {
+  const bool ranks_ok = a.rank() >= 2 && a.rank() == b.rank();
+  const bool lead_ok = ranks_ok && std::equal(a.dims.begin(), a.dims.end() - 2, b.dims.begin());
+  const Count m = a.dims.size() >= 2 ? a.dims[a.rank() - 2] : 0;
+  const Count k = a.dims.empty() ? 0 : a.dims.back();
+  const Count k2 = b.dims.size() >= 2 ? b.dims[b.rank() - 2] : 0;
+  if (!lead_ok || k != k2) {
+    fail(layer, file, "inputs",
+         fmt::format("matmul multiplies [..., m, k] by [..., k, n] with the same leading "
+                     "dimensions, got {} and {}",
+                     shape_text(a), shape_text(b)));
+  }
+  const Count n = b.dims.back();
+  layer.out_shape.dims.assign(a.dims.begin(), a.dims.end() - 1);
+  layer.out_shape.dims.push_back(n);
+  layer.d_in = a.elements() + b.elements();
+  // 2 * m * k * n per product, one product per leading index.
+  const Count lead = product(std::vector<Count>(a.dims.begin(), a.dims.end() - 2));
+  layer.flops_per_sample = 2.0 * static_cast<double>(lead) * static_cast<double>(m) *
+                           static_cast<double>(k) * static_cast<double>(n);
 }
 
 }  // namespace
 
 void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::string& file) {
-  const bool joins = layer.type == LayerType::add || layer.type == LayerType::concat;
+  if (layer.type == LayerType::parameter) {
+    // A learned tensor, the same for every sample: reads nothing.
+    layer.in_shape = Shape{};
+    layer.d_in = 0;
+    layer.out_shape.dims = layer.shape;
+    layer.params = product(layer.shape);
+    layer.flops_per_sample = 0.0;
+    layer.d_out = layer.out_shape.elements();
+    return;
+  }
+  if (layer.type == LayerType::matmul && inputs.size() != 2) {
+    fail(layer, file, "inputs",
+         fmt::format("matmul multiplies exactly two inputs, got {}", inputs.size()));
+  }
+  const bool joins = layer.type == LayerType::add || layer.type == LayerType::concat ||
+                     layer.type == LayerType::matmul;
   if (joins && inputs.size() < 2) {
     fail(layer, file, "inputs",
          fmt::format("{} joins two or more inputs, got {}", to_string(layer.type), inputs.size()));
@@ -64,6 +133,7 @@ void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::stri
   layer.d_in = in.elements();
   layer.params = 0;
   layer.flops_per_sample = 0.0;
+  layer.out_shape = Shape{};
 
   switch (layer.type) {
     case LayerType::conv2d: {
@@ -83,19 +153,25 @@ void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::stri
                                static_cast<double>(fan_in);
       break;
     }
-    case LayerType::linear:
-      if (in.dims.size() != 1) {
+    case LayerType::linear: {
+      if (in.dims.size() != 1 && in.dims.size() != 2) {
         fail(layer, file, "",
-             fmt::format("linear reads a flat feature vector, got {}; add a flatten layer "
-                         "before it",
+             fmt::format("linear reads a flat feature vector or [tokens, features], got {}; "
+                         "add a flatten layer before it",
                          shape_text(in)));
       }
-      layer.out_shape.dims = {layer.out_features};
-      layer.params = layer.out_features * in.dims[0] + (layer.bias ? layer.out_features : 0);
-      // MODEL.md, Compute: 2 * d_in * d_out.
-      layer.flops_per_sample =
-          2.0 * static_cast<double>(in.dims[0]) * static_cast<double>(layer.out_features);
+      // Applied to the last axis, as PyTorch does: [F] -> [out], [T, F] -> [T, out].
+      const Count features = in.dims.back();
+      const Count tokens = in.elements() / features;
+      layer.out_shape.dims = in.dims;
+      layer.out_shape.dims.back() = layer.out_features;
+      layer.params = layer.out_features * features + (layer.bias ? layer.out_features : 0);
+      // MODEL.md, Compute: 2 * d_in * d_out for a vector, once per token.
+      layer.flops_per_sample = 2.0 * static_cast<double>(tokens) *
+                               static_cast<double>(features) *
+                               static_cast<double>(layer.out_features);
       break;
+    }
     case LayerType::maxpool:
     case LayerType::avgpool:
       if (layer.padding.h * 2 > layer.kernel.h || layer.padding.w * 2 > layer.kernel.w) {
@@ -113,10 +189,76 @@ void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::stri
       layer.out_shape = in;
       layer.params = 2 * in.channels();  // weight and bias per channel (PyTorch)
       break;
-    case LayerType::layernorm:
+    case LayerType::layernorm: {
       layer.out_shape = in;
-      layer.params = 2 * in.elements();  // normalized over the whole sample
+      // Normalized over the trailing axes `normalized_shape` (default: the whole sample);
+      // a weight and a bias per normalized element (PyTorch).
+      const std::vector<Count>& norm = layer.shape.empty() ? in.dims : layer.shape;
+      const bool trailing =
+          norm.size() <= in.rank() && std::equal(norm.rbegin(), norm.rend(), in.dims.rbegin());
+      if (!trailing) {
+        fail(layer, file, "normalized_shape",
+             fmt::format("normalized_shape {} must be the trailing dimensions of the input {}",
+                         shape_text(Shape{norm}), shape_text(in)));
+      }
+      layer.params = 2 * product(norm);
       break;
+    }
+    case LayerType::mean: {
+      require_axes(layer, file, "dims", layer.axes, in.rank());
+      std::vector<bool> averaged(in.rank(), false);
+      for (const Count a : layer.axes) averaged[static_cast<std::size_t>(a)] = true;
+      for (std::size_t k = 0; k < in.rank(); ++k) {
+        if (!averaged[k]) {
+          layer.out_shape.dims.push_back(in.dims[k]);
+        } else if (layer.keepdim) {
+          layer.out_shape.dims.push_back(1);
+        }
+      }
+      if (layer.out_shape.dims.empty()) {
+        fail(layer, file, "dims", "mean over every axis leaves no sample; keep one axis or set keepdim");
+      }
+      break;
+    }
+    case LayerType::matmul: infer_matmul(layer, in, inputs[1], file); break;
+    case LayerType::reshape:
+      if (product(layer.shape) != in.elements()) {
+        fail(layer, file, "shape",
+             fmt::format("reshape keeps the {} elements of {}, but {} has {}", in.elements(),
+                         shape_text(in), shape_text(Shape{layer.shape}), product(layer.shape)));
+      }
+      layer.out_shape.dims = layer.shape;
+      break;
+    case LayerType::transpose:
+      if (layer.axes.size() != in.rank()) {
+        fail(layer, file, "perm",
+             fmt::format("perm must name each of the {} axes of {} once", in.rank(),
+                         shape_text(in)));
+      }
+      require_axes(layer, file, "perm", layer.axes, in.rank());
+      for (const Count a : layer.axes) layer.out_shape.dims.push_back(in.dims[static_cast<std::size_t>(a)]);
+      break;
+    case LayerType::slice: {
+      require_axes(layer, file, "dim", {layer.slice_dim}, in.rank());
+      const Count size = in.dims[static_cast<std::size_t>(layer.slice_dim)];
+      if (layer.slice_start >= layer.slice_end || layer.slice_end > size) {
+        fail(layer, file, "end",
+             fmt::format("slice [{}, {}) must be a non-empty range of axis {} (size {})",
+                         layer.slice_start, layer.slice_end, layer.slice_dim, size));
+      }
+      const Count width = layer.slice_end - layer.slice_start;
+      if (layer.squeeze && (width != 1 || in.rank() == 1)) {
+        fail(layer, file, "squeeze",
+             "squeeze drops the sliced axis: it needs a slice one wide of a sample with two "
+             "or more axes");
+      }
+      layer.out_shape = in;
+      layer.out_shape.dims[static_cast<std::size_t>(layer.slice_dim)] = width;
+      if (layer.squeeze) {
+        layer.out_shape.dims.erase(layer.out_shape.dims.begin() + layer.slice_dim);
+      }
+      break;
+    }
     case LayerType::flatten:
       layer.out_shape.dims = {in.elements()};
       break;

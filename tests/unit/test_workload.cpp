@@ -130,8 +130,8 @@ TEST_CASE("workload errors name the file, the line and the key") {
   CHECK(message(head + "  - {name: c, type: conv2d, out_channels: 0, kernel: 3}\n") ==
         "test.yaml:5: 'layer 'c'.out_channels': expected a positive integer, got '0'");
   CHECK(message(head + "  - {name: c, type: linear, out_features: 3}\n") ==
-        "test.yaml:5: 'layer 'c'': linear reads a flat feature vector, got [3, 8, 8]; add a "
-        "flatten layer before it");
+        "test.yaml:5: 'layer 'c'': linear reads a flat feature vector or [tokens, features], got "
+        "[3, 8, 8]; add a flatten layer before it");
   CHECK(message(head + "  - {name: c, type: relu}\n  - {name: c, type: relu}\n") ==
         "test.yaml:6: 'layer 'c'.name': duplicate layer name; line 5 already uses it");
   CHECK(message("name: x\nbatch: 2\ninput: {features: 3}\nlayers: []\n") ==

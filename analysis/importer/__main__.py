@@ -1,0 +1,111 @@
+"""python3 -m analysis.importer SOURCE --input 3x224x224 [--batch B] [--name N]
+                                  --output FILE.yaml [--allow-unknown]
+
+The Python half of `dnnsim import` (docs/workloads.md, "Importing models"). Exit status 0
+with FILE.yaml written (atomically), 1 with one line on stderr and nothing written.
+"""
+
+import argparse
+import os
+import sys
+import warnings
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+from analysis.atomic_output import write_text_atomically  # noqa: E402
+from analysis.errors import AnalysisError  # noqa: E402
+from analysis.importer.errors import ImportFailure  # noqa: E402
+from analysis.importer.sources import build_module, parse_source  # noqa: E402
+from analysis.importer.workload import Workload  # noqa: E402
+
+
+def parse_input(text: str) -> list:
+    try:
+        dims = [int(d) for d in text.lower().split("x")]
+    except ValueError:
+        dims = []
+    if len(dims) not in (1, 3) or any(d <= 0 for d in dims):
+        raise ImportFailure(f"--input: expected CxHxW (e.g. 3x224x224) or a feature count, got "
+                            f"'{text}'")
+    return dims
+
+
+def require(module: str, package: str):
+    try:
+        __import__(module)
+    except ImportError as error:
+        raise ImportFailure(f"importing models needs {module} (Debian's {package}, installed by "
+                            f"scripts/setup-deps.sh) in /usr/bin/python3: {error}") from error
+
+
+def import_workload(args) -> str:
+    source = parse_source(args.source)
+    dims = parse_input(args.input)
+    name = args.name or source.default_name
+    workload = Workload(name, args.batch, dims)
+    command = f"dnnsim import {args.source} --input {args.input}"
+    if source.kind == "module":
+        require("torch", "python3-torch")
+        if args.source.startswith("torchvision:"):
+            require("torchvision", "python3-torchvision")
+        import torch
+        from analysis.importer import fx_import
+        model = build_module(source)
+        try:
+            notes, warnings = fx_import.import_module(model, workload, name, args.allow_unknown)
+        except fx_import.TraceFailure as failure:
+            require("onnx", "python3-onnx")
+            from analysis.importer import onnx_import
+            workload = Workload(name, args.batch, dims)
+            proto = onnx_import.export(model, dims, name)
+            notes, warnings = onnx_import.import_onnx(proto, workload, name, args.allow_unknown)
+            reason = str(failure).split(". ")[0]
+            notes.insert(0, f"torch.fx cannot trace it ({reason}): exported to ONNX in memory "
+                            f"by PyTorch {torch.__version__}")
+        version = ""
+        if args.source.startswith("torchvision:"):
+            import torchvision
+            version = f" {torchvision.__version__}"
+        origin = source.description.replace("torchvision's", f"torchvision{version}'s")
+    else:
+        require("onnx", "python3-onnx")
+        from analysis.importer import onnx_import
+        proto = onnx_import.load(source.path)
+        notes, warnings = onnx_import.import_onnx(proto, workload, name, args.allow_unknown)
+        origin = source.description
+    header = [f"{name}: imported from {origin} by `{command}`.",
+              *[f"{note}." for note in notes],
+              f"{len(workload.layers)} layers; layer names are the model's module names "
+              f"(#2, #3: later calls of one module or later operations in one forward()).",
+              "Shapes, parameters and FLOPs are dnnsim's own (docs/workloads.md); "
+              "`dnnsim info` lists them."]
+    header += [f"warning: {w}" for w in warnings]
+    for w in warnings:
+        print(f"dnnsim import: warning: {w}", file=sys.stderr)
+    return workload.to_yaml(header)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="dnnsim import",
+                                     description="Import a PyTorch or ONNX model as a workload")
+    parser.add_argument("source")
+    parser.add_argument("--input", required=True)
+    parser.add_argument("--batch", type=int, default=256)
+    parser.add_argument("--name", default="")
+    parser.add_argument("--output", required=True)
+    parser.add_argument("--allow-unknown", action="store_true")
+    args = parser.parse_args(argv)
+    warnings.simplefilter("ignore")  # torchvision's and the exporter's notices are not ours
+    try:
+        if args.batch <= 0:
+            raise ImportFailure(f"--batch: expected a positive batch size, got {args.batch}")
+        text = import_workload(args)
+        write_text_atomically(args.output, text)
+    except AnalysisError as error:
+        print(f"dnnsim: error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

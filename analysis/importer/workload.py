@@ -1,0 +1,89 @@
+"""The workload being imported: its layers in execution order and their YAML text.
+
+Layers are added in an order where every input comes first (a topological order of the
+model's graph). Names come from the model's own module names; a name used twice (a
+module called twice, two additions in one block) gets `#2`, `#3`, ... in call order.
+`inputs:` is written for every join and wherever a layer does not read the one before it.
+"""
+
+import dataclasses
+import json
+import re
+
+INPUT = "input"  # what the workload format calls the network's input
+JOINS = ("add", "concat", "matmul")
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.#/-]*$")
+
+
+@dataclasses.dataclass
+class Layer:
+    name: str
+    type: str
+    inputs: list  # layer names or INPUT; empty for a parameter layer
+    attrs: dict
+    origin: str  # the model's node this layer stands for, for messages
+
+
+class Workload:
+    def __init__(self, name: str, batch: int, input_dims: list):
+        self.name = name
+        self.batch = batch
+        self.input_dims = list(input_dims)
+        self.layers = []
+        self._used = set()
+
+    def unique_name(self, base: str) -> str:
+        base = base or "layer"
+        name, k = base, 1
+        while name in self._used or name == INPUT:
+            k += 1
+            name = f"{base}#{k}"
+        self._used.add(name)
+        return name
+
+    def release(self, name: str) -> None:
+        """Makes `name` free again (a layer renamed before anything reads it)."""
+        self._used.discard(name)
+
+    def add(self, base_name: str, type_: str, inputs: list, origin: str, **attrs) -> str:
+        """Adds a layer named after `base_name` (made unique); returns its name."""
+        name = self.unique_name(base_name)
+        self.layers.append(Layer(name, type_, list(inputs), dict(attrs), origin))
+        return name
+
+    def to_yaml(self, header: list) -> str:
+        lines = [f"# {line}".rstrip() for line in header]
+        lines.append(f"name: {_scalar(self.name)}")
+        lines.append("dtype: fp32")
+        lines.append(f"batch: {self.batch}")
+        if len(self.input_dims) == 3:
+            c, h, w = self.input_dims
+            lines.append(f"input: {{channels: {c}, height: {h}, width: {w}}}")
+        else:
+            lines.append(f"input: {{features: {self.input_dims[0]}}}")
+        lines.append("layers:")
+        previous = INPUT
+        for layer in self.layers:
+            fields = [f"name: {_scalar(layer.name)}", f"type: {layer.type}"]
+            fields += [f"{key}: {_scalar(value)}" for key, value in layer.attrs.items()]
+            reads_previous = layer.inputs == [previous]
+            if layer.type != "parameter" and (layer.type in JOINS or not reads_previous):
+                names = [_scalar(n) for n in layer.inputs]
+                fields.append("inputs: " + (names[0] if len(names) == 1 and layer.type not in JOINS
+                                            else "[" + ", ".join(names) + "]"))
+            lines.append("  - {" + ", ".join(fields) + "}")
+            previous = layer.name
+        return "\n".join(lines) + "\n"
+
+
+def _scalar(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+    text = str(value)
+    return text if _PLAIN.match(text) else json.dumps(text)

@@ -1,0 +1,34 @@
+# `dnnsim import` checked against PyTorch (issue 8): one ctest case per model imports it
+# once, compares parameters (total and per layer) and every module call's output shape with
+# PyTorch's, compares the shipped preset twin, and runs analytic --grid all and simulate.
+# Labels: import (PyTorch is slow: `ctest -LE import` leaves them out) and no-sanitizer (the
+# Python side gains nothing from ASan). Exit 77 = skipped when torch is missing.
+set(IMPORT_WORK ${CMAKE_CURRENT_BINARY_DIR}/import)
+set(IMPORT_ENV PYTHONDONTWRITEBYTECODE=1)
+
+foreach(case "alexnet;alexnet" "vgg16;vgg16" "resnet18;resnet18" "resnet50;resnet50"
+             "mobilenet_v2;" "densenet121;" "googlenet;" "vit_b_16;")
+  list(GET case 0 model)
+  list(LENGTH case n)
+  set(preset_args)
+  if(n GREATER 1)
+    list(GET case 1 preset)
+    if(preset)
+      set(preset_args --preset ${preset})
+    endif()
+  endif()
+  add_test(NAME import.${model}
+           COMMAND ${DNNSIM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/check_import.py
+                   --dnnsim $<TARGET_FILE:dnnsim> --model ${model} --work-dir ${IMPORT_WORK}
+                   ${preset_args}
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(import.${model} PROPERTIES LABELS "import;no-sanitizer"
+                       ENVIRONMENT "${IMPORT_ENV}" SKIP_RETURN_CODE 77 TIMEOUT 900)
+endforeach()
+
+add_test(NAME import.sources_and_errors
+         COMMAND ${DNNSIM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/check_import_sources.py
+                 --dnnsim $<TARGET_FILE:dnnsim> --work-dir ${IMPORT_WORK}/sources
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(import.sources_and_errors PROPERTIES LABELS "import;no-sanitizer"
+                     ENVIRONMENT "${IMPORT_ENV}" SKIP_RETURN_CODE 77 TIMEOUT 300)

@@ -13,6 +13,8 @@ packages=(
   libopenmpi-dev openmpi-bin libopenblas-dev
   # Python side: plots and report; chromium opens the report in the analysis tests
   python3 python3-matplotlib chromium
+  # make fuzz: clang's libFuzzer with its sanitizer runtimes
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

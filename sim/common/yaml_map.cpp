@@ -21,7 +21,16 @@ namespace {
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Sequence: {
+      // A short list of scalars as written, e.g. "[1, 0]"; anything else as "a list".
+      if (node.size() > 8) return "a list";
+      std::string items;
+      for (const auto& item : node) {
+        if (!item.IsScalar()) return "a list";
+        items += (items.empty() ? "" : ", ") + item.Scalar();
+      }
+      return fmt::format("[{}]", items);
+    }
     case YAML::NodeType::Map: return "a mapping";
     case YAML::NodeType::Scalar: return fmt::format("'{}'", node.Scalar());
     default: return "an undefined value";

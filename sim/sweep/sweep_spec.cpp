@@ -208,12 +208,18 @@ std::vector<SweepConfig> expand(const SweepSpec& spec) {
   std::vector<SweepConfig> out;
   const std::vector<std::int64_t> batches =
       spec.batches.empty() ? std::vector<std::int64_t>{0} : spec.batches;
+  // Every grid of each P, worked out once (P may be up to 2^40: a million trial divisions).
+  std::vector<std::vector<ProcessGrid>> every_grid(spec.procs.size());
+  if (spec.all_grids) {
+    for (std::size_t k = 0; k < spec.procs.size(); ++k) every_grid[k] = factorizations(spec.procs[k]);
+  }
   SweepConfig c;
   for (c.workload = 0; c.workload < spec.workloads.size(); ++c.workload) {
     for (c.platform = 0; c.platform < spec.platforms.size(); ++c.platform) {
       for (const std::int64_t batch : batches) {
         c.batch = batch;
-        for (const std::int64_t procs : spec.procs) {
+        for (std::size_t k = 0; k < spec.procs.size(); ++k) {
+          const std::int64_t procs = spec.procs[k];
           c.procs = procs;
           for (const SweepStrategy& s : spec.strategies) {
             c.strategy = s;
@@ -223,7 +229,7 @@ std::vector<SweepConfig> expand(const SweepSpec& spec) {
             } else if (s.strategy == Strategy::model) {
               grids.push_back({procs, 1});
             } else if (spec.all_grids) {
-              grids = factorizations(procs);
+              grids = every_grid[k];
             } else {
               for (const ProcessGrid& g : spec.grids) {
                 if (g.procs() == procs) grids.push_back(g);
@@ -240,6 +246,12 @@ std::vector<SweepConfig> expand(const SweepSpec& spec) {
                     for (const double fl : spec.flops_scales) {
                       c.flops_scale = fl;
                       c.index = out.size();
+                      if (out.size() == kMaxSweepRows) {
+                        throw InputError(spec.file, std::nullopt, "",
+                                         fmt::format("the sweep has more than {} configurations; "
+                                                     "split it into several sweeps",
+                                                     kMaxSweepRows));
+                      }
                       out.push_back(c);
                     }
                   }

@@ -66,8 +66,12 @@ using PresetResolver = std::function<std::string(const std::string&, std::string
 [[nodiscard]] SweepSpec parse_sweep_spec(const YAML::Node& root, const std::string& path,
                                          const PresetResolver& resolve);
 
+/// The most configurations one sweep may hold.
+inline constexpr std::size_t kMaxSweepRows = 1'000'000;
+
 /// Every configuration in order: workload, platform, batch, procs, strategy, grid, engine,
-/// bandwidth, latency, flops scale (the last varies fastest).
+/// bandwidth, latency, flops scale (the last varies fastest). More than kMaxSweepRows is an
+/// InputError.
 [[nodiscard]] std::vector<SweepConfig> expand(const SweepSpec& spec);
 
 /// The header of the sweep CSV (docs/sweeps.md).

@@ -26,6 +26,8 @@ std::vector<const Task*> tasks_of(const RankTasks& rt) {
   for (std::size_t v = 0; v < boost::num_vertices(rt.graph); ++v) out.push_back(&rt.graph[v]);
   return out;
 }
+// The pointers point into `rt`: it must outlive them (a temporary would dangle).
+std::vector<const Task*> tasks_of(RankTasks&&) = delete;
 
 }  // namespace
 
@@ -77,7 +79,8 @@ TEST_CASE("every rank's collective payloads add up to the analytic comm_bytes") 
     const TaskGraphCompiler compiler(net, plan, 64);
     for (std::int64_t rank = 0; rank < grid.procs(); ++rank) {
       std::vector<double> bytes(net.layers.size(), 0.0);
-      for (const Task* t : tasks_of(compiler.compile_rank(rank))) {
+      const RankTasks rt = compiler.compile_rank(rank);
+      for (const Task* t : tasks_of(rt)) {
         if (t->type == TaskType::collective) bytes[t->layer] += t->model_bytes;
       }
       for (std::size_t i = 0; i < net.layers.size(); ++i) {
@@ -92,7 +95,8 @@ TEST_CASE("a grid change is an all-gather that brings each process n bytes") {
   Plan plan = uniform_plan(net, Strategy::integrated, {2, 2});
   plan.layers[2] = {Kind::batch, {1, 4}};
   const TaskGraphCompiler compiler(net, plan, 16);
-  const auto tasks = tasks_of(compiler.compile_rank(0));
+  const RankTasks rt = compiler.compile_rank(0);
+  const auto tasks = tasks_of(rt);
   const auto regrid = std::find_if(tasks.begin(), tasks.end(), [](const Task* t) {
     return t->type == TaskType::collective && t->phase == Phase::redistribute;
   });
@@ -113,7 +117,8 @@ layers:
 )");
   const TaskGraphCompiler compiler(net, uniform_plan(net, Strategy::domain, {2, 2}), 4);
   std::map<std::pair<std::uint32_t, Phase>, int> count;
-  for (const Task* t : tasks_of(compiler.compile_rank(2))) {
+  const RankTasks rt = compiler.compile_rank(2);
+  for (const Task* t : tasks_of(rt)) {
     if (t->type != TaskType::collective) continue;
     ++count[{t->layer, t->phase}];
     if (t->phase == Phase::halo) {

@@ -3,10 +3,11 @@
 MAKEFLAGS += --no-print-directory
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
 JOBS       ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-unit test-asan bench validate clean
+.PHONY: all deps build demo test test-unit test-asan fuzz bench validate clean
 
 all: build
 
@@ -27,12 +28,23 @@ test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory test-asan
 
-# Unit and CLI tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Every test again under AddressSanitizer + UndefinedBehaviorSanitizer (SimGrid runs its
+# actors in threads there, sim/engine/replay.cpp), except those labelled no-sanitizer.
 test-asan: deps
 	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DDNNSIM_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD_ASAN) -j $(JOBS)
-	@cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	@cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS) -LE no-sanitizer
+
+# libFuzzer on the workload, platform, plan and sweep loaders (tests/fuzz, docs/robustness.md):
+# clang with ASan + UBSan in its own build directory, each target for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= workload platform plan sweep
+fuzz: deps
+	@cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DDNNSIM_FUZZ=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD_FUZZ) -j $(JOBS) --target $(addprefix dnnsim_fuzz_,$(FUZZ_TARGETS))
+	@tests/fuzz/run_fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Speed and memory figures (README, "Speed"). BENCH_MAX_P=4096 skips the longest runs.
 BENCH_MAX_P ?= 16384
@@ -46,4 +58,4 @@ validate: build
 	@/usr/bin/python3 scripts/validate.py --build $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

@@ -15,6 +15,8 @@ packages=(
   python3 python3-matplotlib chromium
   # model import (dnnsim import): PyTorch, torchvision, ONNX
   python3-torch python3-torchvision python3-onnx
+  # make fuzz: clang's libFuzzer with its sanitizer runtimes
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

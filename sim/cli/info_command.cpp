@@ -90,12 +90,10 @@ void add_info_command(CLI::App& app) {
   cmd->add_option("--output,-o", options->output, "Write to this file instead of stdout");
   cmd->callback([options] {
     const Format format = parse_format(options->format);
+    if (options->batch) check_batch(*options->batch);
+    check_output_path(options->output, "--output");
     const Network net = load_network(resolve_preset(options->workload, "workloads"));
     const std::int64_t batch = options->batch.value_or(net.batch);
-    if (batch <= 0) {
-      throw InputError("", std::nullopt, "--batch",
-                       fmt::format("expected a positive batch size, got {}", batch));
-    }
     emit(options->output, render(net, batch, format));
   });
 }

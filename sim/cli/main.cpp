@@ -1,6 +1,7 @@
 // dnnsim: a simulator of distributed DNN training (see README.md and DESIGN.md).
 // Errors from inside arrive here as exceptions and leave as one message and exit status.
 
+#include <array>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +10,7 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/suggest.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"dnnsim: time distributed DNN training under model, batch, domain and integrated "
@@ -21,10 +23,10 @@ int main(int argc, char** argv) {
   app.parse_complete_callback([&log_level] {
     const auto level = spdlog::level::from_str(log_level);
     if (level == spdlog::level::off && log_level != "off") {
+      constexpr std::array<std::string_view, 6> kLevels{"trace", "debug", "info",
+                                                        "warn",  "error", "off"};
       throw dnnsim::InputError("", std::nullopt, "--log-level",
-                               fmt::format("expected trace, debug, info, warn, error or off, got "
-                                           "'{}'",
-                                           log_level));
+                               dnnsim::unknown_name("log level", log_level, kLevels));
     }
     spdlog::set_level(level);
   });

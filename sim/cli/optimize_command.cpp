@@ -1,5 +1,6 @@
 // `dnnsim optimize`: the best kind (and grid) per layer, next to the best uniform strategy.
 
+#include <array>
 #include <memory>
 #include <sstream>
 
@@ -12,6 +13,7 @@
 #include "sim/cli/run_options.hpp"
 #include "sim/cli/sim_options.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/suggest.hpp"
 #include "sim/engine/isolated_run.hpp"
 #include "sim/platform/platform_loader.hpp"
 #include "sim/report/result_writers.hpp"
@@ -65,15 +67,24 @@ void add_optimize_command(CLI::App& app) {
   cmd->add_option("--output,-o", o->output, "Write the plan as a plan file (YAML)");
   add_sim_options(*cmd, *sim);
   cmd->callback([o, sim] {
+    constexpr std::array<std::string_view, 2> kFormats{"table", "json"};
+    if (o->format != "table" && o->format != "json") {
+      throw InputError("", std::nullopt, "--format", unknown_name("format", o->format, kFormats));
+    }
     const Format format = parse_format(o->format);
-    if (format == Format::csv) throw InputError("", std::nullopt, "--format", "expected table or json");
+    constexpr std::array<std::string_view, 2> kEngines{"analytic", "simgrid"};
     if (o->engine != "analytic" && o->engine != "simgrid") {
-      throw InputError("", std::nullopt, "--engine",
-                       fmt::format("expected analytic or simgrid, got '{}'", o->engine));
+      throw InputError("", std::nullopt, "--engine", unknown_name("engine", o->engine, kEngines));
     }
-    if (o->procs <= 0) {
-      throw InputError("", std::nullopt, "--procs", fmt::format("expected P >= 1, got {}", o->procs));
+    // The SimGrid options are checked even when only --engine simgrid reads them.
+    const ReplayOptions replay = make_replay_options(*sim);
+    if (!replay.trace_file.empty()) {
+      throw InputError("", std::nullopt, "--trace",
+                       "optimize times many candidates; record a trace with simulate --plan");
     }
+    check_procs(o->procs, "--procs");
+    if (o->batch) check_batch(*o->batch);
+    check_output_path(o->output, "--output");
     if (!o->grid.empty() && o->per_layer_grids) {
       throw InputError("", std::nullopt, "--grid", "--grid fixes one grid; drop --per-layer-grids");
     }
@@ -81,7 +92,6 @@ void add_optimize_command(CLI::App& app) {
     const Network net = load_network(resolve_preset(o->workload, "workloads"));
     const Platform platform = load_platform(resolve_preset(o->platform, "platforms"));
     const std::int64_t batch = o->batch.value_or(net.batch);
-    if (batch <= 0) throw InputError("", std::nullopt, "--batch", "expected a positive batch size");
     if (o->procs > platform.hosts()) {
       throw InputError(platform.file, std::nullopt, "nodes",
                        fmt::format("P = {} processes, but platform '{}' has {} hosts", o->procs,
@@ -126,7 +136,6 @@ void add_optimize_command(CLI::App& app) {
     std::string engine = "analytic";
     if (o->engine == "simgrid") {
       // Re-time the optimized plan and the top uniform candidates in SimGrid.
-      const ReplayOptions replay = make_replay_options(*sim);
       engine = "simgrid";
       result = simulate_in_child(net, platform, best->plan, batch, replay);
       uniform_s = std::numeric_limits<double>::infinity();

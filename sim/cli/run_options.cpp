@@ -1,5 +1,6 @@
 #include "sim/cli/run_options.hpp"
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -9,7 +10,9 @@
 #include <fmt/format.h>
 
 #include "sim/cli/presets.hpp"
+#include "sim/common/bounds.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/suggest.hpp"
 #include "sim/platform/platform_loader.hpp"
 #include "sim/strategy/plan_loader.hpp"
 #include "sim/workload/network_loader.hpp"
@@ -42,13 +45,50 @@ Format parse_format(const std::string& text) {
   if (text == "table") return Format::table;
   if (text == "json") return Format::json;
   if (text == "csv") return Format::csv;
-  throw InputError("", std::nullopt, "--format",
-                   fmt::format("expected table, json or csv, got '{}'", text));
+  constexpr std::array<std::string_view, 3> kFormats{"table", "json", "csv"};
+  throw InputError("", std::nullopt, "--format", unknown_name("format", text, kFormats));
+}
+
+std::int64_t check_procs(std::int64_t procs, std::string_view option) {
+  if (procs < 1 || procs > kMaxInteger) {
+    throw InputError("", std::nullopt, std::string(option),
+                     fmt::format("expected a number of processes P in [1, 2^40 = {}], got {}",
+                                 kMaxInteger, procs));
+  }
+  return procs;
+}
+
+std::int64_t check_batch(std::int64_t batch) {
+  if (batch < 1 || batch > kMaxInteger) {
+    throw InputError("", std::nullopt, "--batch",
+                     fmt::format("expected a batch size in [1, 2^40 = {}], got {}", kMaxInteger,
+                                 batch));
+  }
+  return batch;
+}
+
+void check_output_path(const std::string& path, std::string_view option) {
+  if (path.empty()) return;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    throw InputError(path, std::nullopt, std::string(option),
+                     "is a directory; expected the name of a file to write");
+  }
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec)) {
+    throw InputError(path, std::nullopt, std::string(option),
+                     fmt::format("cannot write here: the directory '{}' does not exist",
+                                 parent.string()));
+  }
 }
 
 RunRequest make_request(const RunOptions& o) {
   RunRequest req;
   req.format = parse_format(o.format);
+  if (o.procs) check_procs(*o.procs, "--procs");
+  if (o.batch) check_batch(*o.batch);
+  check_output_path(o.output, "--output");
   req.network = load_network(resolve_preset(o.workload, "workloads"));
   if (o.platform.ends_with(".xml")) {
     if (!o.allow_xml_platform) {
@@ -68,9 +108,6 @@ RunRequest make_request(const RunOptions& o) {
     req.platform.nodes = std::numeric_limits<std::int64_t>::max();
   }
   req.batch = o.batch.value_or(req.network.batch);
-  if (req.batch <= 0) {
-    throw InputError("", std::nullopt, "--batch", fmt::format("expected a positive batch size, got {}", req.batch));
-  }
 
   req.plans = make_plans(o, req.network, req.grid_all);
 
@@ -108,10 +145,10 @@ std::vector<Plan> make_plans(const RunOptions& o, const Network& network, bool& 
     if (!o.strategy.empty()) {
       const auto parsed = strategy_from_string(o.strategy);
       if (!parsed) {
+        constexpr std::array<std::string_view, 5> kStrategies{"batch", "model", "integrated",
+                                                              "domain", "hybrid"};
         throw InputError("", std::nullopt, "--strategy",
-                         fmt::format("expected batch, model, integrated, domain or hybrid, got "
-                                     "'{}'",
-                                     o.strategy));
+                         unknown_name("strategy", o.strategy, kStrategies));
       }
       strategy = *parsed;
     }
@@ -169,7 +206,7 @@ void emit(const std::string& path, const std::string& text) {
     if (!out) {
       std::error_code ec;
       fs::remove(temp, ec);
-      throw InputError(path, std::nullopt, "--output", "writing failed");
+      throw InputError(path, std::nullopt, "--output", "writing failed (is the disk full?)");
     }
   }
   std::error_code ec;

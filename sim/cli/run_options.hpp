@@ -58,6 +58,14 @@ struct RunRequest {
 
 [[nodiscard]] Format parse_format(const std::string& text);
 
+/// P from `option`, checked to be in [1, kMaxInteger].
+std::int64_t check_procs(std::int64_t procs, std::string_view option);
+/// A --batch value, checked to be in [1, kMaxInteger].
+std::int64_t check_batch(std::int64_t batch);
+/// Refuses, before any work, an output path that cannot be written: a directory, or a file
+/// in a directory that does not exist.
+void check_output_path(const std::string& path, std::string_view option);
+
 /// Writes `text` to `path` through a temporary file renamed on success, or to stdout when
 /// `path` is empty.
 void emit(const std::string& path, const std::string& text);

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "sim/cli/run_options.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/suggest.hpp"
 
 namespace dnnsim::cli {
 
@@ -27,19 +29,18 @@ ReplayOptions make_replay_options(const SimOptions& o) {
   const auto algorithm = algorithm_from_string(o.collective);
   if (!algorithm) {
     throw InputError("", std::nullopt, "--collective",
-                     fmt::format("unknown algorithm '{}'; expected auto, rabenseifner, recursive, "
-                                 "bruck, ring, binomial or rabenseifner-mpich",
-                                 o.collective));
+                     unknown_name("algorithm", o.collective, kAlgorithmNames));
   }
   r.algorithm = *algorithm;
   const auto placement = placement_from_string(o.placement);
   if (!placement) {
     throw InputError("", std::nullopt, "--placement",
-                     fmt::format("expected column or row, got '{}'", o.placement));
+                     unknown_name("placement", o.placement, kPlacementNames));
   }
   r.placement = *placement;
   r.overlap = !o.no_overlap;
   r.network_model = o.network_model;
+  check_output_path(o.trace, "--trace");
   r.trace_file = o.trace;
   if (o.trace_ranks < 1) {
     throw InputError("", std::nullopt, "--trace-ranks",

@@ -146,13 +146,17 @@ std::pair<int, int> shard_of(const std::string& option) {
 
 void write_atomically(const std::string& path, const std::string& text) {
   const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  std::error_code ec;
   {
     std::ofstream out(temp, std::ios::trunc);
     if (!out) throw InputError(path, std::nullopt, "--output", "cannot write this file");
     out << text;
-    if (!out) throw InputError(path, std::nullopt, "--output", "writing failed");
+    out.close();
+    if (!out) {
+      std::filesystem::remove(temp, ec);
+      throw InputError(path, std::nullopt, "--output", "writing failed (is the disk full?)");
+    }
   }
-  std::error_code ec;
   std::filesystem::rename(temp, path, ec);
   if (ec) {
     std::filesystem::remove(temp, ec);
@@ -203,6 +207,7 @@ void add_sweep_command(CLI::App& app) {
   cmd->add_flag("--no-progress", o->no_progress, "No progress bar");
   cmd->callback([o] {
     if (o->jobs < 1) throw InputError("", std::nullopt, "--jobs", "expected at least 1");
+    check_output_path(o->output, "--output");
     Study study;
     study.spec = load_sweep_spec(o->spec, resolve_preset);
     for (const auto& w : study.spec.workloads) study.networks.push_back(load_network(w));

@@ -1,5 +1,6 @@
 // `dnnsim taskgraph`: one rank's task graph as JSON or Graphviz DOT.
 
+#include <array>
 #include <filesystem>
 #include <memory>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/run_options.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/suggest.hpp"
 #include "sim/platform/platform_xml.hpp"
 #include "sim/strategy/limits.hpp"
 #include "sim/strategy/placement.hpp"
@@ -155,8 +157,18 @@ void add_taskgraph_command(CLI::App& app) {
       ->expected(2);
   cmd->callback([options, tg] {
     RunOptions o = *options;
+    // taskgraph prints JSON (also the default, "table") or DOT.
+    constexpr std::array<std::string_view, 2> kFormats{"json", "dot"};
+    if (o.format != "table" && o.format != "json" && o.format != "dot") {
+      throw InputError("", std::nullopt, "--format", unknown_name("format", o.format, kFormats));
+    }
     const bool dot = o.format == "dot";
-    if (dot) o.format = "json";
+    if (dot || o.format == "table") o.format = "json";
+    const auto algorithm = algorithm_from_string(tg->collective);
+    if (!algorithm) {
+      throw InputError("", std::nullopt, "--collective",
+                       unknown_name("algorithm", tg->collective, kAlgorithmNames));
+    }
     const RunRequest req = make_request(o);
     if (req.grid_all) throw InputError("", std::nullopt, "--grid", "pick one grid, not 'all'");
     const Plan& plan = req.plans.front();
@@ -164,19 +176,11 @@ void add_taskgraph_command(CLI::App& app) {
       throw InputError("", std::nullopt, "--rank",
                        fmt::format("expected a rank in [0, {}), got {}", plan.procs, tg->rank));
     }
-    if (req.format == Format::csv) {
-      throw InputError("", std::nullopt, "--format", "taskgraph prints json or dot");
-    }
     TaskGraphCompiler compiler(req.network, plan, req.batch);
     require_within_limits(req.network, compiler.execs(), static_cast<double>(req.batch));
     if (!tg->export_args.empty()) {
       if (tg->export_args.size() != 2 || tg->export_args[0] != "smpi") {
         throw InputError("", std::nullopt, "--export", "expected: --export smpi DIR");
-      }
-      const auto algorithm = algorithm_from_string(tg->collective);
-      if (!algorithm) {
-        throw InputError("", std::nullopt, "--collective",
-                         fmt::format("unknown algorithm '{}'", tg->collective));
       }
       export_smpi(req, compiler, *algorithm, tg->export_args[1]);
       return;

@@ -44,4 +44,15 @@ std::string did_you_mean(std::string_view word, std::span<const std::string_view
   return match.empty() ? std::string{} : fmt::format(" (did you mean '{}'?)", match);
 }
 
+std::string unknown_name(std::string_view what, std::string_view word,
+                         std::span<const std::string_view> candidates) {
+  std::string expected;
+  for (const auto c : candidates) {
+    if (!expected.empty()) expected += ", ";
+    expected += c;
+  }
+  return fmt::format("unknown {} '{}'{}; expected one of: {}", what, word,
+                     did_you_mean(word, candidates), expected);
+}
+
 }  // namespace dnnsim

@@ -18,4 +18,9 @@ namespace dnnsim {
 [[nodiscard]] std::string did_you_mean(std::string_view word,
                                        std::span<const std::string_view> candidates);
 
+/// "unknown <what> 'word' (did you mean 'x'?); expected one of: a, b, c", the message for a
+/// name that is not one of `candidates`.
+[[nodiscard]] std::string unknown_name(std::string_view what, std::string_view word,
+                                       std::span<const std::string_view> candidates);
+
 }  // namespace dnnsim

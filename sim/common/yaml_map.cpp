@@ -1,12 +1,17 @@
 #include "sim/common/yaml_map.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 
+#include "sim/common/bounds.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
 
@@ -16,7 +21,16 @@ namespace {
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Sequence: {
+      // A short list of scalars as written, e.g. "[1, 0]"; anything else as "a list".
+      if (node.size() > 8) return "a list";
+      std::string items;
+      for (const auto& item : node) {
+        if (!item.IsScalar()) return "a list";
+        items += (items.empty() ? "" : ", ") + item.Scalar();
+      }
+      return fmt::format("[{}]", items);
+    }
     case YAML::NodeType::Map: return "a mapping";
     case YAML::NodeType::Scalar: return fmt::format("'{}'", node.Scalar());
     default: return "an undefined value";
@@ -42,6 +56,79 @@ std::optional<std::int64_t> as_integer(const YAML::Node& node) {
   return static_cast<std::int64_t>(*value);
 }
 
+// An integer in [min_value, kMaxInteger], or the message saying what was expected.
+std::optional<std::int64_t> bounded_integer(const YAML::Node& node, std::int64_t min_value) {
+  const auto n = as_integer(node);
+  if (!n || *n < min_value || *n > kMaxInteger) return std::nullopt;
+  return n;
+}
+
+std::string too_large(const YAML::Node& node) {
+  return fmt::format("{} is too large; dnnsim takes integers up to 2^40 = {}", describe(node),
+                     kMaxInteger);
+}
+
+// True when the node is an integer beyond kMaxInteger (a different message than a typo).
+bool is_too_large(const YAML::Node& node) {
+  const auto x = as_number(node);
+  return x && std::floor(*x) == *x && *x > static_cast<double>(kMaxInteger);
+}
+
+// Offset of the first byte that is not part of valid UTF-8, or npos.
+std::size_t invalid_utf8(const std::string& text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = bytes[i];
+    std::size_t length = 0;
+    if (c < 0x80) length = 1;
+    else if (c >= 0xC2 && c <= 0xDF) length = 2;
+    else if (c >= 0xE0 && c <= 0xEF) length = 3;
+    else if (c >= 0xF0 && c <= 0xF4) length = 4;
+    else return i;
+    if (i + length > text.size()) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      if ((bytes[i + k] & 0xC0) != 0x80) return i;
+    }
+    i += length;
+  }
+  return std::string::npos;
+}
+
+std::string join_key(const std::string& path, const std::string& key) {
+  return path.empty() ? key : fmt::format("{}.{}", path, key);
+}
+
+// yaml-cpp keeps both copies of a repeated key and the loaders would silently read the
+// first: every mapping's keys must be distinct. `seen` holds the start of each collection
+// already checked, so that aliases (which share the node) are walked once.
+void check_duplicate_keys(const YAML::Node& node, const std::string& file,
+                          const std::string& path, std::unordered_set<std::size_t>& seen) {
+  if (!node.IsMap() && !node.IsSequence()) return;
+  const YAML::Mark mark = node.Mark();
+  if (!mark.is_null() && !seen.insert(static_cast<std::size_t>(mark.pos)).second) return;
+  if (node.IsSequence()) {
+    std::size_t i = 0;
+    for (const auto& item : node) {
+      check_duplicate_keys(item, file, fmt::format("{}[{}]", path, i++), seen);
+    }
+    return;
+  }
+  std::unordered_map<std::string, int> lines;
+  for (const auto& entry : node) {
+    std::string key = "?";
+    if (entry.first.IsScalar()) {
+      key = entry.first.Scalar();
+      const auto [it, inserted] = lines.emplace(key, line_of(entry.first).value_or(0));
+      if (!inserted) {
+        throw InputError(file, line_of(entry.first), join_key(path, key),
+                         fmt::format("duplicate key; line {} already sets it", it->second));
+      }
+    }
+    check_duplicate_keys(entry.second, file, join_key(path, key), seen);
+  }
+}
+
 }  // namespace
 
 YAML::Node load_yaml_file(const std::string& path, std::string_view what) {
@@ -54,14 +141,30 @@ YAML::Node load_yaml_file(const std::string& path, std::string_view what) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, std::nullopt, "", fmt::format("cannot read the {} file", what));
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw InputError(path, std::nullopt, "", fmt::format("cannot read the {} file", what));
+  return parse_yaml_text(text, path, what);
+}
+
+YAML::Node parse_yaml_text(const std::string& text, const std::string& path,
+                           std::string_view what) {
   if (text.find('\0') != std::string::npos) {
     throw InputError(path, std::nullopt, "",
                      fmt::format("is a binary file, expected a YAML {} description", what));
   }
+  if (const std::size_t bad = invalid_utf8(text); bad != std::string::npos) {
+    const auto line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n')) + 1;
+    throw InputError(path, line, "",
+                     fmt::format("byte 0x{:02X} is not UTF-8 text; expected a YAML {} "
+                                 "description (is this a binary file?)",
+                                 static_cast<unsigned char>(text[bad]), what));
+  }
   YAML::Node root;
   try {
     root = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    throw InputError(path, e.mark.is_null() ? std::nullopt : std::optional<int>(e.mark.line + 1),
+                     "", fmt::format("YAML syntax error: nested deeper than {} levels", e.depth()));
   } catch (const YAML::Exception& e) {
     const std::optional<int> line =
         e.mark.is_null() ? std::nullopt : std::optional<int>(e.mark.line + 1);
@@ -75,6 +178,8 @@ YAML::Node load_yaml_file(const std::string& path, std::string_view what) {
                      fmt::format("expected a YAML mapping describing a {}, got {}", what,
                                  describe(root)));
   }
+  std::unordered_set<std::size_t> seen;
+  check_duplicate_keys(root, path, "", seen);
   return root;
 }
 
@@ -125,17 +230,17 @@ std::string YamlMap::string(std::string_view key) const {
 
 std::int64_t YamlMap::positive_int(std::string_view key) const {
   const YAML::Node value = node(key);
-  const auto n = as_integer(value);
-  if (!n || *n <= 0) fail(key, fmt::format("expected a positive integer, got {}", describe(value)));
+  if (is_too_large(value)) fail(key, too_large(value));
+  const auto n = bounded_integer(value, 1);
+  if (!n) fail(key, fmt::format("expected a positive integer, got {}", describe(value)));
   return *n;
 }
 
 std::int64_t YamlMap::non_negative_int(std::string_view key) const {
   const YAML::Node value = node(key);
-  const auto n = as_integer(value);
-  if (!n || *n < 0) {
-    fail(key, fmt::format("expected a non-negative integer, got {}", describe(value)));
-  }
+  if (is_too_large(value)) fail(key, too_large(value));
+  const auto n = bounded_integer(value, 0);
+  if (!n) fail(key, fmt::format("expected a non-negative integer, got {}", describe(value)));
   return *n;
 }
 
@@ -171,8 +276,9 @@ std::vector<std::int64_t> YamlMap::positive_int_list(std::string_view key) const
   }
   std::vector<std::int64_t> out;
   for (const auto& item : value) {
-    const auto n = as_integer(item);
-    if (!n || *n <= 0) {
+    if (is_too_large(item)) fail(key, too_large(item));
+    const auto n = bounded_integer(item, 1);
+    if (!n) {
       fail(key, fmt::format("expected a list of positive integers, found {}", describe(item)));
     }
     out.push_back(*n);
@@ -205,19 +311,27 @@ std::pair<std::int64_t, std::int64_t> YamlMap::int_pair(std::string_view key,
   };
   if (value.IsSequence()) {
     if (value.size() != 2) fail(key, expected());
-    const auto h = as_integer(value[0]);
-    const auto w = as_integer(value[1]);
-    if (!h || !w || *h < min_value || *w < min_value) fail(key, expected());
+    for (const auto& item : value) {
+      if (is_too_large(item)) fail(key, too_large(item));
+    }
+    const auto h = bounded_integer(value[0], min_value);
+    const auto w = bounded_integer(value[1], min_value);
+    if (!h || !w) fail(key, expected());
     return {*h, *w};
   }
-  const auto n = as_integer(value);
-  if (!n || *n < min_value) fail(key, expected());
+  if (is_too_large(value)) fail(key, too_large(value));
+  const auto n = bounded_integer(value, min_value);
+  if (!n) fail(key, expected());
   return {*n, *n};
 }
 
 void YamlMap::require_known_keys(std::initializer_list<std::string_view> allowed) const {
   for (const auto& entry : node_) {
-    const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : std::string("?");
+    if (!entry.first.IsScalar()) {
+      throw InputError(file_, line_of(entry.first), context_,
+                       fmt::format("a key must be a name, got {}", describe(entry.first)));
+    }
+    const std::string key = entry.first.Scalar();
     bool known = false;
     for (const auto a : allowed) known = known || a == key;
     if (known) continue;

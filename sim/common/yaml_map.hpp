@@ -17,6 +17,12 @@ namespace dnnsim {
 /// Parses a YAML file; missing, unreadable, empty and malformed files are InputErrors.
 [[nodiscard]] YAML::Node load_yaml_file(const std::string& path, std::string_view what);
 
+/// The same from the file's text (`path` names it in messages): binary or non-UTF-8 text,
+/// YAML syntax errors, an empty document, a document that is not a mapping and repeated
+/// keys in any mapping are InputErrors.
+[[nodiscard]] YAML::Node parse_yaml_text(const std::string& text, const std::string& path,
+                                         std::string_view what);
+
 /// 1-based line of a node, when yaml-cpp knows it.
 [[nodiscard]] std::optional<int> line_of(const YAML::Node& node);
 
@@ -36,6 +42,7 @@ class YamlMap {
   [[nodiscard]] std::string key_path(std::string_view key) const;
 
   [[nodiscard]] std::string string(std::string_view key) const;
+  /// Integers are at most kMaxInteger (sim/common/bounds.hpp).
   [[nodiscard]] std::int64_t positive_int(std::string_view key) const;
   [[nodiscard]] std::int64_t non_negative_int(std::string_view key) const;
   [[nodiscard]] double positive_number(std::string_view key) const;

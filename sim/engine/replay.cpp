@@ -315,7 +315,13 @@ double estimated_memory_bytes(std::int64_t procs, std::size_t tasks_per_rank) {
 
 std::vector<std::string> engine_arguments() {
   // SimGrid announces every configuration change at INFO level; dnnsim's output is its own.
-  return {"dnnsim", "--log=root.thres:warning", "--log=root.fmt:%m%n"};
+  std::vector<std::string> args{"dnnsim", "--log=root.thres:warning", "--log=root.fmt:%m%n"};
+#ifdef __SANITIZE_ADDRESS__
+  // AddressSanitizer cannot follow the stack switches of SimGrid's default contexts (false
+  // reports); under it, each actor runs in a system thread.
+  args.emplace_back("--cfg=contexts/factory:thread");
+#endif
+  return args;
 }
 
 }  // namespace

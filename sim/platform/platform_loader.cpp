@@ -2,11 +2,11 @@
 
 #include <array>
 #include <limits>
-#include <numeric>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "sim/common/bounds.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
 #include "sim/common/yaml_map.hpp"
@@ -24,23 +24,35 @@ constexpr std::array<std::pair<Topology, std::string_view>, 5> kTopologies{{
 
 int small_int(const YamlMap& map, std::string_view key) {
   const std::int64_t value = map.positive_int(key);
-  if (value > std::numeric_limits<int>::max()) map.fail(key, "is too large");
+  if (value > std::numeric_limits<int>::max()) map.fail(key, fmt::format("{} is too large; expected at most {}", value, std::numeric_limits<int>::max()));
   return static_cast<int>(value);
 }
 
 std::vector<int> small_int_list(const YamlMap& map, std::string_view key) {
   std::vector<int> out;
   for (const auto v : map.positive_int_list(key)) {
-    if (v > std::numeric_limits<int>::max()) map.fail(key, "holds a value that is too large");
+    if (v > std::numeric_limits<int>::max()) map.fail(key, fmt::format("holds {}, too large; expected values up to {}", v, std::numeric_limits<int>::max()));
     out.push_back(static_cast<int>(v));
   }
   return out;
 }
 
-std::int64_t product(const std::vector<int>& values) {
-  return std::accumulate(values.begin(), values.end(), std::int64_t{1},
-                         [](std::int64_t a, int b) { return a * b; });
+// The product of positive values, or nothing beyond kMaxInteger.
+std::optional<std::int64_t> product(const std::vector<int>& values) {
+  std::int64_t out = 1;
+  for (const int v : values) {
+    if (v > kMaxInteger / out) return std::nullopt;
+    out *= v;
+  }
+  return out;
 }
+
+std::string product_text(std::optional<std::int64_t> value) {
+  return value ? std::to_string(*value) : fmt::format("more than 2^40 = {}", kMaxInteger);
+}
+
+// Rates: positive, and large enough that no time comes out infinite.
+double rate(const YamlMap& map, std::string_view key) { return map.number_in(key, 1.0, 1e30); }
 
 FatTreeParams parse_fat_tree(const YamlMap& network, std::int64_t nodes) {
   const YamlMap tree(network.node("fat_tree"), network.file(), network.key_path("fat_tree"));
@@ -60,7 +72,7 @@ FatTreeParams parse_fat_tree(const YamlMap& network, std::int64_t nodes) {
   if (product(p.down) != nodes) {
     tree.fail("down", fmt::format("the product of down ({}) is the number of leaves and must "
                                   "equal nodes = {}",
-                                  product(p.down), nodes));
+                                  product_text(product(p.down)), nodes));
   }
   return p;
 }
@@ -77,10 +89,10 @@ DragonflyParams parse_dragonfly(const YamlMap& network, std::int64_t nodes) {
   if (fly.has("group_links")) p.group_links = small_int(fly, "group_links");
   if (fly.has("chassis_links")) p.chassis_links = small_int(fly, "chassis_links");
   if (fly.has("router_links")) p.router_links = small_int(fly, "router_links");
-  const std::int64_t total = std::int64_t{p.groups} * p.chassis * p.routers * p.nodes;
+  const auto total = product({p.groups, p.chassis, p.routers, p.nodes});
   if (total != nodes) {
     fly.fail("", fmt::format("groups x chassis x routers x nodes = {} must equal nodes = {}",
-                             total, nodes));
+                             product_text(total), nodes));
   }
   return p;
 }
@@ -111,7 +123,7 @@ Platform parse_platform(const YAML::Node& root, const std::string& file) {
 
   const YamlMap node(top.node("node"), file, "node");
   node.require_known_keys({"flops", "efficiency", "memory"});
-  p.node.flops = node.positive_number("flops");
+  p.node.flops = rate(node, "flops");
   p.node.efficiency = node.number_in("efficiency", 1e-6, 1.0);
   p.node.memory_bytes = node.positive_number("memory");
 
@@ -121,44 +133,51 @@ Platform parse_platform(const YAML::Node& root, const std::string& file) {
   if (!parsed) {
     std::vector<std::string_view> names;
     for (const auto& entry : kTopologies) names.push_back(entry.second);
-    net.fail("topology", fmt::format("unknown topology '{}'{}; expected one of: {}", topology,
-                                     did_you_mean(topology, names), fmt::join(names, ", ")));
+    net.fail("topology", unknown_name("topology", topology, names));
   }
   p.network.topology = *parsed;
-  p.network.latency_s = net.number_in("latency", 0.0, 1.0);
-  p.network.bandwidth_bytes_per_s = net.positive_number("bandwidth");
-
+  // Each topology's keys, checked before any is read: a typo is named as such.
   switch (p.network.topology) {
-    case Topology::crossbar:
-      net.require_known_keys({"topology", "latency", "bandwidth"});
-      break;
+    case Topology::crossbar: net.require_known_keys({"topology", "latency", "bandwidth"}); break;
     case Topology::fat_tree:
       net.require_known_keys({"topology", "latency", "bandwidth", "fat_tree"});
-      p.network.fat_tree = parse_fat_tree(net, p.nodes);
       break;
+    case Topology::torus: net.require_known_keys({"topology", "latency", "bandwidth", "torus"}); break;
+    case Topology::dragonfly:
+      net.require_known_keys({"topology", "latency", "bandwidth", "dragonfly"});
+      break;
+    case Topology::hierarchical:
+      net.require_known_keys({"topology", "latency", "bandwidth", "hierarchical", "fat_tree"});
+      break;
+  }
+  p.network.latency_s = net.number_in("latency", 0.0, 1.0);
+  p.network.bandwidth_bytes_per_s = rate(net, "bandwidth");
+
+  switch (p.network.topology) {
+    case Topology::crossbar: break;
+    case Topology::fat_tree: p.network.fat_tree = parse_fat_tree(net, p.nodes); break;
     case Topology::torus: {
-      net.require_known_keys({"topology", "latency", "bandwidth", "torus"});
       const YamlMap torus(net.node("torus"), file, "network.torus");
       torus.require_known_keys({"dims"});
       p.network.torus_dims = small_int_list(torus, "dims");
       if (product(p.network.torus_dims) != p.nodes) {
         torus.fail("dims", fmt::format("the product of dims ({}) must equal nodes = {}",
-                                       product(p.network.torus_dims), p.nodes));
+                                       product_text(product(p.network.torus_dims)), p.nodes));
       }
       break;
     }
-    case Topology::dragonfly:
-      net.require_known_keys({"topology", "latency", "bandwidth", "dragonfly"});
-      p.network.dragonfly = parse_dragonfly(net, p.nodes);
-      break;
+    case Topology::dragonfly: p.network.dragonfly = parse_dragonfly(net, p.nodes); break;
     case Topology::hierarchical: {
-      net.require_known_keys({"topology", "latency", "bandwidth", "hierarchical", "fat_tree"});
       const YamlMap h(net.node("hierarchical"), file, "network.hierarchical");
       h.require_known_keys({"accelerators", "latency", "bandwidth", "inter"});
       auto& hp = p.network.hierarchical;
       hp.accelerators = small_int(h, "accelerators");
+      if (hp.accelerators > kMaxInteger / p.nodes) {
+        h.fail("accelerators",
+               fmt::format("nodes x accelerators is more than 2^40 = {} hosts", kMaxInteger));
+      }
       hp.latency_s = h.number_in("latency", 0.0, 1.0);
-      hp.bandwidth_bytes_per_s = h.positive_number("bandwidth");
+      hp.bandwidth_bytes_per_s = rate(h, "bandwidth");
       const std::string inter = h.string("inter");
       if (inter == "crossbar") {
         hp.inter = Topology::crossbar;
@@ -167,7 +186,8 @@ Platform parse_platform(const YAML::Node& root, const std::string& file) {
         hp.inter = Topology::fat_tree;
         p.network.fat_tree = parse_fat_tree(net, p.nodes);
       } else {
-        h.fail("inter", fmt::format("expected crossbar or fat-tree, got '{}'", inter));
+        constexpr std::array<std::string_view, 2> kInter{"crossbar", "fat-tree"};
+        h.fail("inter", unknown_name("inter-node topology", inter, kInter));
       }
       break;
     }

@@ -31,13 +31,17 @@ void write_trace(const std::string& path, const std::vector<TraceSpan>& spans,
   }
   const nlohmann::json doc = {{"traceEvents", events}, {"displayTimeUnit", "ns"}};
   const std::filesystem::path temp = path + ".tmp-dnnsim";
+  std::error_code ec;
   {
     std::ofstream out(temp, std::ios::trunc);
     if (!out) throw InputError(path, std::nullopt, "--trace", "cannot write this file");
     out << doc.dump() << '\n';
-    if (!out) throw InputError(path, std::nullopt, "--trace", "writing failed");
+    out.close();
+    if (!out) {
+      std::filesystem::remove(temp, ec);
+      throw InputError(path, std::nullopt, "--trace", "writing failed (is the disk full?)");
+    }
   }
-  std::error_code ec;
   std::filesystem::rename(temp, path, ec);
   if (ec) {
     std::filesystem::remove(temp, ec);

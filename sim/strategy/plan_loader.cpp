@@ -1,5 +1,7 @@
 #include "sim/strategy/plan_loader.hpp"
 
+#include <array>
+
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
@@ -8,6 +10,10 @@
 
 namespace dnnsim {
 namespace {
+
+constexpr std::array<std::string_view, 4> kKindNames{"batch", "model", "integrated", "domain"};
+constexpr std::array<std::string_view, 5> kStrategyNames{"batch", "model", "integrated", "domain",
+                                                         "hybrid"};
 
 ProcessGrid read_grid(const YamlMap& map, std::string_view key, std::int64_t procs) {
   const std::string text = map.string(key);
@@ -23,11 +29,7 @@ ProcessGrid read_grid(const YamlMap& map, std::string_view key, std::int64_t pro
 Kind read_kind(const YamlMap& map, std::string_view key) {
   const std::string text = map.string(key);
   const auto kind = kind_from_string(text);
-  if (!kind) {
-    map.fail(key, fmt::format("unknown kind '{}'; a layer's kind is batch, model, integrated "
-                              "or domain",
-                              text));
-  }
+  if (!kind) map.fail(key, unknown_name("kind", text, kKindNames));
   return *kind;
 }
 
@@ -54,11 +56,7 @@ Plan parse_plan(const YAML::Node& root, const std::string& file, const Network& 
   const std::int64_t procs = top.positive_int("procs");
   const std::string strategy_name = top.string("strategy");
   const auto strategy = strategy_from_string(strategy_name);
-  if (!strategy) {
-    top.fail("strategy", fmt::format("unknown strategy '{}'; expected batch, model, integrated, "
-                                     "domain or hybrid",
-                                     strategy_name));
-  }
+  if (!strategy) top.fail("strategy", unknown_name("strategy", strategy_name, kStrategyNames));
   ProcessGrid grid{1, procs};
   if (*strategy == Strategy::model) grid = {procs, 1};
   if (top.has("grid")) {
@@ -79,6 +77,10 @@ Plan parse_plan(const YAML::Node& root, const std::string& file, const Network& 
   std::vector<std::string_view> names;
   for (const auto& layer : network.layers) names.push_back(layer.name);
   for (const auto& entry : layers.self()) {
+    if (!entry.first.IsScalar()) {
+      throw InputError(file, line_of(entry.first), "layers",
+                       "expected layer names as keys, got a list or a mapping");
+    }
     const std::string name = entry.first.Scalar();
     const std::size_t i = network.find(name);
     if (i == network.layers.size()) {
@@ -98,9 +100,7 @@ Plan parse_plan(const YAML::Node& root, const std::string& file, const Network& 
       const auto kind = kind_from_string(entry.second.Scalar());
       if (!kind) {
         throw InputError(file, line_of(entry.second), fmt::format("layers.{}", name),
-                         fmt::format("unknown kind '{}'; a layer's kind is batch, model, "
-                                     "integrated or domain",
-                                     entry.second.Scalar()));
+                         unknown_name("kind", entry.second.Scalar(), kKindNames));
       }
       lp.kind = *kind;
       lp.grid = grid_of(lp.kind, grid, procs);

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/common/bounds.hpp"
+
 namespace dnnsim {
 namespace {
 
@@ -24,7 +26,7 @@ std::optional<ProcessGrid> parse_grid(std::string_view text) {
   const auto pr = parse_positive(text.substr(0, x));
   const auto pc = parse_positive(text.substr(x + 1));
   if (!pr || !pc) return std::nullopt;
-  if (*pr > (std::int64_t{1} << 40) || *pc > (std::int64_t{1} << 40)) return std::nullopt;
+  if (*pr > kMaxInteger || *pc > kMaxInteger / *pr) return std::nullopt;
   return ProcessGrid{*pr, *pc};
 }
 

@@ -1,11 +1,19 @@
 #include "sim/sweep/sweep_spec.hpp"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
+#include <cmath>
+#include <span>
 
 #include <fmt/format.h>
 
+#include "sim/common/bounds.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/suggest.hpp"
 #include "sim/common/yaml_map.hpp"
+#include "sim/strategy/placement.hpp"
+#include "sim/taskgraph/collective_schedule.hpp"
 
 namespace dnnsim {
 namespace {
@@ -23,50 +31,64 @@ std::vector<YAML::Node> items(const YamlMap& map, std::string_view key) {
   return out;
 }
 
-std::vector<std::string> strings(const YamlMap& map, std::string_view key) {
-  std::vector<std::string> out;
-  for (const auto& item : items(map, key)) {
-    if (!item.IsScalar() || item.Scalar().empty()) map.fail(key, "expected names");
-    out.push_back(item.Scalar());
+// An error at one item of a list (its own line).
+[[noreturn]] void fail_item(const YamlMap& map, std::string_view key, const YAML::Node& item,
+                            const std::string& message) {
+  throw InputError(map.file(), line_of(item) ? line_of(item) : line_of(map.node(key)),
+                   map.key_path(key), message);
+}
+
+std::string shown(const YAML::Node& item) {
+  return item.IsScalar() ? fmt::format("'{}'", item.Scalar()) : std::string("a list or mapping");
+}
+
+std::optional<double> number(const YAML::Node& item) {
+  if (!item.IsScalar()) return std::nullopt;
+  try {
+    const double value = item.as<double>();
+    if (std::isfinite(value)) return value;
+  } catch (const YAML::Exception&) {
   }
-  return out;
+  return std::nullopt;
 }
 
 std::vector<std::int64_t> positive_ints(const YamlMap& map, std::string_view key) {
   std::vector<std::int64_t> out;
   for (const auto& item : items(map, key)) {
-    double value = 0;
-    try {
-      value = item.as<double>();
-    } catch (const YAML::Exception&) {
-      map.fail(key, fmt::format("expected positive integers, found '{}'",
-                                item.IsScalar() ? item.Scalar() : "a non-scalar"));
+    const auto value = number(item);
+    if (!value || !(*value >= 1) || *value > static_cast<double>(kMaxInteger) ||
+        std::floor(*value) != *value) {
+      fail_item(map, key, item,
+                fmt::format("expected positive integers up to 2^40 = {}, found {}", kMaxInteger,
+                            shown(item)));
     }
-    if (!(value >= 1) || value != static_cast<double>(static_cast<std::int64_t>(value)) ||
-        value > 1e12) {
-      map.fail(key, fmt::format("expected positive integers, found '{}'", item.Scalar()));
-    }
-    out.push_back(static_cast<std::int64_t>(value));
+    out.push_back(static_cast<std::int64_t>(*value));
   }
   return out;
 }
 
-std::vector<double> positive_numbers(const YamlMap& map, std::string_view key) {
+// What-if scales: within nine orders of magnitude, so that no time comes out infinite.
+std::vector<double> scales(const YamlMap& map, std::string_view key) {
   std::vector<double> out;
   for (const auto& item : items(map, key)) {
-    double value = 0;
-    try {
-      value = item.as<double>();
-    } catch (const YAML::Exception&) {
-      map.fail(key, fmt::format("expected positive numbers, found '{}'",
-                                item.IsScalar() ? item.Scalar() : "a non-scalar"));
+    const auto value = number(item);
+    if (!value || !(*value >= 1e-9) || *value > 1e9) {
+      fail_item(map, key, item,
+                fmt::format("expected numbers in [1e-9, 1e9], found {}", shown(item)));
     }
-    if (!(value > 0) || value > 1e12) {
-      map.fail(key, fmt::format("expected positive numbers, found '{}'", item.Scalar()));
-    }
-    out.push_back(value);
+    out.push_back(*value);
   }
   return out;
+}
+
+// A name that must be one of `names`.
+std::string one_of(const YamlMap& map, std::string_view key, std::string_view what,
+                   std::span<const std::string_view> names) {
+  const std::string value = map.string(key);
+  if (std::find(names.begin(), names.end(), value) == names.end()) {
+    map.fail(key, unknown_name(what, value, names));
+  }
+  return value;
 }
 
 }  // namespace
@@ -93,29 +115,29 @@ std::optional<std::pair<int, int>> parse_shard(std::string_view text) {
   return std::pair{k, n};
 }
 
-SweepSpec load_sweep_spec(
-    const std::string& path,
-    const std::function<std::string(const std::string&, std::string_view)>& resolve) {
-  const YAML::Node root = load_yaml_file(path, "sweep");
+SweepSpec parse_sweep_spec(const YAML::Node& root, const std::string& path,
+                           const PresetResolver& resolve) {
   const YamlMap top(root, path, "");
   top.require_known_keys({"workloads", "platforms", "procs", "grids", "strategies", "batch",
                           "engine", "overrides", "collective", "placement", "overlap"});
   SweepSpec spec;
   spec.file = path;
-  for (const auto& w : strings(top, "workloads")) {
-    try {
-      spec.workloads.push_back(resolve(w, "workloads"));
-    } catch (const InputError& e) {
-      top.fail("workloads", e.what());
+  const auto resolve_all = [&](std::string_view key, std::string_view kind) {
+    std::vector<std::string> out;
+    for (const auto& item : items(top, key)) {
+      if (!item.IsScalar() || item.Scalar().empty()) {
+        fail_item(top, key, item, fmt::format("expected names, found {}", shown(item)));
+      }
+      try {
+        out.push_back(resolve(item.Scalar(), kind));
+      } catch (const InputError& e) {
+        fail_item(top, key, item, e.what());
+      }
     }
-  }
-  for (const auto& p : strings(top, "platforms")) {
-    try {
-      spec.platforms.push_back(resolve(p, "platforms"));
-    } catch (const InputError& e) {
-      top.fail("platforms", e.what());
-    }
-  }
+    return out;
+  };
+  spec.workloads = resolve_all("workloads", "workloads");
+  spec.platforms = resolve_all("platforms", "platforms");
   spec.procs = positive_ints(top, "procs");
   if (top.has("grids")) {
     const YAML::Node grids = top.node("grids");
@@ -123,56 +145,81 @@ SweepSpec load_sweep_spec(
       spec.all_grids = true;
     } else {
       spec.all_grids = false;
-      for (const auto& g : strings(top, "grids")) {
-        const auto grid = parse_grid(g);
-        if (!grid) top.fail("grids", fmt::format("expected 'all' or grids PRxPC, found '{}'", g));
+      for (const auto& item : items(top, "grids")) {
+        const auto grid = item.IsScalar() ? parse_grid(item.Scalar()) : std::nullopt;
+        if (!grid) {
+          fail_item(top, "grids", item,
+                    fmt::format("expected 'all' or grids PRxPC, found {}", shown(item)));
+        }
+        if (std::find(spec.procs.begin(), spec.procs.end(), grid->procs()) == spec.procs.end()) {
+          fail_item(top, "grids", item,
+                    fmt::format("grid {} has {} processes, which is none of procs", item.Scalar(),
+                                grid->procs()));
+        }
         spec.grids.push_back(*grid);
       }
     }
   }
-  for (const auto& s : strings(top, "strategies")) {
+  constexpr std::array<std::string_view, 6> kStrategies{"batch",  "model",  "integrated",
+                                                        "domain", "hybrid", "optimized"};
+  for (const auto& item : items(top, "strategies")) {
+    const std::string s = item.IsScalar() ? item.Scalar() : std::string();
     if (s == "optimized") {
       spec.strategies.push_back({true, Strategy::plan});
       continue;
     }
     const auto strategy = strategy_from_string(s);
-    if (!strategy) {
-      top.fail("strategies", fmt::format("unknown strategy '{}'; expected batch, model, "
-                                         "integrated, domain, hybrid or optimized",
-                                         s));
-    }
+    if (!strategy) fail_item(top, "strategies", item, unknown_name("strategy", s, kStrategies));
     spec.strategies.push_back({false, *strategy});
   }
   if (top.has("batch")) spec.batches = positive_ints(top, "batch");
-  spec.engines = top.has("engine") ? strings(top, "engine") : std::vector<std::string>{"analytic"};
-  for (const auto& e : spec.engines) {
-    if (e != "analytic" && e != "simgrid") {
-      top.fail("engine", fmt::format("expected analytic or simgrid, found '{}'", e));
+  spec.engines = {"analytic"};
+  if (top.has("engine")) {
+    constexpr std::array<std::string_view, 2> kEngines{"analytic", "simgrid"};
+    spec.engines.clear();
+    for (const auto& item : items(top, "engine")) {
+      const std::string e = item.IsScalar() ? item.Scalar() : std::string();
+      if (std::find(kEngines.begin(), kEngines.end(), e) == kEngines.end()) {
+        fail_item(top, "engine", item, unknown_name("engine", e, kEngines));
+      }
+      spec.engines.push_back(e);
     }
   }
   if (top.has("overrides")) {
     const YamlMap o(top.node("overrides"), path, "overrides");
     o.require_known_keys({"bandwidth_scale", "latency_scale", "flops_scale"});
-    if (o.has("bandwidth_scale")) spec.bandwidth_scales = positive_numbers(o, "bandwidth_scale");
-    if (o.has("latency_scale")) spec.latency_scales = positive_numbers(o, "latency_scale");
-    if (o.has("flops_scale")) spec.flops_scales = positive_numbers(o, "flops_scale");
+    if (o.has("bandwidth_scale")) spec.bandwidth_scales = scales(o, "bandwidth_scale");
+    if (o.has("latency_scale")) spec.latency_scales = scales(o, "latency_scale");
+    if (o.has("flops_scale")) spec.flops_scales = scales(o, "flops_scale");
   }
-  if (top.has("collective")) spec.collective = top.string("collective");
-  if (top.has("placement")) spec.placement = top.string("placement");
+  if (top.has("collective")) {
+    spec.collective = one_of(top, "collective", "algorithm", kAlgorithmNames);
+  }
+  if (top.has("placement")) spec.placement = one_of(top, "placement", "placement", kPlacementNames);
   if (top.has("overlap")) spec.overlap = top.boolean("overlap");
   return spec;
+}
+
+SweepSpec load_sweep_spec(const std::string& path, const PresetResolver& resolve) {
+  return parse_sweep_spec(load_yaml_file(path, "sweep"), path, resolve);
 }
 
 std::vector<SweepConfig> expand(const SweepSpec& spec) {
   std::vector<SweepConfig> out;
   const std::vector<std::int64_t> batches =
       spec.batches.empty() ? std::vector<std::int64_t>{0} : spec.batches;
+  // Every grid of each P, worked out once (P may be up to 2^40: a million trial divisions).
+  std::vector<std::vector<ProcessGrid>> every_grid(spec.procs.size());
+  if (spec.all_grids) {
+    for (std::size_t k = 0; k < spec.procs.size(); ++k) every_grid[k] = factorizations(spec.procs[k]);
+  }
   SweepConfig c;
   for (c.workload = 0; c.workload < spec.workloads.size(); ++c.workload) {
     for (c.platform = 0; c.platform < spec.platforms.size(); ++c.platform) {
       for (const std::int64_t batch : batches) {
         c.batch = batch;
-        for (const std::int64_t procs : spec.procs) {
+        for (std::size_t k = 0; k < spec.procs.size(); ++k) {
+          const std::int64_t procs = spec.procs[k];
           c.procs = procs;
           for (const SweepStrategy& s : spec.strategies) {
             c.strategy = s;
@@ -182,7 +229,7 @@ std::vector<SweepConfig> expand(const SweepSpec& spec) {
             } else if (s.strategy == Strategy::model) {
               grids.push_back({procs, 1});
             } else if (spec.all_grids) {
-              grids = factorizations(procs);
+              grids = every_grid[k];
             } else {
               for (const ProcessGrid& g : spec.grids) {
                 if (g.procs() == procs) grids.push_back(g);
@@ -199,6 +246,12 @@ std::vector<SweepConfig> expand(const SweepSpec& spec) {
                     for (const double fl : spec.flops_scales) {
                       c.flops_scale = fl;
                       c.index = out.size();
+                      if (out.size() == kMaxSweepRows) {
+                        throw InputError(spec.file, std::nullopt, "",
+                                         fmt::format("the sweep has more than {} configurations; "
+                                                     "split it into several sweeps",
+                                                     kMaxSweepRows));
+                      }
                       out.push_back(c);
                     }
                   }

@@ -54,14 +54,24 @@ struct SweepConfig {
   double flops_scale = 1.0;
 };
 
+/// Turns a workload or platform name (`kind` is "workloads" or "platforms") into a path;
+/// throws InputError when there is none.
+using PresetResolver = std::function<std::string(const std::string&, std::string_view)>;
+
 /// Parses and validates a sweep file; `resolve(name, kind)` turns preset names into paths.
 /// Throws InputError.
-[[nodiscard]] SweepSpec load_sweep_spec(
-    const std::string& path,
-    const std::function<std::string(const std::string&, std::string_view)>& resolve);
+[[nodiscard]] SweepSpec load_sweep_spec(const std::string& path, const PresetResolver& resolve);
+
+/// The same from parsed YAML; `path` names it in messages.
+[[nodiscard]] SweepSpec parse_sweep_spec(const YAML::Node& root, const std::string& path,
+                                         const PresetResolver& resolve);
+
+/// The most configurations one sweep may hold.
+inline constexpr std::size_t kMaxSweepRows = 1'000'000;
 
 /// Every configuration in order: workload, platform, batch, procs, strategy, grid, engine,
-/// bandwidth, latency, flops scale (the last varies fastest).
+/// bandwidth, latency, flops scale (the last varies fastest). More than kMaxSweepRows is an
+/// InputError.
 [[nodiscard]] std::vector<SweepConfig> expand(const SweepSpec& spec);
 
 /// The header of the sweep CSV (docs/sweeps.md).

@@ -4,6 +4,7 @@
 // at once and the step ends when all of them are done (MODEL.md, "Collectives"; DESIGN.md,
 // "The SimGrid engine").
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -25,6 +26,9 @@ enum class Algorithm : std::uint8_t {
 
 [[nodiscard]] std::string_view to_string(Algorithm algorithm) noexcept;
 [[nodiscard]] std::optional<Algorithm> algorithm_from_string(std::string_view name) noexcept;
+/// Every name algorithm_from_string takes, for messages.
+inline constexpr std::array<std::string_view, 7> kAlgorithmNames{
+    "auto", "rabenseifner", "recursive", "bruck", "ring", "binomial", "rabenseifner-mpich"};
 [[nodiscard]] std::string_view to_string(CollectiveKind kind) noexcept;
 
 /// One message of a step: the peer's rank within the group and the payload in bytes.

@@ -3,8 +3,12 @@
 #include <boost/graph/strong_components.hpp>
 #include <boost/graph/topological_sort.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <array>
 #include <unordered_map>
 
+#include "sim/common/bounds.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
 #include "sim/common/yaml_map.hpp"
@@ -15,15 +19,29 @@ namespace {
 
 constexpr std::string_view kInputName = "input";
 
+std::string describe_product(const Shape& shape) { return fmt::format("{}", fmt::join(shape.dims, " x ")); }
+
 Shape parse_input(const YamlMap& top) {
   const YamlMap input(top.node("input"), top.file(), "input");
+  input.require_known_keys({"features", "channels", "height", "width"});
+  Shape shape;
   if (input.has("features")) {
-    input.require_known_keys({"features"});
-    return Shape{{input.positive_int("features")}};
+    for (const std::string_view key : {"channels", "height", "width"}) {
+      if (input.has(key)) {
+        input.fail(key, "an input is either {features: N} (vectors) or {channels: C, height: H, "
+                        "width: W} (images), not both");
+      }
+    }
+    shape = Shape{{input.positive_int("features")}};
+  } else {
+    shape = Shape{{input.positive_int("channels"), input.positive_int("height"),
+                   input.positive_int("width")}};
   }
-  input.require_known_keys({"channels", "height", "width"});
-  return Shape{{input.positive_int("channels"), input.positive_int("height"),
-                input.positive_int("width")}};
+  if (!checked_elements(shape)) {
+    input.fail("", fmt::format("{} elements per sample is too many; dnnsim counts up to 2^53 = {}",
+                               describe_product(shape), kMaxCount));
+  }
+  return shape;
 }
 
 std::vector<std::string> parse_inputs(const YamlMap& entry) {
@@ -44,6 +62,14 @@ std::vector<std::string> parse_inputs(const YamlMap& entry) {
 
 Layer parse_layer(const YAML::Node& node, const std::string& file, std::size_t index) {
   const YamlMap probe(node, file, fmt::format("layers[{}]", index));
+  // A typo in `name` or `type` is named as such rather than as a missing key.
+  const bool named = probe.has("name") && node["name"].IsScalar() && !node["name"].Scalar().empty();
+  if (!named || !probe.has("type")) {
+    const YamlMap entry(node, file, named ? fmt::format("layer '{}'", node["name"].Scalar())
+                                          : probe.context());
+    entry.require_known_keys({"name", "type", "inputs", "out_channels", "out_features", "kernel",
+                              "stride", "padding", "groups", "bias", "output_size", "p"});
+  }
   Layer layer;
   layer.name = probe.string("name");
   layer.line = line_of(node).value_or(0);
@@ -53,12 +79,7 @@ Layer parse_layer(const YAML::Node& node, const std::string& file, std::size_t i
   }
   const std::string type_name = entry.string("type");
   const auto type = layer_type_from_string(type_name);
-  if (!type) {
-    std::string known;
-    for (const auto n : layer_type_names()) known += (known.empty() ? "" : ", ") + std::string(n);
-    entry.fail("type", fmt::format("unknown layer type '{}'{}; expected one of: {}", type_name,
-                                   did_you_mean(type_name, layer_type_names()), known));
-  }
+  if (!type) entry.fail("type", unknown_name("layer type", type_name, layer_type_names()));
   layer.type = *type;
   if (entry.has("inputs")) layer.input_names = parse_inputs(entry);
 
@@ -243,6 +264,15 @@ void link_network(Network& net) {
     net.params_upstream[i] = upstream;
     infer_layer(layer, shapes, net.file);
   }
+  Count total = 0;
+  for (const Layer& layer : net.layers) {
+    total += layer.params;  // each at most kMaxCount: no overflow before the check
+    if (total > kMaxCount) {
+      fail_layer(net, layer, "",
+                 fmt::format("the network's parameters add up to more than 2^53 = {} here",
+                             kMaxCount));
+    }
+  }
 }
 
 Network parse_network(const YAML::Node& root, const std::string& file) {
@@ -260,7 +290,8 @@ Network parse_network(const YAML::Node& root, const std::string& file) {
     } else if (dtype == "bf16") {
       net.dtype = DType::bf16;
     } else {
-      top.fail("dtype", fmt::format("unknown dtype '{}'; expected fp32, fp16 or bf16", dtype));
+      constexpr std::array<std::string_view, 3> kDtypes{"fp32", "fp16", "bf16"};
+      top.fail("dtype", unknown_name("dtype", dtype, kDtypes));
     }
   }
   net.batch = top.positive_int("batch");

@@ -5,10 +5,18 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "sim/common/bounds.hpp"
 #include "sim/common/error.hpp"
 
 namespace dnnsim {
 namespace {
+
+// a * b, or nothing when it passes kMaxCount (or overflows).
+std::optional<Count> checked_mul(Count a, Count b) noexcept {
+  Count out = 0;
+  if (__builtin_mul_overflow(a, b, &out) || out > kMaxCount || out < 0) return std::nullopt;
+  return out;
+}
 
 std::string shape_text(const Shape& shape) { return fmt::format("[{}]", fmt::join(shape.dims, ", ")); }
 
@@ -101,7 +109,27 @@ void infer_matmul(Layer& layer, const Shape& a, const Shape& b, const std::strin
                            static_cast<double>(k) * static_cast<double>(n);
 }
 
+// A count that must stay within kMaxCount.
+Count require_count(const Layer& layer, const std::string& file, std::optional<Count> count,
+                    std::string_view what) {
+  if (!count) {
+    fail(layer, file, "",
+         fmt::format("{} is too large; dnnsim counts up to 2^53 = {}", what, kMaxCount));
+  }
+  return *count;
+}
+
 }  // namespace
+
+std::optional<Count> checked_elements(const Shape& shape) noexcept {
+  Count n = 1;
+  for (const Count d : shape.dims) {
+    const auto next = checked_mul(n, d);
+    if (!next) return std::nullopt;
+    n = *next;
+  }
+  return n;
+}
 
 void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::string& file) {
   if (layer.type == LayerType::parameter) {
@@ -146,8 +174,13 @@ void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::stri
                          layer.groups, c_in, layer.out_channels));
       }
       infer_window(layer, in, file, layer.out_channels);
-      const Count fan_in = (c_in / layer.groups) * layer.kernel.h * layer.kernel.w;
-      layer.params = layer.out_channels * fan_in + (layer.bias ? layer.out_channels : 0);
+      const auto window = checked_mul(layer.kernel.h, layer.kernel.w);
+      const Count fan_in = require_count(
+          layer, file, window ? checked_mul(c_in / layer.groups, *window) : std::nullopt,
+          "the fan-in (C_in / groups) * k_h * k_w");
+      const auto weights = checked_mul(layer.out_channels, fan_in);
+      layer.params = require_count(layer, file, weights, "the number of parameters") +
+                     (layer.bias ? layer.out_channels : 0);
       // MODEL.md, Compute: 2 * C_out * H_out * W_out * (C_in / groups) * k_h * k_w.
       layer.flops_per_sample = 2.0 * static_cast<double>(layer.out_shape.elements()) *
                                static_cast<double>(fan_in);
@@ -165,7 +198,9 @@ void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::stri
       const Count tokens = in.elements() / features;
       layer.out_shape.dims = in.dims;
       layer.out_shape.dims.back() = layer.out_features;
-      layer.params = layer.out_features * features + (layer.bias ? layer.out_features : 0);
+      layer.params = require_count(layer, file, checked_mul(layer.out_features, features),
+                                   "the number of parameters") +
+                     (layer.bias ? layer.out_features : 0);
       // MODEL.md, Compute: 2 * d_in * d_out for a vector, once per token.
       layer.flops_per_sample = 2.0 * static_cast<double>(tokens) *
                                static_cast<double>(features) *
@@ -284,8 +319,13 @@ void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::stri
                fmt::format("concat joins along channels; inputs {} and {} differ elsewhere",
                            shape_text(in), shape_text(other)));
         }
-        out.dims[0] += other.dims[0];
-        layer.d_in += other.elements();
+        if (__builtin_add_overflow(out.dims[0], other.dims[0], &out.dims[0]) ||
+            __builtin_add_overflow(layer.d_in, other.elements(), &layer.d_in) ||
+            layer.d_in > kMaxCount) {
+          fail(layer, file, "inputs",
+               fmt::format("the joined input is too large; dnnsim counts up to 2^53 = {}",
+                           kMaxCount));
+        }
       }
       layer.out_shape = out;
       break;
@@ -299,7 +339,11 @@ void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::stri
       fail(layer, file, "", fmt::format("output shape {} is empty", shape_text(layer.out_shape)));
     }
   }
-  layer.d_out = layer.out_shape.elements();
+  layer.d_out = require_count(layer, file, checked_elements(layer.out_shape),
+                              fmt::format("the output {}", shape_text(layer.out_shape)));
+  if (layer.params > kMaxCount) {
+    require_count(layer, file, std::nullopt, "the number of parameters");
+  }
 }
 
 }  // namespace dnnsim

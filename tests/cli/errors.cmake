@@ -11,7 +11,7 @@ cli_error(batch_limit "Pc <= B"
           analytic alexnet --platform crossbar --procs 512 --strategy batch --batch 256)
 cli_error(procs_beyond_platform "platform 'fat-tree' has 512 hosts"
           analytic alexnet --platform fat-tree --procs 1024 --strategy batch --batch 2048)
-cli_error(bad_format "expected table, json or csv"
+cli_error(bad_format "'--format': unknown format 'xml'; expected one of: table, json, csv"
           analytic alexnet --platform crossbar --procs 4 --strategy batch --format xml)
 cli_error(unknown_option "--bogus" info alexnet --bogus)
 cli_error(bad_grid_text "expected PRxPC"

@@ -1,13 +1,35 @@
 # Runs DNNSIM with ARGS (a ;-list) and checks it fails cleanly: exit status 1 or 2 (not a
-# signal, not 0), nothing on stdout, and EXPECT (a regular expression) on stderr.
+# signal, not 0), nothing on stdout, EXPECT (a regular expression) or LITERAL (a fragment,
+# character for character) on stderr, and no sanitizer report. With NO_FILE set, checks that the run left neither that file nor a
+# temporary file next to it (a failed run writes nothing).
+if(DEFINED NO_FILE)
+  file(REMOVE ${NO_FILE})
+endif()
 execute_process(COMMAND ${DNNSIM} ${ARGS} RESULT_VARIABLE status OUTPUT_VARIABLE out
                 ERROR_VARIABLE err)
 if(NOT (status STREQUAL "1" OR status STREQUAL "2"))
   message(FATAL_ERROR "expected exit status 1 or 2, got '${status}'\nstderr: ${err}")
 endif()
+if(err MATCHES "(Address|Leak|Undefined)Sanitizer|runtime error:")
+  message(FATAL_ERROR "sanitizer report:\n${err}")
+endif()
 if(NOT out STREQUAL "")
   message(FATAL_ERROR "expected nothing on stdout, got: ${out}")
 endif()
-if(NOT err MATCHES "${EXPECT}")
+if(DEFINED EXPECT AND NOT err MATCHES "${EXPECT}")
   message(FATAL_ERROR "stderr does not match '${EXPECT}':\n${err}")
+endif()
+if(DEFINED LITERAL)
+  string(FIND "${err}" "${LITERAL}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "stderr does not contain '${LITERAL}':\n${err}")
+  endif()
+endif()
+if(DEFINED NO_FILE)
+  get_filename_component(dir ${NO_FILE} DIRECTORY)
+  get_filename_component(name ${NO_FILE} NAME)
+  file(GLOB left "${dir}/${name}*")
+  if(left)
+    message(FATAL_ERROR "the failed run left files behind: ${left}")
+  endif()
 endif()

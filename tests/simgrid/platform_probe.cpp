@@ -125,6 +125,9 @@ int main(int argc, char** argv) {
 
   int sg_argc = 1;
   sg4::Engine engine(&sg_argc, argv);
+#ifdef __SANITIZE_ADDRESS__
+  sg4::Engine::set_config("contexts/factory:thread");  // as sim/engine/replay.cpp does
+#endif
   dnnsim::SimPlatform platform;
   std::vector<Message> messages;
   try {

@@ -17,6 +17,8 @@ std::vector<const Task*> tasks_of(const RankTasks& rt) {
   for (std::size_t v = 0; v < boost::num_vertices(rt.graph); ++v) out.push_back(&rt.graph[v]);
   return out;
 }
+// The pointers point into `rt`: it must outlive them (a temporary would dangle).
+std::vector<const Task*> tasks_of(RankTasks&&) = delete;
 
 }  // namespace
 

@@ -1,0 +1,13 @@
+# Huge but valid inputs (issue 7): P = 10^6 and a 1,000-layer network, each dnnsim run
+# within 60 s and a peak resident memory (AddressSanitizer's shadow memory needs more).
+if(DNNSIM_SANITIZE)
+  set(BIG_INPUTS_MAX_RSS_MB 1500)
+else()
+  set(BIG_INPUTS_MAX_RSS_MB 200)
+endif()
+foreach(check million_procs deep_network)
+  add_test(NAME cli.big.${check}
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/big_inputs.py
+                   $<TARGET_FILE:dnnsim> ${check} ${BIG_INPUTS_MAX_RSS_MB}
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endforeach()

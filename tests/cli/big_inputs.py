@@ -1,0 +1,112 @@
+#!/usr/bin/python3
+"""Huge but valid inputs (issue 7): dnnsim must answer them in reasonable time and memory.
+
+usage: big_inputs.py DNNSIM CHECK MAX_RSS_MB
+
+  million_procs  analytic at P = 1,000,000 on the crossbar preset (1,048,576 hosts), one grid
+                 and --grid all (the 49 factorizations of 10^6)
+  deep_network   a generated chain of 1,000 layers (residual blocks) through info, analytic
+                 --grid all and optimize (one grid, and every layer its own grid)
+
+Each dnnsim run is timed and its peak resident memory checked against MAX_RSS_MB.
+"""
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+MAX_SECONDS = 60
+
+
+def fail(message):
+    print("FAILED:", message)
+    sys.exit(1)
+
+
+def run(*args):
+    """Runs dnnsim, checks its time and peak memory, returns its stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.monotonic()
+    out = subprocess.run([DNNSIM, *args], capture_output=True, text=True, timeout=10 * MAX_SECONDS)
+    seconds = time.monotonic() - start
+    rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if out.returncode != 0:
+        fail(f"dnnsim {' '.join(args)}: exit {out.returncode}: {out.stderr}")
+    # ru_maxrss of the children is the largest of any child so far: only a new peak tells.
+    peak = rss_mb if rss_mb * 1024 > before else None
+    print(f"ok: dnnsim {' '.join(args[:6])} ... {seconds:.2f} s"
+          + (f", {peak:.0f} MB" if peak else ""))
+    if seconds > MAX_SECONDS:
+        fail(f"took {seconds:.1f} s, more than {MAX_SECONDS} s")
+    if rss_mb > MAX_RSS_MB:
+        fail(f"peak memory {rss_mb:.0f} MB, more than {MAX_RSS_MB} MB")
+    return out.stdout
+
+
+def million_procs():
+    common = ["--platform", "crossbar", "--procs", "1000000", "--batch", "1000000"]
+    r = json.loads(run("analytic", "alexnet", *common, "--strategy", "batch", "--format", "json"))
+    if r["procs"] != 1000000 or r["grid"] != {"pr": 1, "pc": 1000000} or not r["iteration_s"] > 0:
+        fail(f"unexpected result: {r['procs']} procs, grid {r['grid']}, {r['iteration_s']} s")
+    table = json.loads(run("analytic", "alexnet", *common, "--grid", "all", "--format", "json"))
+    if len(table["grids"]) != 49:  # 10^6 = 2^6 5^6 has 7 * 7 divisors
+        fail(f"--grid all gave {len(table['grids'])} grids, expected 49")
+    if table["best"] is None:
+        fail("--grid all found no possible grid")
+    print(f"ok: best grid of 10^6 processes: {table['best']['pr']}x{table['best']['pc']}")
+
+
+def deep_network_yaml(blocks):
+    """1,000 layers: a stem, `blocks` residual blocks of 4 layers, and a head."""
+    lines = ["name: deep", "batch: 256", "input: {channels: 3, height: 32, width: 32}", "layers:",
+             "  - {name: stem, type: conv2d, out_channels: 16, kernel: 3, padding: 1}"]
+    previous = "stem"
+    for b in range(blocks):
+        lines += [f"  - {{name: conv{b}, type: conv2d, out_channels: 16, kernel: 3, padding: 1, bias: false}}",
+                  f"  - {{name: bn{b}, type: batchnorm}}",
+                  f"  - {{name: relu{b}, type: relu}}",
+                  f"  - {{name: add{b}, type: add, inputs: [relu{b}, {previous}]}}"]
+        previous = f"add{b}"
+    lines += ["  - {name: pool, type: adaptive_avgpool, output_size: 1}",
+              "  - {name: flat, type: flatten}",
+              "  - {name: fc, type: linear, out_features: 10}"]
+    return "\n".join(lines) + "\n"
+
+
+def deep_network():
+    blocks = 249  # 1 + 4 * 249 + 3 = 1,000 layers
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "deep.yaml")
+        with open(path, "w") as f:
+            f.write(deep_network_yaml(blocks))
+        info = json.loads(run("info", path, "--format", "json"))
+        # stem 16*3*9+16 = 448; per block conv 16*16*9 = 2,304 and batchnorm 2*16 = 32;
+        # fc 16*10+10 = 170.
+        expected = 448 + blocks * (2304 + 32) + 170
+        if len(info["layers"]) != 1000 or info["params"] != expected:
+            fail(f"info: {len(info['layers'])} layers and {info['params']} parameters, "
+                 f"expected 1000 and {expected}")
+        table = json.loads(run("analytic", path, "--platform", "crossbar", "--procs", "64",
+                               "--grid", "all", "--format", "json"))
+        if table["best"] is None or len(table["grids"]) != 7:
+            fail("analytic --grid all: no best grid among the 7 of P = 64")
+        plan = json.loads(run("optimize", path, "--platform", "crossbar", "--procs", "64",
+                              "--format", "json"))
+        kinds = len(plan["plan"])
+        if kinds != 1 + blocks + 1:  # the stem, every block's conv, fc
+            fail(f"optimize planned {kinds} layers, expected {blocks + 2}")
+        if not plan["speedup_over_uniform"] >= 1 - 1e-9:
+            fail(f"the optimized plan is slower than the best uniform one: {plan['speedup_over_uniform']}")
+        # Every layer its own grid among the 13 of P = 4096.
+        plan = json.loads(run("optimize", path, "--platform", "crossbar", "--procs", "4096",
+                              "--batch", "4096", "--per-layer-grids", "--format", "json"))
+        if not plan["iteration_s"] > 0:
+            fail("optimize --per-layer-grids gave no time")
+
+
+if __name__ == "__main__":
+    DNNSIM, CHECK, MAX_RSS_MB = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    {"million_procs": million_procs, "deep_network": deep_network}[CHECK]()

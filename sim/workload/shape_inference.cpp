@@ -124,10 +124,9 @@ void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::stri
                          shape_text(in)));
       }
       layer.out_shape.dims = {layer.out_features};
-      layer.params =
-          require_count(layer, file, checked_mul(layer.out_features, in.dims[0]),
-                        "the number of parameters") +
-          (layer.bias ? layer.out_features : 0);
+      layer.params = require_count(layer, file, checked_mul(layer.out_features, in.dims[0]),
+                                   "the number of parameters") +
+                     (layer.bias ? layer.out_features : 0);
       // MODEL.md, Compute: 2 * d_in * d_out.
       layer.flops_per_sample =
           2.0 * static_cast<double>(in.dims[0]) * static_cast<double>(layer.out_features);

@@ -60,9 +60,9 @@ std::int64_t check_procs(std::int64_t procs, std::string_view option) {
 
 std::int64_t check_batch(std::int64_t batch) {
   if (batch < 1 || batch > kMaxInteger) {
-    throw InputError("", std::nullopt, "--batch",
-                     fmt::format("expected a batch size in [1, 2^40 = {}], got {}", kMaxInteger,
-                                 batch));
+    throw InputError(
+        "", std::nullopt, "--batch",
+        fmt::format("expected a batch size in [1, 2^40 = {}], got {}", kMaxInteger, batch));
   }
   return batch;
 }
@@ -77,9 +77,9 @@ void check_output_path(const std::string& path, std::string_view option) {
   }
   const fs::path parent = fs::path(path).parent_path();
   if (!parent.empty() && !fs::is_directory(parent, ec)) {
-    throw InputError(path, std::nullopt, std::string(option),
-                     fmt::format("cannot write here: the directory '{}' does not exist",
-                                 parent.string()));
+    throw InputError(
+        path, std::nullopt, std::string(option),
+        fmt::format("cannot write here: the directory '{}' does not exist", parent.string()));
   }
 }
 

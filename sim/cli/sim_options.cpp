@@ -18,8 +18,8 @@ void add_sim_options(CLI::App& cmd, SimOptions& o) {
   cmd.add_flag("--no-overlap", o.no_overlap,
                "One stream per rank: compute and communication never overlap (the paper's sum)");
   cmd.add_option("--network-model", o.network_model,
-                 "SimGrid network model: CM02 (default: alpha + beta * n per message), LV08, SMPI, IB, "
-                 "Constant");
+                 "SimGrid network model: CM02 (default: alpha + beta * n per message), LV08, SMPI, "
+                 "IB");
   cmd.add_option("--trace", o.trace, "Write a Chrome / Perfetto trace (JSON) to this file");
   cmd.add_option("--trace-ranks", o.trace_ranks, "Ranks written to the trace")->default_str("64");
 }

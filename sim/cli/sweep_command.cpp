@@ -7,11 +7,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
-#include <list>
 #include <filesystem>
 #include <fstream>
+#include <list>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -131,7 +132,14 @@ std::pair<int, int> shard_of(const std::string& option) {
   const auto env = [](const char* name) -> std::optional<int> {
     const char* v = std::getenv(name);
     if (v == nullptr || *v == '\0') return std::nullopt;
-    return std::atoi(v);
+    const std::string_view text(v);
+    int value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+      throw InputError("", std::nullopt, name,
+                       fmt::format("expected an integer (the launcher's shard), got '{}'", text));
+    }
+    return value;
   };
   for (const auto& [rank, size] : {std::pair{"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"},
                                    std::pair{"PMI_RANK", "PMI_SIZE"},

@@ -28,10 +28,37 @@ struct TaskGraphOptions {
   std::vector<std::string> export_args;  ///< {"smpi", DIR}
 };
 
+void write_smpi_files(const RunRequest& req, const TaskGraphCompiler& compiler, Algorithm algorithm,
+                      const std::string& dir);
+
 // Writes DIR/{rank-*.txt, traces.txt, platform.xml, hostfile, run.sh}: everything
-// `smpirun -replay` needs to replay the iteration on the same machine.
+// `smpirun -replay` needs to replay the iteration on the same machine. The files are
+// written in DIR/.dnnsim-export and moved into DIR once all are written: a failed export
+// leaves nothing behind.
 void export_smpi(const RunRequest& req, const TaskGraphCompiler& compiler, Algorithm algorithm,
                  const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
+    throw InputError(dir, std::nullopt, "--export", "is a file; expected a directory");
+  }
+  const bool existed = fs::exists(dir, ec);
+  const fs::path staging = fs::path(dir) / ".dnnsim-export";
+  try {
+    fs::remove_all(staging, ec);
+    write_smpi_files(req, compiler, algorithm, staging.string());
+    for (const auto& entry : fs::directory_iterator(staging)) {
+      fs::rename(entry.path(), fs::path(dir) / entry.path().filename());
+    }
+    fs::remove(staging);
+  } catch (...) {
+    fs::remove_all(existed ? staging : fs::path(dir), ec);
+    throw;
+  }
+}
+
+void write_smpi_files(const RunRequest& req, const TaskGraphCompiler& compiler, Algorithm algorithm,
+                      const std::string& dir) {
   if (req.platform.name == "none" || !req.xml_platform.empty()) {
     throw InputError("", std::nullopt, "--export",
                      "the SMPI export writes the platform as SimGrid XML: give --platform a YAML "

@@ -44,6 +44,24 @@ std::string did_you_mean(std::string_view word, std::span<const std::string_view
   return match.empty() ? std::string{} : fmt::format(" (did you mean '{}'?)", match);
 }
 
+std::string excerpt(std::string_view text, std::size_t max) {
+  std::string out;
+  for (const char c : text.substr(0, max)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (byte < 0x20 || byte == 0x7F) {
+      out += fmt::format("\\x{:02X}", byte);
+    } else {
+      out += c;
+    }
+  }
+  if (text.size() > max) out += "...";
+  return out;
+}
+
 std::string unknown_name(std::string_view what, std::string_view word,
                          std::span<const std::string_view> candidates) {
   std::string expected;
@@ -51,7 +69,7 @@ std::string unknown_name(std::string_view what, std::string_view word,
     if (!expected.empty()) expected += ", ";
     expected += c;
   }
-  return fmt::format("unknown {} '{}'{}; expected one of: {}", what, word,
+  return fmt::format("unknown {} '{}'{}; expected one of: {}", what, excerpt(word),
                      did_you_mean(word, candidates), expected);
 }
 

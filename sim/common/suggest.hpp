@@ -18,6 +18,9 @@ namespace dnnsim {
 [[nodiscard]] std::string did_you_mean(std::string_view word,
                                        std::span<const std::string_view> candidates);
 
+/// `text` as a message shows it: control characters escaped, cut after `max` characters.
+[[nodiscard]] std::string excerpt(std::string_view text, std::size_t max = 60);
+
 /// "unknown <what> 'word' (did you mean 'x'?); expected one of: a, b, c", the message for a
 /// name that is not one of `candidates`.
 [[nodiscard]] std::string unknown_name(std::string_view what, std::string_view word,

@@ -27,12 +27,13 @@ std::string describe(const YAML::Node& node) {
       std::string items;
       for (const auto& item : node) {
         if (!item.IsScalar()) return "a list";
-        items += (items.empty() ? "" : ", ") + item.Scalar();
+        items += (items.empty() ? "" : ", ") + excerpt(item.Scalar(), 20);
       }
       return fmt::format("[{}]", items);
     }
     case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Scalar: return fmt::format("'{}'", node.Scalar());
+    case YAML::NodeType::Scalar:
+      return fmt::format("'{}'", excerpt(node.Scalar()));
     default: return "an undefined value";
   }
 }
@@ -80,12 +81,13 @@ std::size_t invalid_utf8(const std::string& text) {
   std::size_t i = 0;
   while (i < text.size()) {
     const unsigned char c = bytes[i];
-    std::size_t length = 0;
-    if (c < 0x80) length = 1;
-    else if (c >= 0xC2 && c <= 0xDF) length = 2;
-    else if (c >= 0xE0 && c <= 0xEF) length = 3;
-    else if (c >= 0xF0 && c <= 0xF4) length = 4;
-    else return i;
+    // The length of the sequence its lead byte announces (0: not a lead byte).
+    const std::size_t length = c < 0x80                 ? 1
+                               : c >= 0xC2 && c <= 0xDF ? 2
+                               : c >= 0xE0 && c <= 0xEF ? 3
+                               : c >= 0xF0 && c <= 0xF4 ? 4
+                                                        : 0;
+    if (length == 0) return i;
     if (i + length > text.size()) return i;
     for (std::size_t k = 1; k < length; ++k) {
       if ((bytes[i + k] & 0xC0) != 0x80) return i;
@@ -102,8 +104,8 @@ std::string join_key(const std::string& path, const std::string& key) {
 // yaml-cpp keeps both copies of a repeated key and the loaders would silently read the
 // first: every mapping's keys must be distinct. `seen` holds the start of each collection
 // already checked, so that aliases (which share the node) are walked once.
-void check_duplicate_keys(const YAML::Node& node, const std::string& file,
-                          const std::string& path, std::unordered_set<std::size_t>& seen) {
+void check_duplicate_keys(const YAML::Node& node, const std::string& file, const std::string& path,
+                          std::unordered_set<std::size_t>& seen) {
   if (!node.IsMap() && !node.IsSequence()) return;
   const YAML::Mark mark = node.Mark();
   if (!mark.is_null() && !seen.insert(static_cast<std::size_t>(mark.pos)).second) return;
@@ -118,8 +120,9 @@ void check_duplicate_keys(const YAML::Node& node, const std::string& file,
   for (const auto& entry : node) {
     std::string key = "?";
     if (entry.first.IsScalar()) {
-      key = entry.first.Scalar();
-      const auto [it, inserted] = lines.emplace(key, line_of(entry.first).value_or(0));
+      key = excerpt(entry.first.Scalar());
+      const auto [it, inserted] =
+          lines.emplace(entry.first.Scalar(), line_of(entry.first).value_or(0));
       if (!inserted) {
         throw InputError(file, line_of(entry.first), join_key(path, key),
                          fmt::format("duplicate key; line {} already sets it", it->second));
@@ -142,7 +145,9 @@ YAML::Node load_yaml_file(const std::string& path, std::string_view what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, std::nullopt, "", fmt::format("cannot read the {} file", what));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw InputError(path, std::nullopt, "", fmt::format("cannot read the {} file", what));
+  if (in.bad()) {
+    throw InputError(path, std::nullopt, "", fmt::format("cannot read the {} file", what));
+  }
   return parse_yaml_text(text, path, what);
 }
 
@@ -153,7 +158,8 @@ YAML::Node parse_yaml_text(const std::string& text, const std::string& path,
                      fmt::format("is a binary file, expected a YAML {} description", what));
   }
   if (const std::size_t bad = invalid_utf8(text); bad != std::string::npos) {
-    const auto line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n')) + 1;
+    const std::string_view before(text.data(), bad);
+    const auto line = static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1;
     throw InputError(path, line, "",
                      fmt::format("byte 0x{:02X} is not UTF-8 text; expected a YAML {} "
                                  "description (is this a binary file?)",
@@ -331,7 +337,7 @@ void YamlMap::require_known_keys(std::initializer_list<std::string_view> allowed
       throw InputError(file_, line_of(entry.first), context_,
                        fmt::format("a key must be a name, got {}", describe(entry.first)));
     }
-    const std::string key = entry.first.Scalar();
+    const std::string key = excerpt(entry.first.Scalar());
     bool known = false;
     for (const auto a : allowed) known = known || a == key;
     if (known) continue;

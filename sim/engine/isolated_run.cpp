@@ -107,8 +107,9 @@ Result ChildSimulation::finish() {
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || reply_.empty()) {
     throw std::runtime_error(
         WIFSIGNALED(status)
-            ? fmt::format("the simulation process was killed by signal {} ({})", WTERMSIG(status),
-                          strsignal(WTERMSIG(status)))
+            ? fmt::format("the simulation process was killed by signal {} ({}); SimGrid's "
+                          "own message, if any, is above",
+                          WTERMSIG(status), strsignal(WTERMSIG(status)))
             : std::string("the simulation process failed"));
   }
   const nlohmann::json reply = nlohmann::json::parse(reply_);

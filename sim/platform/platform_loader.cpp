@@ -1,5 +1,6 @@
 #include "sim/platform/platform_loader.hpp"
 
+#include <algorithm>
 #include <array>
 #include <limits>
 
@@ -24,14 +25,20 @@ constexpr std::array<std::pair<Topology, std::string_view>, 5> kTopologies{{
 
 int small_int(const YamlMap& map, std::string_view key) {
   const std::int64_t value = map.positive_int(key);
-  if (value > std::numeric_limits<int>::max()) map.fail(key, fmt::format("{} is too large; expected at most {}", value, std::numeric_limits<int>::max()));
+  if (value > std::numeric_limits<int>::max()) {
+    map.fail(key, fmt::format("{} is too large; expected at most {}", value,
+                              std::numeric_limits<int>::max()));
+  }
   return static_cast<int>(value);
 }
 
 std::vector<int> small_int_list(const YamlMap& map, std::string_view key) {
   std::vector<int> out;
   for (const auto v : map.positive_int_list(key)) {
-    if (v > std::numeric_limits<int>::max()) map.fail(key, fmt::format("holds {}, too large; expected values up to {}", v, std::numeric_limits<int>::max()));
+    if (v > std::numeric_limits<int>::max()) {
+      map.fail(key, fmt::format("holds {}, too large; expected values up to {}", v,
+                                std::numeric_limits<int>::max()));
+    }
     out.push_back(static_cast<int>(v));
   }
   return out;
@@ -52,7 +59,9 @@ std::string product_text(std::optional<std::int64_t> value) {
 }
 
 // Rates: positive, and large enough that no time comes out infinite.
-double rate(const YamlMap& map, std::string_view key) { return map.number_in(key, 1.0, 1e30); }
+double rate(const YamlMap& map, std::string_view key) {
+  return map.number_in(key, 1.0, 1e30);
+}
 
 FatTreeParams parse_fat_tree(const YamlMap& network, std::int64_t nodes) {
   const YamlMap tree(network.node("fat_tree"), network.file(), network.key_path("fat_tree"));
@@ -138,11 +147,15 @@ Platform parse_platform(const YAML::Node& root, const std::string& file) {
   p.network.topology = *parsed;
   // Each topology's keys, checked before any is read: a typo is named as such.
   switch (p.network.topology) {
-    case Topology::crossbar: net.require_known_keys({"topology", "latency", "bandwidth"}); break;
+    case Topology::crossbar:
+      net.require_known_keys({"topology", "latency", "bandwidth"});
+      break;
     case Topology::fat_tree:
       net.require_known_keys({"topology", "latency", "bandwidth", "fat_tree"});
       break;
-    case Topology::torus: net.require_known_keys({"topology", "latency", "bandwidth", "torus"}); break;
+    case Topology::torus:
+      net.require_known_keys({"topology", "latency", "bandwidth", "torus"});
+      break;
     case Topology::dragonfly:
       net.require_known_keys({"topology", "latency", "bandwidth", "dragonfly"});
       break;
@@ -154,19 +167,31 @@ Platform parse_platform(const YAML::Node& root, const std::string& file) {
   p.network.bandwidth_bytes_per_s = rate(net, "bandwidth");
 
   switch (p.network.topology) {
-    case Topology::crossbar: break;
-    case Topology::fat_tree: p.network.fat_tree = parse_fat_tree(net, p.nodes); break;
+    case Topology::crossbar:
+      break;
+    case Topology::fat_tree:
+      p.network.fat_tree = parse_fat_tree(net, p.nodes);
+      break;
     case Topology::torus: {
       const YamlMap torus(net.node("torus"), file, "network.torus");
       torus.require_known_keys({"dims"});
       p.network.torus_dims = small_int_list(torus, "dims");
+      if (std::count(p.network.torus_dims.begin(), p.network.torus_dims.end(), 1) > 1) {
+        // SimGrid 3.32 names a ring's link after its two ends: two rings of one node give
+        // two links of one name, and it aborts.
+        torus.fail("dims",
+                   "SimGrid 3.32 aborts on a torus with two dimensions of size 1; "
+                   "drop them (a dimension of size 1 adds no link)");
+      }
       if (product(p.network.torus_dims) != p.nodes) {
         torus.fail("dims", fmt::format("the product of dims ({}) must equal nodes = {}",
                                        product_text(product(p.network.torus_dims)), p.nodes));
       }
       break;
     }
-    case Topology::dragonfly: p.network.dragonfly = parse_dragonfly(net, p.nodes); break;
+    case Topology::dragonfly:
+      p.network.dragonfly = parse_dragonfly(net, p.nodes);
+      break;
     case Topology::hierarchical: {
       const YamlMap h(net.node("hierarchical"), file, "network.hierarchical");
       h.require_known_keys({"accelerators", "latency", "bandwidth", "inter"});

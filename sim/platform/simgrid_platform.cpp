@@ -53,10 +53,16 @@ using Hosts = std::vector<sg4::Host*>;
 }
 
 /// SimGrid 3.32's network models (ns-3 needs a SimGrid built with it); SimGrid aborts the
-/// process on any other name, so it is checked here.
-constexpr std::array<std::string_view, 5> kNetworkModels{"CM02", "LV08", "SMPI", "IB", "Constant"};
+/// process on any other name, so it is checked here. Its `Constant` model aborts too: it
+/// refuses links, and every platform dnnsim builds is made of links.
+constexpr std::array<std::string_view, 4> kNetworkModels{"CM02", "LV08", "SMPI", "IB"};
 
 void configure_network(const std::string& network_model) {
+  if (network_model == "Constant") {
+    throw InputError("", std::nullopt, "--network-model",
+                     "SimGrid's Constant model has no links and dnnsim's platforms are made of "
+                     "links; expected one of: CM02, LV08, SMPI, IB");
+  }
   if (!network_model.empty() && std::find(kNetworkModels.begin(), kNetworkModels.end(),
                                           network_model) == kNetworkModels.end()) {
     throw InputError(

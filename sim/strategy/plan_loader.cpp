@@ -84,8 +84,8 @@ Plan parse_plan(const YAML::Node& root, const std::string& file, const Network& 
     const std::string name = entry.first.Scalar();
     const std::size_t i = network.find(name);
     if (i == network.layers.size()) {
-      throw InputError(file, line_of(entry.first), fmt::format("layers.{}", name),
-                       fmt::format("workload '{}' has no layer '{}'{}", network.name, name,
+      throw InputError(file, line_of(entry.first), fmt::format("layers.{}", excerpt(name)),
+                       fmt::format("workload '{}' has no layer '{}'{}", network.name, excerpt(name),
                                    did_you_mean(name, names)));
     }
     const Layer& layer = network.layers[i];

@@ -211,7 +211,8 @@ std::vector<SweepConfig> expand(const SweepSpec& spec) {
   // Every grid of each P, worked out once (P may be up to 2^40: a million trial divisions).
   std::vector<std::vector<ProcessGrid>> every_grid(spec.procs.size());
   if (spec.all_grids) {
-    for (std::size_t k = 0; k < spec.procs.size(); ++k) every_grid[k] = factorizations(spec.procs[k]);
+    for (std::size_t k = 0; k < spec.procs.size(); ++k)
+      every_grid[k] = factorizations(spec.procs[k]);
   }
   SweepConfig c;
   for (c.workload = 0; c.workload < spec.workloads.size(); ++c.workload) {

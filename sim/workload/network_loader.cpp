@@ -1,9 +1,9 @@
 #include "sim/workload/network_loader.hpp"
 
-#include <boost/graph/strong_components.hpp>
-#include <boost/graph/topological_sort.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <boost/graph/strong_components.hpp>
+#include <boost/graph/topological_sort.hpp>
 
 #include <array>
 #include <unordered_map>
@@ -19,7 +19,9 @@ namespace {
 
 constexpr std::string_view kInputName = "input";
 
-std::string describe_product(const Shape& shape) { return fmt::format("{}", fmt::join(shape.dims, " x ")); }
+std::string describe_product(const Shape& shape) {
+  return fmt::format("{}", fmt::join(shape.dims, " x "));
+}
 
 Shape parse_input(const YamlMap& top) {
   const YamlMap input(top.node("input"), top.file(), "input");
@@ -28,8 +30,9 @@ Shape parse_input(const YamlMap& top) {
   if (input.has("features")) {
     for (const std::string_view key : {"channels", "height", "width"}) {
       if (input.has(key)) {
-        input.fail(key, "an input is either {features: N} (vectors) or {channels: C, height: H, "
-                        "width: W} (images), not both");
+        input.fail(key,
+                   "an input is either {features: N} (vectors) or {channels: C, height: H, "
+                   "width: W} (images), not both");
       }
     }
     shape = Shape{{input.positive_int("features")}};
@@ -65,8 +68,8 @@ Layer parse_layer(const YAML::Node& node, const std::string& file, std::size_t i
   // A typo in `name` or `type` is named as such rather than as a missing key.
   const bool named = probe.has("name") && node["name"].IsScalar() && !node["name"].Scalar().empty();
   if (!named || !probe.has("type")) {
-    const YamlMap entry(node, file, named ? fmt::format("layer '{}'", node["name"].Scalar())
-                                          : probe.context());
+    const YamlMap entry(node, file,
+                        named ? fmt::format("layer '{}'", node["name"].Scalar()) : probe.context());
     entry.require_known_keys({"name", "type", "inputs", "out_channels", "out_features", "kernel",
                               "stride", "padding", "groups", "bias", "output_size", "p"});
   }
@@ -268,9 +271,9 @@ void link_network(Network& net) {
   for (const Layer& layer : net.layers) {
     total += layer.params;  // each at most kMaxCount: no overflow before the check
     if (total > kMaxCount) {
-      fail_layer(net, layer, "",
-                 fmt::format("the network's parameters add up to more than 2^53 = {} here",
-                             kMaxCount));
+      fail_layer(
+          net, layer, "",
+          fmt::format("the network's parameters add up to more than 2^53 = {} here", kMaxCount));
     }
   }
 }

@@ -139,6 +139,8 @@ bad_input(platform.fat_tree_overflow "${P}/fat-tree-overflow.yaml:8: 'network.fa
           ${RUN} --platform ${P}/fat-tree-overflow.yaml)
 bad_input(platform.torus_dims "${P}/torus-dims.yaml:8: 'network.torus.dims': the product of dims (12) must equal nodes = 16"
           ${RUN} --platform ${P}/torus-dims.yaml)
+bad_input(platform.torus_two_ones "${P}/torus-two-ones.yaml:8: 'network.torus.dims': SimGrid 3.32 aborts on a torus with two dimensions of size 1"
+          simulate mlp --procs 4 --strategy batch --platform ${P}/torus-two-ones.yaml)
 bad_input(platform.torus_key_typo "${P}/torus-key-typo.yaml:8: 'network.torus.dim': unknown key (did you mean 'dims'?)"
           ${RUN} --platform ${P}/torus-key-typo.yaml)
 bad_input(platform.dragonfly_count "${P}/dragonfly-count.yaml:8: 'network.dragonfly': groups x chassis x routers x nodes = 24 must equal nodes = 16"
@@ -245,6 +247,8 @@ bad_input(option.placement_typo "'--placement': unknown placement 'colum' (did y
           simulate mlp --platform crossbar --procs 4 --strategy batch --placement colum)
 bad_input(option.network_model_typo "unknown network model 'LV8' (did you mean 'LV08'?)"
           simulate mlp --platform fat-tree --procs 4 --strategy batch --network-model LV8)
+bad_input(option.network_model_constant "'--network-model': SimGrid's Constant model has no links"
+          simulate mlp --platform crossbar --procs 4 --strategy batch --network-model Constant)
 bad_input(option.engine_typo "'--engine': unknown engine 'simgird' (did you mean 'simgrid'?)"
           optimize mlp --platform crossbar --procs 4 --engine simgird)
 bad_input(option.log_level_typo "'--log-level': unknown log level 'debg' (did you mean 'debug'?)"
@@ -283,3 +287,6 @@ bad_input(no_output.optimize_plan "no plan of alexnet on 4096 processes fits the
           optimize alexnet --platform crossbar --procs 4096 --batch 1 -o ${BAD_OUTPUTS}/plan.yaml)
 bad_input(no_output.sweep_spec "${S}/grid-matches-no-procs.yaml:4: 'grids'"
           NO_FILE ${SWEEP_OUT} sweep ${S}/grid-matches-no-procs.yaml -o ${SWEEP_OUT})
+bad_input(no_output.smpi_export "'network.topology': exporting a hierarchical platform as SimGrid XML is not supported"
+          NO_FILE ${BAD_OUTPUTS}/smpi-export
+          taskgraph mlp --platform dgx-h100 --procs 4 --strategy batch --export smpi ${BAD_OUTPUTS}/smpi-export)

@@ -24,7 +24,8 @@ layers:
   - {name: flat, type: flatten}
   - {name: fc1, type: linear, out_features: 64}
   - {name: fc2, type: linear, out_features: 10}
-)"), "net.yaml");
+)"),
+                                                           "net.yaml");
   return net;
 }
 

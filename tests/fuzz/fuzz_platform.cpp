@@ -21,7 +21,8 @@ layers:
   - {name: pool, type: maxpool, kernel: 2}
   - {name: flat, type: flatten}
   - {name: fc, type: linear, out_features: 10}
-)"), "small.yaml");
+)"),
+                                                           "small.yaml");
   return net;
 }
 

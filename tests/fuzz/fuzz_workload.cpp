@@ -31,11 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const Platform platform = crossbar();
     AnalyticModel model(net, platform);
-    constexpr std::array<Strategy, 5> kStrategies{Strategy::batch, Strategy::model,
-                                                  Strategy::integrated, Strategy::domain,
-                                                  Strategy::hybrid};
-    for (const ProcessGrid grid : {ProcessGrid{1, 1}, ProcessGrid{1, 4}, ProcessGrid{2, 2},
-                                   ProcessGrid{4, 1}}) {
+    constexpr std::array<Strategy, 5> kStrategies{
+        Strategy::batch, Strategy::model, Strategy::integrated, Strategy::domain, Strategy::hybrid};
+    for (const ProcessGrid grid :
+         {ProcessGrid{1, 1}, ProcessGrid{1, 4}, ProcessGrid{2, 2}, ProcessGrid{4, 1}}) {
       for (const Strategy s : kStrategies) {
         if ((s == Strategy::batch && grid.pr != 1) || (s == Strategy::model && grid.pc != 1)) {
           continue;

@@ -79,14 +79,16 @@ TEST_CASE("integers beyond 2^40 and counts beyond 2^53 are errors, not overflows
           (void)parse_network(YAML::Load(head + "input: {features: 2199023255552}\nlayers: "
                                                 "[{name: r, type: relu}]\n"),
                               "n.yaml");
-        }) == "n.yaml:3: 'input.features': '2199023255552' is too large; dnnsim takes integers "
-              "up to 2^40 = 1099511627776");
+        }) ==
+        "n.yaml:3: 'input.features': '2199023255552' is too large; dnnsim takes integers "
+        "up to 2^40 = 1099511627776");
   CHECK(error_of([&] {
           (void)parse_network(YAML::Load(head + "input: {features: 1099511627776}\nlayers: "
                                                 "[{name: fc, type: linear, out_features: 8193}]\n"),
                               "n.yaml");
-        }) == "n.yaml:4: 'layer 'fc'': the number of parameters is too large; dnnsim counts up "
-              "to 2^53 = 9007199254740992");
+        }) ==
+        "n.yaml:4: 'layer 'fc'': the number of parameters is too large; dnnsim counts up "
+        "to 2^53 = 9007199254740992");
   CHECK(checked_elements(Shape{{kMaxInteger, 8192}}) == kMaxCount);
   CHECK_FALSE(checked_elements(Shape{{kMaxInteger, 8193}}));
   CHECK_FALSE(checked_elements(Shape{{kMaxInteger, kMaxInteger, kMaxInteger}}));

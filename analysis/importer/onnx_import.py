@@ -356,8 +356,6 @@ class OnnxImporter:
             if axis != len(shape) - 1 or axis == batch.axis:
                 self.fail(node, "softmax must act on the last axis")
             return self.add_layer(node, "softmax", [x], shape, batch)
-        if op == "Div" or op == "Erf":
-            return self.unknown_node(node)
         return self.unknown_node(node)
 
     # -- fusions ---------------------------------------------------------------------

@@ -86,7 +86,8 @@ int run_child(const std::vector<std::string>& argv) {
   envp.push_back(nullptr);
 
   const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(fmt::format("cannot start {}: {}", argv[0], std::strerror(errno)));
+  if (pid < 0)
+    throw std::runtime_error(fmt::format("cannot start {}: {}", argv[0], std::strerror(errno)));
   if (pid == 0) {
     ::execve(args[0], args.data(), envp.data());
     const std::string message =
@@ -96,7 +97,8 @@ int run_child(const std::vector<std::string>& argv) {
   }
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) throw std::runtime_error(fmt::format("waiting for {}: {}", argv[0], std::strerror(errno)));
+    if (errno != EINTR)
+      throw std::runtime_error(fmt::format("waiting for {}: {}", argv[0], std::strerror(errno)));
   }
   return status;
 }
@@ -104,8 +106,9 @@ int run_child(const std::vector<std::string>& argv) {
 void run_import(const ImportOptions& o) {
   const fs::path output(o.output);
   const std::string temp = temporary_next_to(output);
-  std::vector<std::string> argv{python_interpreter(), "-m", "analysis.importer", o.source,
-                                "--input", o.input, "--output", temp};
+  std::vector<std::string> argv{
+      python_interpreter(), "-m", "analysis.importer", o.source, "--input", o.input,
+      "--output",           temp};
   if (o.batch) {
     argv.emplace_back("--batch");
     argv.push_back(std::to_string(*o.batch));
@@ -132,8 +135,8 @@ void run_import(const ImportOptions& o) {
         WIFEXITED(status)
             ? fmt::format("the importer ({} -m analysis.importer) failed with exit status {}",
                           argv[0], WEXITSTATUS(status))
-            : fmt::format("the importer ({} -m analysis.importer) was killed by signal {}",
-                          argv[0], WTERMSIG(status)));
+            : fmt::format("the importer ({} -m analysis.importer) was killed by signal {}", argv[0],
+                          WTERMSIG(status)));
   }
   Network net;
   try {
@@ -159,7 +162,8 @@ void run_import(const ImportOptions& o) {
 void add_import_command(CLI::App& app) {
   auto options = std::make_shared<ImportOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "import", "Import a PyTorch (torchvision:NAME, FILE.py:FUNCTION) or ONNX model as a workload");
+      "import",
+      "Import a PyTorch (torchvision:NAME, FILE.py:FUNCTION) or ONNX model as a workload");
   cmd->add_option("source", options->source,
                   "torchvision:NAME, FILE.py:FUNCTION (returns an nn.Module) or FILE.onnx")
       ->required();

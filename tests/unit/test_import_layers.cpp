@@ -88,8 +88,8 @@ layers:
   const Layer& ab = layer(net, "ab");
   CHECK(ab.out_shape.dims == Dims{2, 3, 3});
   CHECK(ab.params == 0);
-  CHECK(ab.flops_per_sample == Approx(144.0));  // 2 * (2 * 3 * 4 * 3)
-  CHECK(ab.d_in == 48);                          // both operands: 24 + 24
+  CHECK(ab.flops_per_sample == Approx(144.0));       // 2 * (2 * 3 * 4 * 3)
+  CHECK(ab.d_in == 48);                              // both operands: 24 + 24
   CHECK(input_gradient_flops(ab) == Approx(288.0));  // dA = dC B^T and dB = A^T dC
   CHECK(weight_gradient_flops(ab) == 0.0);
 }
@@ -106,8 +106,8 @@ TEST_CASE("the tiny ViT: parameters, tokens and linear layers on the last axis")
   CHECK(layer(net, "ln").params == 8);  // 2 * 4: per feature, not per element of [3, 4]
   const Layer& fc = layer(net, "fc");
   CHECK(fc.out_shape.dims == Dims{3, 4});
-  CHECK(fc.params == 20);                             // 4 * 4 + 4
-  CHECK(fc.flops_per_sample == Approx(96.0));         // 2 * 3 tokens * 4 * 4
+  CHECK(fc.params == 20);                      // 4 * 4 + 4
+  CHECK(fc.flops_per_sample == Approx(96.0));  // 2 * 3 tokens * 4 * 4
   CHECK(layer(net, "keys").out_shape.dims == Dims{4, 3});
   CHECK(layer(net, "scores").out_shape.dims == Dims{3, 3});
   CHECK(layer(net, "scores").flops_per_sample == Approx(72.0));  // 2 * 3 * 4 * 3
@@ -171,8 +171,9 @@ TEST_CASE("new layer types reject shapes that do not fit, naming the key") {
   CHECK(error_of(head + "  - {name: p, type: parameter, shape: [2], inputs: input}\n") ==
         "test.yaml:5: 'layer 'p'.inputs': a parameter layer is a learned tensor: it reads no "
         "input");
-  CHECK(error_of(head + "  - {name: s, type: slice, dim: 0, start: 4, end: 13}\n") ==
-        "test.yaml:5: 'layer 's'.end': slice [4, 13) must be a non-empty range of axis 0 (size 12)");
+  CHECK(
+      error_of(head + "  - {name: s, type: slice, dim: 0, start: 4, end: 13}\n") ==
+      "test.yaml:5: 'layer 's'.end': slice [4, 13) must be a non-empty range of axis 0 (size 12)");
 }
 
 TEST_CASE("a learned tensor's gradient is all-reduced over the row, like batchnorm's") {

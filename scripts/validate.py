@@ -104,10 +104,12 @@ def main():
     parser.add_argument("--platform", default="platforms/local.yaml")
     parser.add_argument("--skip-calibration", action="store_true",
                         help="reuse the platform file as it is")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="runs of each configuration (and calibrations); the fastest counts")
     parser.add_argument("--quiet-limit", type=float, default=0.15,
                         help="wait before each run until less than this share of the CPUs is "
                              "busy with other programs")
-    parser.add_argument("--quiet-timeout", type=float, default=300.0,
+    parser.add_argument("--quiet-timeout", type=float, default=120.0,
                         help="seconds to wait for quiet at most (then run anyway)")
     o = parser.parse_args()
     dnnsim = os.path.join(o.build, "dnnsim")
@@ -116,10 +118,25 @@ def main():
     os.makedirs(o.out, exist_ok=True)
 
     if not o.skip_calibration:
-        wait_for_quiet(o.quiet_limit, o.quiet_timeout)
-        print(f"calibrating: {dnnsim} calibrate --output {o.platform}", flush=True)
-        subprocess.run([dnnsim, "calibrate", "--output", o.platform, "--batch", str(o.batch),
-                        "--measurements", os.path.join(o.out, "calibration.json")], check=True)
+        # Other programs may share this machine: calibrate a few times at quiet moments
+        # and keep the fastest GEMM rate (the undisturbed machine).
+        best = None
+        for attempt in range(o.repeats):
+            wait_for_quiet(o.quiet_limit, o.quiet_timeout)
+            candidate = os.path.join(o.out, f"calibration-{attempt}")
+            print(f"calibrating: {dnnsim} calibrate --output {o.platform}", flush=True)
+            subprocess.run([dnnsim, "calibrate", "--output", candidate + ".yaml", "--batch",
+                            str(o.batch), "--measurements", candidate + ".json"], check=True)
+            flops = json.load(open(candidate + ".json"))["gemm"]["flops_per_s"]
+            if best is None or flops > best[0]:
+                best = (flops, candidate)
+        os.replace(best[1] + ".yaml", o.platform)
+        os.replace(best[1] + ".json", os.path.join(o.out, "calibration.json"))
+        for attempt in range(o.repeats):
+            for ext in (".yaml", ".json"):
+                path = os.path.join(o.out, f"calibration-{attempt}{ext}")
+                if os.path.exists(path):
+                    os.remove(path)
     shutil.copyfile(o.platform, os.path.join(o.out, "local.yaml"))
 
     root = ["--allow-run-as-root"] if os.geteuid() == 0 else []
@@ -135,11 +152,18 @@ def main():
                 mpirun = ["mpirun", "-np", str(procs), *root]
                 if procs > cores:
                     mpirun.append("--oversubscribe")
-                busy = wait_for_quiet(o.quiet_limit, o.quiet_timeout)
                 platform = o.platform if procs <= cores else oversubscribed_platform(
                     o.platform, procs, cores, os.path.join(o.out, f"local-{procs}ranks.yaml"))
-                k = run_json(mpirun + [kernels, workload, *split, "--batch", str(o.batch),
-                                       "--iterations", str(o.iterations), "--format", "json"])
+                # The fastest of a few runs, each started when the machine is quiet: other
+                # programs only ever slow a run down.
+                k, busy = None, 0.0
+                for _ in range(o.repeats):
+                    quiet = wait_for_quiet(o.quiet_limit, o.quiet_timeout)
+                    run = run_json(mpirun + [kernels, workload, *split, "--batch", str(o.batch),
+                                             "--iterations", str(o.iterations), "--format",
+                                             "json"])
+                    if k is None or run["iteration_s"] < k["iteration_s"]:
+                        k, busy = run, quiet
                 a = run_json([dnnsim, *SIMULATOR, workload, "--platform", platform,
                               "--procs", str(procs), *split, "--batch", str(o.batch),
                               "--format", "json"])
@@ -181,8 +205,12 @@ def main():
     md = [f"# Validation: kernels measured vs `dnnsim {' '.join(SIMULATOR)}` predicted",
           "",
           f"Run on {time.strftime('%Y-%m-%d %H:%M %Z')} by `make validate` "
-          f"(`scripts/validate.py`): batch {o.batch}, median of {o.iterations} iterations "
-          f"after a warm-up, {cores} cores. Error = (predicted - measured) / measured.",
+          f"(`scripts/validate.py`): batch {o.batch}, {cores} cores. Measured: the median "
+          f"of {o.iterations} iterations after a warm-up, the fastest of {o.repeats} runs, "
+          f"each started when less than {o.quiet_limit * 100:.0f} % of the CPUs were busy "
+          f"with other programs (`busy_before` in the CSV). Predicted: `dnnsim "
+          f"{' '.join(SIMULATOR)}` on the calibrated platform (fastest GEMM of "
+          f"{o.repeats} calibrations). Error = (predicted - measured) / measured.",
           "",
           "| workload | P | grid | strategy | measured | predicted | error | measured compute / comm | predicted compute / comm |",
           "| --- | --: | --: | --- | --: | --: | --: | --: | --: |"]

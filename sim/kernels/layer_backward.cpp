@@ -18,10 +18,13 @@ float* bias_grad_of(LayerState& s) {
   return s.grads.size() > weights ? s.grads.data() + weights : nullptr;
 }
 
-// Channels [part) of a band (an integrated layer's block of output rows).
+// Channels [part) of a band (an integrated layer's block of output rows), a copy.
 Band channel_block(const Band& band, Range part) {
-  if (part.begin == 0 && part.end == band.channels) return band;
-  Band out = band;
+  Band out;
+  out.samples = band.samples;
+  out.height = band.height;
+  out.width = band.width;
+  out.rows = band.rows;
   out.channels = part.size();
   const Count pixels = band.rows.size() * band.width;
   out.data.resize(static_cast<std::size_t>(band.samples.size() * out.channels * pixels));
@@ -49,7 +52,11 @@ void zero_input_grad(LayerState& s) {
 
 void DistributedNetwork::backward_weighted(LayerState& s, const Band& dy_all) {
   const Layer& layer = *s.layer;
-  const Band dy = channel_block(dy_all, s.weight_rows);
+  // This process's block of dY: all of it unless the weights are split.
+  Band block;
+  const bool whole = s.weight_rows == Range{0, dy_all.channels};
+  if (!whole) block = channel_block(dy_all, s.weight_rows);
+  const Band& dy = whole ? dy_all : block;
   const Count n = s.input->samples.size();
   const Count m = s.weight_rows.size();
   if (layer.type == LayerType::linear) {

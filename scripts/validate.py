@@ -71,7 +71,6 @@ def oversubscribed_platform(platform, procs, cores, path):
     """The calibrated platform for P > cores ranks: P hosts, each a cores/P share of a core
     (ranks take turns). Latency is not adjusted: a message that waits for its receiver
     to be scheduled costs a time slice, which no alpha-beta line describes."""
-
     text = open(platform).read()
     text = re.sub(r"^nodes: .*$", f"nodes: {procs}", text, flags=re.M)
     text = re.sub(r"flops: ([0-9.e+-]+)",
@@ -79,6 +78,35 @@ def oversubscribed_platform(platform, procs, cores, path):
     write_atomic(path, "# " + f"{procs} ranks on {cores} cores: {platform} with nodes = {procs} "
                  f"and flops * {cores}/{procs}\n" + text)
     return path
+
+
+def favoured():
+    """Other programs sharing the machine must not take the cores in the middle of a
+    measurement: as root, measurements run at nice -20 (they only take a few seconds each;
+    the others get the cores back at once)."""
+    return ["nice", "-n", "-20"] if os.geteuid() == 0 else []
+
+
+def calibrate(dnnsim, o, output, workload):
+    """`dnnsim calibrate` a few times at quiet moments; keeps the fastest GEMM rate (the
+    undisturbed machine) in `output`, its measurements beside it (.json)."""
+    best = None
+    shapes = ["--shapes-from", workload] if workload else []
+    for attempt in range(o.repeats):
+        wait_for_quiet(o.quiet_limit, o.quiet_timeout)
+        candidate = f"{output}.try{attempt}"
+        print(f"calibrating: {dnnsim} calibrate --output {output} {' '.join(shapes)}", flush=True)
+        subprocess.run([*favoured(), dnnsim, "calibrate", "--output", candidate + ".yaml", "--batch",
+                        str(o.batch), "--measurements", candidate + ".json", *shapes], check=True)
+        flops = json.load(open(candidate + ".json"))["gemm"]["flops_per_s"]
+        if best is None or flops > best[0]:
+            best = (flops, candidate)
+    os.replace(best[1] + ".yaml", output)
+    os.replace(best[1] + ".json", os.path.splitext(output)[0] + ".json")
+    for attempt in range(o.repeats):
+        for ext in (".yaml", ".json"):
+            if os.path.exists(f"{output}.try{attempt}{ext}"):
+                os.remove(f"{output}.try{attempt}{ext}")
 
 
 def run_json(cmd):
@@ -104,10 +132,12 @@ def main():
     parser.add_argument("--platform", default="platforms/local.yaml")
     parser.add_argument("--skip-calibration", action="store_true",
                         help="reuse the platform file as it is")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="runs of each configuration (and calibrations); the fastest counts")
     parser.add_argument("--quiet-limit", type=float, default=0.15,
                         help="wait before each run until less than this share of the CPUs is "
                              "busy with other programs")
-    parser.add_argument("--quiet-timeout", type=float, default=300.0,
+    parser.add_argument("--quiet-timeout", type=float, default=60.0,
                         help="seconds to wait for quiet at most (then run anyway)")
     o = parser.parse_args()
     dnnsim = os.path.join(o.build, "dnnsim")
@@ -115,60 +145,80 @@ def main():
     cores = os.cpu_count()
     os.makedirs(o.out, exist_ok=True)
 
+    # The machine's platform (the GEMM shapes of both workloads), and one per workload
+    # (its own shapes: node.flops * efficiency is what *its* kernels reach).
+    platforms = {None: o.platform}
+    for workload in WORKLOADS:
+        platforms[workload] = os.path.join(o.out, f"local-{workload}.yaml")
     if not o.skip_calibration:
-        wait_for_quiet(o.quiet_limit, o.quiet_timeout)
-        print(f"calibrating: {dnnsim} calibrate --output {o.platform}", flush=True)
-        subprocess.run([dnnsim, "calibrate", "--output", o.platform, "--batch", str(o.batch),
-                        "--measurements", os.path.join(o.out, "calibration.json")], check=True)
+        for workload, path in platforms.items():
+            calibrate(dnnsim, o, path, workload)
     shutil.copyfile(o.platform, os.path.join(o.out, "local.yaml"))
 
     root = ["--allow-run-as-root"] if os.geteuid() == 0 else []
     rows = []
-    header = (f"{'workload':<10} {'P':>2} {'grid':>5} {'strategy':<10} {'measured':>10} "
-              f"{'predicted':>10} {'error':>7}  {'meas comp/comm ms':>18}  "
-              f"{'pred comp/comm ms':>18}")
-    print(header)
+    print(f"{'workload':<10} {'P':>2} {'grid':>5} {'strategy':<10} {'measured':>10} "
+          f"{'predicted':>10} {'error':>7} {'(machine)':>9}  {'meas comp/comm ms':>18}  "
+          f"{'pred comp/comm ms':>18}")
     for workload in WORKLOADS:
         for procs in PROCS:
             for strategy, grid in configurations(procs):
                 split = ["--grid", grid, "--strategy", strategy]
-                mpirun = ["mpirun", "-np", str(procs), *root]
+                mpirun = [*favoured(), "mpirun", "-np", str(procs), *root]
                 if procs > cores:
                     mpirun.append("--oversubscribe")
-                busy = wait_for_quiet(o.quiet_limit, o.quiet_timeout)
-                platform = o.platform if procs <= cores else oversubscribed_platform(
-                    o.platform, procs, cores, os.path.join(o.out, f"local-{procs}ranks.yaml"))
-                k = run_json(mpirun + [kernels, workload, *split, "--batch", str(o.batch),
-                                       "--iterations", str(o.iterations), "--format", "json"])
-                a = run_json([dnnsim, *SIMULATOR, workload, "--platform", platform,
-                              "--procs", str(procs), *split, "--batch", str(o.batch),
-                              "--format", "json"])
+                # The fastest of a few runs, each started when the machine is quiet: other
+                # programs only ever slow a run down.
+                k, busy = None, 0.0
+                for _ in range(o.repeats):
+                    quiet = wait_for_quiet(o.quiet_limit, o.quiet_timeout)
+                    run = run_json(mpirun + [kernels, workload, *split, "--batch", str(o.batch),
+                                             "--iterations", str(o.iterations), "--format",
+                                             "json"])
+                    if k is None or run["iteration_s"] < k["iteration_s"]:
+                        k, busy = run, quiet
+                predicted = {}
+                for key, platform in ((workload, platforms[workload]), (None, o.platform)):
+                    if procs > cores:
+                        platform = oversubscribed_platform(
+                            platform, procs, cores,
+                            os.path.join(o.out, f"{os.path.basename(platform)[:-5]}-{procs}ranks.yaml"))
+                    predicted[key] = run_json(
+                        [dnnsim, *SIMULATOR, workload, "--platform", platform, "--procs",
+                         str(procs), *split, "--batch", str(o.batch), "--format", "json"])
+                a = predicted[workload]
                 error = (a["iteration_s"] - k["iteration_s"]) / k["iteration_s"]
+                machine = (predicted[None]["iteration_s"] - k["iteration_s"]) / k["iteration_s"]
                 row = {
                     "workload": workload, "procs": procs, "grid": grid, "strategy": strategy,
                     "batch": o.batch, "ranks_within_cores": procs <= cores,
                     "measured_s": k["iteration_s"], "measured_compute_s": k["compute_s"],
                     "measured_comm_s": k["comm_s"], "predicted_s": a["iteration_s"],
                     "predicted_compute_s": a["compute_s"], "predicted_comm_s": a["comm_s"],
-                    "rel_error": error, "max_rel_error": k["max_rel_error"],
+                    "rel_error": error, "predicted_machine_s": predicted[None]["iteration_s"],
+                    "rel_error_machine": machine, "max_rel_error": k["max_rel_error"],
                     "busy_before": round(busy, 3),
                 }
                 rows.append(row)
                 print(f"{workload:<10} {procs:>2} {grid:>5} {strategy:<10} "
                       f"{k['iteration_s'] * 1e3:>8.2f}ms {a['iteration_s'] * 1e3:>8.2f}ms "
-                      f"{error * 100:>+6.0f}%  "
+                      f"{error * 100:>+6.0f}% {machine * 100:>+8.0f}%  "
                       f"{k['compute_s'] * 1e3:>8.2f}/{k['comm_s'] * 1e3:<9.2f}"
                       f"{a['compute_s'] * 1e3:>8.2f}/{a['comm_s'] * 1e3:<9.2f}"
                       f"{'' if procs <= cores else '  (oversubscribed)'}", flush=True)
 
-    within = [abs(r["rel_error"]) for r in rows if r["ranks_within_cores"]]
-    beyond = [abs(r["rel_error"]) for r in rows if not r["ranks_within_cores"]]
-    median_within = statistics.median(within)
-    summary = (f"median |error| with ranks <= cores ({cores}): {median_within * 100:.0f} % over "
-               f"{len(within)} runs (goal <= 20 %)")
-    if beyond:
-        summary += (f"; oversubscribed (P > {cores}): {statistics.median(beyond) * 100:.0f} % "
-                    f"over {len(beyond)} runs")
+    def median_of(key, within):
+        values = [abs(r[key]) for r in rows if r["ranks_within_cores"] == within]
+        return (statistics.median(values) if values else float("nan")), len(values)
+
+    m, n = median_of("rel_error", True)
+    mm, _ = median_of("rel_error_machine", True)
+    summary = (f"median |error| with ranks <= cores ({cores}): {m * 100:.0f} % over {n} runs "
+               f"(goal <= 20 %); with the machine's one platform for both workloads: "
+               f"{mm * 100:.0f} %")
+    b, nb = median_of("rel_error", False)
+    if nb:
+        summary += f"; oversubscribed (P > {cores}): {b * 100:.0f} % over {nb} runs"
     print(summary)
 
     buffer = io.StringIO()
@@ -177,24 +227,33 @@ def main():
     writer.writerows(rows)
     write_atomic(os.path.join(o.out, "validation.csv"), buffer.getvalue())
 
-    platform = open(o.platform).read()
     md = [f"# Validation: kernels measured vs `dnnsim {' '.join(SIMULATOR)}` predicted",
           "",
           f"Run on {time.strftime('%Y-%m-%d %H:%M %Z')} by `make validate` "
-          f"(`scripts/validate.py`): batch {o.batch}, median of {o.iterations} iterations "
-          f"after a warm-up, {cores} cores. Error = (predicted - measured) / measured.",
+          f"(`scripts/validate.py`): batch {o.batch}, {cores} cores. Measured: the median "
+          f"of {o.iterations} iterations after a warm-up, the fastest of {o.repeats} runs, "
+          f"each started when less than {o.quiet_limit * 100:.0f} % of the CPUs were busy "
+          f"with other programs or after {o.quiet_timeout:.0f} s (`busy_before` in the CSV), "
+          f"at nice -20 when run as root. Predicted: `dnnsim "
+          f"{' '.join(SIMULATOR)}` on the platform calibrated with the workload's own GEMM "
+          f"shapes (`local-<workload>.yaml`); \"machine\" uses `platforms/local.yaml`, "
+          f"calibrated on both workloads' shapes. Each calibration is the fastest GEMM of "
+          f"{o.repeats}. Error = (predicted - measured) / measured.",
           "",
-          "| workload | P | grid | strategy | measured | predicted | error | measured compute / comm | predicted compute / comm |",
-          "| --- | --: | --: | --- | --: | --: | --: | --: | --: |"]
+          "| workload | P | grid | strategy | measured | predicted | error | error (machine) | measured compute / comm | predicted compute / comm |",
+          "| --- | --: | --: | --- | --: | --: | --: | --: | --: | --: |"]
     for r in rows:
         note = "" if r["ranks_within_cores"] else " (oversubscribed)"
         md.append(f"| {r['workload']} | {r['procs']} | {r['grid']} | {r['strategy']}{note} | "
                   f"{r['measured_s'] * 1e3:.2f} ms | {r['predicted_s'] * 1e3:.2f} ms | "
-                  f"{r['rel_error'] * 100:+.0f} % | {r['measured_compute_s'] * 1e3:.2f} / "
-                  f"{r['measured_comm_s'] * 1e3:.2f} ms | {r['predicted_compute_s'] * 1e3:.2f} / "
+                  f"{r['rel_error'] * 100:+.0f} % | {r['rel_error_machine'] * 100:+.0f} % | "
+                  f"{r['measured_compute_s'] * 1e3:.2f} / {r['measured_comm_s'] * 1e3:.2f} ms | "
+                  f"{r['predicted_compute_s'] * 1e3:.2f} / "
                   f"{r['predicted_comm_s'] * 1e3:.2f} ms |")
-    md += ["", summary + ".", "", "Calibrated platform (`platforms/local.yaml`):", "",
-           "```yaml", platform.rstrip(), "```", ""]
+    md += ["", summary + ".", ""]
+    for key, path in platforms.items():
+        md += [f"Calibrated platform `{path}`" + (f" ({key}'s shapes)" if key else "") + ":", "",
+               "```yaml", open(path).read().rstrip(), "```", ""]
     write_atomic(os.path.join(o.out, "validation.md"), "\n".join(md))
     print(f"wrote {o.out}/validation.csv and validation.md")
 

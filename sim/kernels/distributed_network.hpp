@@ -12,6 +12,7 @@
 #include "sim/kernels/collectives.hpp"
 #include "sim/kernels/grid_comms.hpp"
 #include "sim/kernels/local/band.hpp"
+#include "sim/kernels/local/conv2d.hpp"
 #include "sim/kernels/local/row_layout.hpp"
 #include "sim/kernels/redistribute.hpp"
 #include "sim/strategy/layout.hpp"
@@ -31,11 +32,13 @@ struct LayerState {
   std::vector<float> params;    ///< [weight_rows x fan_in] weights, then the bias of those rows
   std::vector<float> grads;     ///< the same layout; after backward, summed over the processes
   const Band* input = nullptr;  ///< what the forward pass read: the previous output or `arranged`
-  Band arranged;  ///< the input after a layout change or with its halo rows, when it needs one
-  std::vector<float> cols;           ///< conv: im2col of `input`, kept for the weight gradient
+  Band arranged;     ///< the input after a layout change or with its halo rows, when it needs one
+  ConvBuffers conv;  ///< conv: im2col of `input` (kept for the weight gradient) and scratch
   std::vector<std::int64_t> argmax;  ///< maxpool: where each output came from
   Band output;                       ///< the output as the next layer receives it
-  Band input_grad;                   ///< dX on the input rows this process held (if computed)
+  Band partial;  ///< integrated: this process's block of the output, before the gather
+  std::vector<float> gathered;  ///< integrated: the gathered blocks, before they are interleaved
+  Band input_grad;              ///< dX on the input rows this process held (if computed)
 
   [[nodiscard]] int row() const noexcept { return comms->row(); }
   [[nodiscard]] std::size_t row_index() const noexcept {
@@ -80,8 +83,9 @@ class DistributedNetwork {
   void backward_whole(LayerState& s, const Band& dy);
   void backward_relu(LayerState& s, const Band& dy);
 
-  /// Gathers an integrated layer's output blocks (channels or features) over the column.
-  [[nodiscard]] Band gather_output_blocks(LayerState& s, const Band& mine);
+  /// Gathers an integrated layer's output blocks (channels or features) over the column
+  /// from s.partial into s.output.
+  void gather_output_blocks(LayerState& s);
 
   const Network& network_;
   Count batch_;

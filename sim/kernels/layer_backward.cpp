@@ -18,10 +18,13 @@ float* bias_grad_of(LayerState& s) {
   return s.grads.size() > weights ? s.grads.data() + weights : nullptr;
 }
 
-// Channels [part) of a band (an integrated layer's block of output rows).
+// Channels [part) of a band (an integrated layer's block of output rows), a copy.
 Band channel_block(const Band& band, Range part) {
-  if (part.begin == 0 && part.end == band.channels) return band;
-  Band out = band;
+  Band out;
+  out.samples = band.samples;
+  out.height = band.height;
+  out.width = band.width;
+  out.rows = band.rows;
   out.channels = part.size();
   const Count pixels = band.rows.size() * band.width;
   out.data.resize(static_cast<std::size_t>(band.samples.size() * out.channels * pixels));
@@ -49,14 +52,18 @@ void zero_input_grad(LayerState& s) {
 
 void DistributedNetwork::backward_weighted(LayerState& s, const Band& dy_all) {
   const Layer& layer = *s.layer;
-  const Band dy = channel_block(dy_all, s.weight_rows);
+  // This process's block of dY: all of it unless the weights are split.
+  Band block;
+  const bool whole = s.weight_rows == Range{0, dy_all.channels};
+  if (!whole) block = channel_block(dy_all, s.weight_rows);
+  const Band& dy = whole ? dy_all : block;
   const Count n = s.input->samples.size();
   const Count m = s.weight_rows.size();
   if (layer.type == LayerType::linear) {
     linear_weight_grad(s.input->data.data(), dy.data.data(), n, s.fan_in, m, s.grads.data(),
                        bias_grad_of(s));
   } else {
-    conv_weight_grad(s.cols, dy, s.grads.data(), bias_grad_of(s));
+    conv_weight_grad(dy, s.conv, s.grads.data(), bias_grad_of(s));
   }
   // MODEL.md: dW is all-reduced over the Pc processes of a row (payload W / Pr integrated,
   // W replicated).
@@ -67,7 +74,7 @@ void DistributedNetwork::backward_weighted(LayerState& s, const Band& dy_all) {
   if (layer.type == LayerType::linear) {
     linear_input_grad(dy.data.data(), s.params.data(), n, s.fan_in, m, s.input_grad.data.data());
   } else {
-    conv_input_grad(dy, Window::of(layer), s.params.data(), s.fan_in, s.input_grad);
+    conv_input_grad(dy, Window::of(layer), s.params.data(), s.fan_in, s.conv, s.input_grad);
   }
   // Integrated: each process has W_r^T dY_r; the column sums them (MODEL.md, backward).
   if (s.exec.exec == Exec::integrated) {
@@ -81,7 +88,7 @@ void DistributedNetwork::backward_domain(LayerState& s, const Band& dy) {
   const Window g = Window::of(layer);
   const std::size_t r = s.row_index();
   if (layer.type == LayerType::conv2d) {
-    conv_weight_grad(s.cols, dy, s.grads.data(), bias_grad_of(s));
+    conv_weight_grad(dy, s.conv, s.grads.data(), bias_grad_of(s));
     // MODEL.md: replicated weights, dW all-reduced over all P.
     coll_.allreduce(s.comms->all(), s.grads.data(), s.grads.size(), Account::gradient);
   }
@@ -119,7 +126,7 @@ void DistributedNetwork::backward_domain(LayerState& s, const Band& dy) {
   zero_input_grad(s);
   switch (layer.type) {
     case LayerType::conv2d:
-      conv_input_grad(dy_ext, g, s.params.data(), s.fan_in, s.input_grad);
+      conv_input_grad(dy_ext, g, s.params.data(), s.fan_in, s.conv, s.input_grad);
       break;
     case LayerType::maxpool:
       maxpool_backward(dy_ext, g, s.rows.out_rows[r], s.argmax, *s.input, s.input_grad);

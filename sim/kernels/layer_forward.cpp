@@ -18,7 +18,8 @@ const float* bias_of(const LayerState& s) {
 
 }  // namespace
 
-Band DistributedNetwork::gather_output_blocks(LayerState& s, const Band& mine) {
+void DistributedNetwork::gather_output_blocks(LayerState& s) {
+  const Band& mine = s.partial;
   const Count pr = s.exec.grid.pr;
   const Count units = s.layer->out_shape.channels();
   const Count n = mine.samples.size();
@@ -27,11 +28,16 @@ Band DistributedNetwork::gather_output_blocks(LayerState& s, const Band& mine) {
   for (Count k = 0; k < pr; ++k) {
     counts.push_back(mpi_count(static_cast<std::size_t>(n * block(units, pr, k).size() * pixels)));
   }
-  std::vector<float> all(static_cast<std::size_t>(n * units * pixels));
+  std::vector<float>& all = s.gathered;
+  all.resize(static_cast<std::size_t>(n * units * pixels));
   coll_.allgatherv(s.comms->column(), mine.data.data(), counts, all.data(), Account::forward);
   // Member k sent [sample][its channels][pixel]; put its channels in place.
-  Band out = mine;
+  Band& out = s.output;
+  out.samples = mine.samples;
   out.channels = units;
+  out.height = mine.height;
+  out.width = mine.width;
+  out.rows = mine.rows;
   out.data.resize(all.size());
   const std::vector<int> displs = displacements(counts);
   for (Count k = 0; k < pr; ++k) {
@@ -43,27 +49,29 @@ Band DistributedNetwork::gather_output_blocks(LayerState& s, const Band& mine) {
       }
     }
   }
-  return out;
 }
 
 void DistributedNetwork::forward_weighted(LayerState& s) {
   const Layer& layer = *s.layer;
   const Band& x = *s.input;
   const Count m = s.weight_rows.size();
-  Band y;
+  // Integrated: each process computes its block of output rows; the column gathers them.
+  const bool gather = s.exec.exec == Exec::integrated && s.exec.grid.pr > 1;
+  Band& y = gather ? s.partial : s.output;
   if (layer.type == LayerType::linear) {
-    y = x;
+    y.samples = x.samples;
     y.channels = m;
+    y.height = 1;
+    y.width = 1;
+    y.rows = {0, 1};
     y.data.resize(static_cast<std::size_t>(x.samples.size() * m));
     linear_forward(x.data.data(), x.samples.size(), x.channels, s.params.data(), bias_of(s), m,
                    y.data.data());
   } else {
     const Window g = Window::of(layer);
-    conv_forward(x, g, {0, g.out_height}, s.params.data(), bias_of(s), m, s.cols, y);
+    conv_forward(x, g, {0, g.out_height}, s.params.data(), bias_of(s), m, s.conv, y);
   }
-  // Integrated: each process computed its block of output rows; the column gathers them.
-  s.output = s.exec.exec == Exec::integrated && s.exec.grid.pr > 1 ? gather_output_blocks(s, y)
-                                                                   : std::move(y);
+  if (gather) gather_output_blocks(s);
 }
 
 void DistributedNetwork::forward_domain(LayerState& s) {
@@ -79,7 +87,7 @@ void DistributedNetwork::forward_domain(LayerState& s) {
   const Range out = s.rows.out_rows[r];
   switch (layer.type) {
     case LayerType::conv2d:
-      conv_forward(*s.input, g, out, s.params.data(), bias_of(s), s.weight_rows.size(), s.cols,
+      conv_forward(*s.input, g, out, s.params.data(), bias_of(s), s.weight_rows.size(), s.conv,
                    s.output);
       break;
     case LayerType::maxpool:

@@ -1,5 +1,6 @@
 #include "sim/kernels/local/conv2d.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "sim/kernels/local/gemm.hpp"
@@ -22,6 +23,15 @@ void band_to_matrix(const Band& band, std::vector<float>& matrix) {
   }
 }
 
+// Output columns whose window column k lands inside the image: [first, last).
+Range valid_columns(const Window& g, Count k) {
+  const Count shift = k - g.padding.w;  // input column = ow * stride + shift
+  const Count first = std::clamp<Count>(ceil_div(-shift, g.stride.w), 0, g.out_width);
+  const Count last =
+      std::clamp<Count>(floor_div(g.in_width - 1 - shift, g.stride.w) + 1, first, g.out_width);
+  return {first, last};
+}
+
 }  // namespace
 
 void im2col(const Band& x, const Window& g, Range out_rows, std::vector<float>& cols) {
@@ -31,24 +41,33 @@ void im2col(const Band& x, const Window& g, Range out_rows, std::vector<float>& 
   const Count n = x.samples.size();
   const Count r = out_rows.size();
   const Count wo = g.out_width;
+  const Count sw = g.stride.w;
   const Count columns = n * r * wo;
   const Count kh = g.kernel.h;
   const Count kw = g.kernel.w;
-  cols.assign(static_cast<std::size_t>(x.channels * kh * kw * columns), 0.0F);
+  cols.resize(static_cast<std::size_t>(x.channels * kh * kw * columns));  // all written below
   for (Count c = 0; c < x.channels; ++c) {
     for (Count i = 0; i < kh; ++i) {
       for (Count k = 0; k < kw; ++k) {
         float* row = cols.data() + ((c * kh + i) * kw + k) * columns;
+        const Range valid = valid_columns(g, k);
+        const Count shift = k - g.padding.w;
         for (Count j = 0; j < n; ++j) {
           for (Count oh = out_rows.begin; oh < out_rows.end; ++oh) {
-            const Count ih = oh * g.stride.h - g.padding.h + i;
-            if (ih < 0 || ih >= g.in_height) continue;
-            const float* in = x.data.data() + x.offset(x.samples.begin + j, c, ih);
             float* out = row + (j * r + (oh - out_rows.begin)) * wo;
-            for (Count ow = 0; ow < wo; ++ow) {
-              const Count iw = ow * g.stride.w - g.padding.w + k;
-              if (iw >= 0 && iw < g.in_width) out[ow] = in[iw];
+            const Count ih = oh * g.stride.h - g.padding.h + i;
+            if (ih < 0 || ih >= g.in_height) {
+              std::fill(out, out + wo, 0.0F);
+              continue;
             }
+            const float* in = x.data.data() + x.offset(x.samples.begin + j, c, ih) + shift;
+            std::fill(out, out + valid.begin, 0.0F);
+            if (sw == 1) {
+              std::copy(in + valid.begin, in + valid.end, out + valid.begin);
+            } else {
+              for (Count ow = valid.begin; ow < valid.end; ++ow) out[ow] = in[ow * sw];
+            }
+            std::fill(out + valid.end, out + wo, 0.0F);
           }
         }
       }
@@ -60,6 +79,7 @@ void col2im(const std::vector<float>& dcols, const Window& g, Range out_rows, Ba
   const Count n = dx.samples.size();
   const Count r = out_rows.size();
   const Count wo = g.out_width;
+  const Count sw = g.stride.w;
   const Count columns = n * r * wo;
   const Count kh = g.kernel.h;
   const Count kw = g.kernel.w;
@@ -67,16 +87,15 @@ void col2im(const std::vector<float>& dcols, const Window& g, Range out_rows, Ba
     for (Count i = 0; i < kh; ++i) {
       for (Count k = 0; k < kw; ++k) {
         const float* row = dcols.data() + ((c * kh + i) * kw + k) * columns;
+        const Range valid = valid_columns(g, k);
+        const Count shift = k - g.padding.w;
         for (Count j = 0; j < n; ++j) {
           for (Count oh = out_rows.begin; oh < out_rows.end; ++oh) {
             const Count ih = oh * g.stride.h - g.padding.h + i;
             if (!dx.rows.contains(ih)) continue;
-            float* out = dx.data.data() + dx.offset(dx.samples.begin + j, c, ih);
+            float* out = dx.data.data() + dx.offset(dx.samples.begin + j, c, ih) + shift;
             const float* in = row + (j * r + (oh - out_rows.begin)) * wo;
-            for (Count ow = 0; ow < wo; ++ow) {
-              const Count iw = ow * g.stride.w - g.padding.w + k;
-              if (iw >= 0 && iw < g.in_width) out[iw] += in[ow];
-            }
+            for (Count ow = valid.begin; ow < valid.end; ++ow) out[ow * sw] += in[ow];
           }
         }
       }
@@ -85,13 +104,14 @@ void col2im(const std::vector<float>& dcols, const Window& g, Range out_rows, Ba
 }
 
 void conv_forward(const Band& x, const Window& g, Range out_rows, const float* w, const float* b,
-                  Count m, std::vector<float>& cols, Band& y) {
-  im2col(x, g, out_rows, cols);
+                  Count m, ConvBuffers& buffers, Band& y) {
+  im2col(x, g, out_rows, buffers.cols);
   const Count fan_in = x.channels * g.kernel.h * g.kernel.w;
   const Count n = x.samples.size();
   const Count pixels = out_rows.size() * g.out_width;
-  std::vector<float> yt(static_cast<std::size_t>(m * n * pixels));
-  gemm(Trans::no, Trans::no, m, n * pixels, fan_in, 1.0F, w, cols.data(), 0.0F, yt.data());
+  std::vector<float>& yt = buffers.product;
+  yt.resize(static_cast<std::size_t>(m * n * pixels));
+  gemm(Trans::no, Trans::no, m, n * pixels, fan_in, 1.0F, w, buffers.cols.data(), 0.0F, yt.data());
   y.samples = x.samples;
   y.channels = m;
   y.height = g.out_height;
@@ -108,14 +128,14 @@ void conv_forward(const Band& x, const Window& g, Range out_rows, const float* w
   }
 }
 
-void conv_weight_grad(const std::vector<float>& cols, const Band& dy, float* dw, float* db) {
+void conv_weight_grad(const Band& dy, ConvBuffers& buffers, float* dw, float* db) {
   const Count m = dy.channels;
   const Count columns = dy.samples.size() * dy.rows.size() * dy.width;
   if (columns == 0) return;
-  const Count fan_in = static_cast<Count>(cols.size()) / columns;
-  std::vector<float> dyt;
-  band_to_matrix(dy, dyt);
-  gemm(Trans::no, Trans::yes, m, fan_in, columns, 1.0F, dyt.data(), cols.data(), 1.0F, dw);
+  const Count fan_in = static_cast<Count>(buffers.cols.size()) / columns;
+  band_to_matrix(dy, buffers.grad);
+  const std::vector<float>& dyt = buffers.grad;
+  gemm(Trans::no, Trans::yes, m, fan_in, columns, 1.0F, dyt.data(), buffers.cols.data(), 1.0F, dw);
   if (db == nullptr) return;
   for (Count c = 0; c < m; ++c) {
     const float* row = dyt.data() + c * columns;
@@ -125,14 +145,15 @@ void conv_weight_grad(const std::vector<float>& cols, const Band& dy, float* dw,
   }
 }
 
-void conv_input_grad(const Band& dy, const Window& g, const float* w, Count fan_in, Band& dx) {
+void conv_input_grad(const Band& dy, const Window& g, const float* w, Count fan_in,
+                     ConvBuffers& buffers, Band& dx) {
   const Count m = dy.channels;
   const Count columns = dy.samples.size() * dy.rows.size() * dy.width;
   if (columns == 0) return;
-  std::vector<float> dyt;
-  band_to_matrix(dy, dyt);
-  std::vector<float> dcols(static_cast<std::size_t>(fan_in * columns));
-  gemm(Trans::yes, Trans::no, fan_in, columns, m, 1.0F, w, dyt.data(), 0.0F, dcols.data());
+  band_to_matrix(dy, buffers.grad);
+  std::vector<float>& dcols = buffers.product;
+  dcols.resize(static_cast<std::size_t>(fan_in * columns));
+  gemm(Trans::yes, Trans::no, fan_in, columns, m, 1.0F, w, buffers.grad.data(), 0.0F, dcols.data());
   col2im(dcols, g, dy.rows, dx);
 }
 

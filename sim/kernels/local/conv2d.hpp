@@ -20,17 +20,25 @@ void im2col(const Band& x, const Window& g, Range out_rows, std::vector<float>& 
 /// skipped, so a process keeps the part of the input gradient its own rows need.
 void col2im(const std::vector<float>& dcols, const Window& g, Range out_rows, Band& dx);
 
-/// y = W * cols + b on output rows [out_rows): `cols` is im2col(x) (kept for the weight
-/// gradient), `y` gets samples x.samples, `m` channels and rows [out_rows).
+/// Buffers a convolution reuses from one iteration to the next.
+struct ConvBuffers {
+  std::vector<float> cols;     ///< im2col of the input, kept for the weight gradient
+  std::vector<float> product;  ///< a GEMM result before it is laid out as a band
+  std::vector<float> grad;     ///< dY as a matrix [channels][samples * pixels]
+};
+
+/// y = W * cols + b on output rows [out_rows): `buffers.cols` gets im2col(x), `y` gets
+/// samples x.samples, `m` channels and rows [out_rows).
 void conv_forward(const Band& x, const Window& g, Range out_rows, const float* w, const float* b,
-                  Count m, std::vector<float>& cols, Band& y);
+                  Count m, ConvBuffers& buffers, Band& y);
 
 /// dW += dY * cols^T and db += sum(dY) over the rows of `dy`, which must be the rows
-/// `cols` was built for. `db` may be null (no bias).
-void conv_weight_grad(const std::vector<float>& cols, const Band& dy, float* dw, float* db);
+/// `buffers.cols` was built for. `db` may be null (no bias).
+void conv_weight_grad(const Band& dy, ConvBuffers& buffers, float* dw, float* db);
 
 /// dX += col2im(W^T * dY): the input gradient on the rows `dx` holds, from the output
 /// rows `dy` holds (which must include every output reading those rows).
-void conv_input_grad(const Band& dy, const Window& g, const float* w, Count fan_in, Band& dx);
+void conv_input_grad(const Band& dy, const Window& g, const float* w, Count fan_in,
+                     ConvBuffers& buffers, Band& dx);
 
 }  // namespace dnnsim::kernels

@@ -6,15 +6,14 @@
 namespace dnnsim::kernels {
 namespace {
 
-Band output_band(const Band& x, const Window& g, Range out_rows) {
-  Band y;
+// Shapes `y` as pooling's output, reusing its buffer (every value is written after).
+void shape_output(const Band& x, const Window& g, Range out_rows, Band& y) {
   y.samples = x.samples;
   y.channels = x.channels;
   y.height = g.out_height;
   y.width = g.out_width;
   y.rows = out_rows;
-  y.data.assign(static_cast<std::size_t>(y.samples.size() * y.sample_elements()), 0.0F);
-  return y;
+  y.data.resize(static_cast<std::size_t>(y.samples.size() * y.sample_elements()));
 }
 
 // Columns of output `ow`'s window inside the image.
@@ -53,7 +52,7 @@ void maxpool_forward(const Band& x, const Window& g, Range out_rows, Band& y,
   if (!x.rows.covers(g.input_rows(out_rows))) {
     throw std::logic_error("maxpool: the band lacks input rows the outputs read");
   }
-  y = output_band(x, g, out_rows);
+  shape_output(x, g, out_rows, y);
   argmax.resize(y.data.size());
   std::vector<Range> columns(static_cast<std::size_t>(g.out_width));
   for (Count ow = 0; ow < g.out_width; ++ow) {
@@ -67,13 +66,13 @@ void maxpool_forward(const Band& x, const Window& g, Range out_rows, Band& y,
         const float* first = x.data.data() + x.offset(j, c, rows.begin);
         for (Count ow = 0; ow < g.out_width; ++ow, ++k) {
           const Range cols = columns[static_cast<std::size_t>(ow)];
-          // The first maximum, rows then columns (ties keep the earlier one).
-          std::int64_t best = -1;
-          float best_value = 0.0F;
+          // The first maximum, rows then columns: later equal values do not replace it.
+          std::int64_t best = rows.begin * g.in_width + cols.begin;
+          float best_value = first[cols.begin];
           for (Count ih = rows.begin; ih < rows.end; ++ih) {
             const float* in = first + (ih - rows.begin) * x.width;
             for (Count iw = cols.begin; iw < cols.end; ++iw) {
-              if (best < 0 || in[iw] > best_value) {
+              if (in[iw] > best_value) {
                 best = ih * g.in_width + iw;
                 best_value = in[iw];
               }
@@ -91,7 +90,7 @@ void avgpool_forward(const Band& x, const Window& g, Range out_rows, Band& y) {
   if (!x.rows.covers(g.input_rows(out_rows))) {
     throw std::logic_error("avgpool: the band lacks input rows the outputs read");
   }
-  y = output_band(x, g, out_rows);
+  shape_output(x, g, out_rows, y);
   const float scale = 1.0F / static_cast<float>(g.kernel.h * g.kernel.w);
   std::size_t k = 0;
   for (Count j = x.samples.begin; j < x.samples.end; ++j) {

@@ -66,9 +66,9 @@ TEST_CASE("conv2d with padding sums the 3x3 neighbourhood (hand values)") {
   const Window g = window(3, 1, 1, 3, 3);
   const std::vector<float> w(9, 1.0F);
   const float b = 0.5F;
-  std::vector<float> cols;
+  ConvBuffers buffers;
   Band y;
-  conv_forward(x, g, {0, 3}, w.data(), &b, 1, cols, y);
+  conv_forward(x, g, {0, 3}, w.data(), &b, 1, buffers, y);
   REQUIRE(y.data.size() == 9);
   CHECK(y.data[0] == Approx(1 + 2 + 4 + 5 + 0.5));  // corner: 12.5
   CHECK(y.data[4] == Approx(45 + 0.5));             // centre: every pixel
@@ -89,9 +89,9 @@ TEST_CASE("conv2d forward and gradients equal direct loops, on bands of rows too
     const Count fan_in = c_in * k * k;
     const std::vector<float> weights = random_vector(static_cast<std::size_t>(m * fan_in), 2);
 
-    std::vector<float> cols;
+    ConvBuffers buffers;
     Band y;
-    conv_forward(x, g, {0, g.out_height}, weights.data(), nullptr, m, cols, y);
+    conv_forward(x, g, {0, g.out_height}, weights.data(), nullptr, m, buffers, y);
     for (Count j = 0; j < n; ++j)
       for (Count o = 0; o < m; ++o)
         for (Count oh = 0; oh < g.out_height; ++oh)
@@ -103,9 +103,9 @@ TEST_CASE("conv2d forward and gradients equal direct loops, on bands of rows too
     Band grad = y;
     for (std::size_t i = 0; i < grad.data.size(); ++i) grad.data[i] = seeded_value(9, 4, i);
     std::vector<float> dw(weights.size(), 0.0F);
-    conv_weight_grad(cols, grad, dw.data(), nullptr);
+    conv_weight_grad(grad, buffers, dw.data(), nullptr);
     Band dx = Band::zeros(Shape{{c_in, h, w}}, {0, n});
-    conv_input_grad(grad, g, weights.data(), fan_in, dx);
+    conv_input_grad(grad, g, weights.data(), fan_in, buffers, dx);
     std::vector<double> dw_direct(dw.size(), 0.0);
     std::vector<double> dx_direct(dx.data.size(), 0.0);
     for (Count j = 0; j < n; ++j)
@@ -133,7 +133,7 @@ TEST_CASE("conv2d forward and gradients equal direct loops, on bands of rows too
     const Range out{1, 3};
     const Band xb = slice(x, x.samples, g.input_rows(out));
     Band yb;
-    conv_forward(xb, g, out, weights.data(), nullptr, m, cols, yb);
+    conv_forward(xb, g, out, weights.data(), nullptr, m, buffers, yb);
     for (Count o = 0; o < m; ++o)
       for (Count oh = out.begin; oh < out.end; ++oh)
         for (Count ow = 0; ow < g.out_width; ++ow)
@@ -142,7 +142,7 @@ TEST_CASE("conv2d forward and gradients equal direct loops, on bands of rows too
     const Range held{2, 5};
     const Band gb = slice(grad, grad.samples, g.outputs_reading(held));
     Band dxb = Band::zeros(Shape{{c_in, h, w}}, {0, n}, held);
-    conv_input_grad(gb, g, weights.data(), fan_in, dxb);
+    conv_input_grad(gb, g, weights.data(), fan_in, buffers, dxb);
     for (Count c = 0; c < c_in; ++c)
       for (Count ih = held.begin; ih < held.end; ++ih)
         for (Count iw = 0; iw < w; ++iw)

@@ -1,9 +1,12 @@
 // `dnnsim calibrate`: measures this machine with the real kernels and writes a platform
 // file the simulator takes. The measurements run in a child process,
-// `mpirun -np 2 dnnsim-kernels --calibrate`, since `dnnsim` never links MPI.
+// `mpirun -np 2 dnnsim-kernels --calibrate`, since `dnnsim` never links MPI. With
+// --kernel-efficiency it also times one process running the workloads' whole layers and
+// sets node.efficiency to the share of the GEMM rate they reach (docs/kernels.md).
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -17,9 +20,13 @@
 
 #include "sim/cli/child_output.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/presets.hpp"
 #include "sim/cli/run_options.hpp"
 #include "sim/common/error.hpp"
+#include "sim/model/analytic_model.hpp"
 #include "sim/platform/platform_loader.hpp"
+#include "sim/strategy/plan.hpp"
+#include "sim/workload/network_loader.hpp"
 
 namespace dnnsim::cli {
 namespace {
@@ -33,6 +40,8 @@ struct CalibrateOptions {
   int np = 2;
   std::int64_t batch = 64;
   std::vector<std::string> shapes_from;
+  bool kernel_efficiency = false;
+  int iterations = 10;
 };
 
 // dnnsim-kernels next to this program: in the build tree, or installed beside it.
@@ -72,13 +81,20 @@ double memory_bytes() {
   throw InputError("/proc/meminfo", std::nullopt, "MemTotal", "cannot read this machine's memory");
 }
 
-nlohmann::json measure(const CalibrateOptions& o) {
-  std::vector<std::string> argv{o.mpirun, "-np", std::to_string(o.np)};
+// The workloads calibrated on: --shapes-from, or the kernels' default.
+std::vector<std::string> calibrated_workloads(const CalibrateOptions& o) {
+  return o.shapes_from.empty() ? std::vector<std::string>{"mlp", "small-cnn"} : o.shapes_from;
+}
+
+std::vector<std::string> mpirun_argv(const CalibrateOptions& o, int np) {
+  std::vector<std::string> argv{o.mpirun, "-np", std::to_string(np)};
   if (geteuid() == 0) argv.emplace_back("--allow-run-as-root");
-  if (o.np > sysconf(_SC_NPROCESSORS_ONLN)) argv.emplace_back("--oversubscribe");
-  argv.insert(argv.end(), {find_kernels(o.kernels), "--calibrate", "--format", "json", "--batch",
-                           std::to_string(o.batch)});
-  for (const std::string& w : o.shapes_from) argv.insert(argv.end(), {"--shapes-from", w});
+  if (np > sysconf(_SC_NPROCESSORS_ONLN)) argv.emplace_back("--oversubscribe");
+  argv.push_back(find_kernels(o.kernels));
+  return argv;
+}
+
+nlohmann::json run_kernels(const std::vector<std::string>& argv) {
   const ChildOutput child = run_child(argv);
   if (child.status != 0) {
     throw InputError(
@@ -93,6 +109,48 @@ nlohmann::json measure(const CalibrateOptions& o) {
   }
 }
 
+nlohmann::json measure(const CalibrateOptions& o) {
+  std::vector<std::string> argv = mpirun_argv(o, o.np);
+  argv.insert(argv.end(), {"--calibrate", "--format", "json", "--batch", std::to_string(o.batch)});
+  for (const std::string& w : o.shapes_from) argv.insert(argv.end(), {"--shapes-from", w});
+  return run_kernels(argv);
+}
+
+// node.efficiency (MODEL.md, Compute: compute_s divides by node.flops * node.efficiency):
+// the model prices only the FLOPs of conv2d and linear layers, at the GEMM rate, while the
+// kernels also spend time in im2col, col2im, pooling, ReLU and in GEMMs of shapes slower
+// than the average. One process runs each workload's training iteration (grid 1x1, the
+// median of `iterations`); the efficiency is the analytic compute time at efficiency 1
+// over the measured compute time, summed over the workloads (at most 1).
+nlohmann::json measure_efficiency(const CalibrateOptions& o, const Platform& platform) {
+  nlohmann::json runs = nlohmann::json::array();
+  double predicted = 0.0;
+  double measured = 0.0;
+  for (const std::string& w : calibrated_workloads(o)) {
+    std::vector<std::string> argv = mpirun_argv(o, 1);
+    argv.insert(argv.end(), {w, "--grid", "1x1", "--strategy", "batch", "--batch",
+                             std::to_string(o.batch), "--iterations",
+                             std::to_string(o.iterations), "--format", "json"});
+    const nlohmann::json run = run_kernels(argv);
+    const Network network = load_network(resolve_preset(w, "workloads"));
+    AnalyticModel model(network, platform);
+    const double p = model.run(uniform_plan(network, Strategy::batch, {1, 1}), o.batch).compute_s;
+    const double m = run.at("compute_s").get<double>();
+    if (!(m > 0.0) || !(p > 0.0)) {
+      throw InputError("", std::nullopt, "--kernel-efficiency",
+                       fmt::format("workload '{}' has no compute to time ({} s measured, {} s "
+                                   "predicted)", w, m, p));
+    }
+    runs.push_back({{"workload", w}, {"measured_compute_s", m}, {"predicted_compute_s", p}});
+    predicted += p;
+    measured += m;
+  }
+  return {{"ranks", 1},
+          {"iterations", o.iterations},
+          {"runs", runs},
+          {"efficiency", std::min(1.0, predicted / measured)}};
+}
+
 std::string platform_yaml(const CalibrateOptions& o, const nlohmann::json& m) {
   const long cores = sysconf(_SC_NPROCESSORS_ONLN);
   const double flops = m["gemm"]["flops_per_s"].get<double>();
@@ -103,26 +161,46 @@ std::string platform_yaml(const CalibrateOptions& o, const nlohmann::json& m) {
     const std::string w = s["workload"].get<std::string>();
     if (workloads.find(w) == std::string::npos) workloads += (workloads.empty() ? "" : ", ") + w;
   }
+  double efficiency = 1.0;
+  std::string efficiency_note =
+      "# efficiency 1: the measured rate is already what the kernels reach).\n";
+  if (m.contains("kernel_efficiency")) {
+    const nlohmann::json& k = m["kernel_efficiency"];
+    efficiency = k["efficiency"].get<double>();
+    std::string runs;
+    for (const auto& r : k["runs"]) {
+      runs += fmt::format("\n#   {}: {:.2f} ms measured, {:.2f} ms at the GEMM rate",
+                          r["workload"].get<std::string>(),
+                          r["measured_compute_s"].get<double>() * 1e3,
+                          r["predicted_compute_s"].get<double>() * 1e3);
+    }
+    efficiency_note = fmt::format(
+        "# node.efficiency: the share of that rate one process running the training iteration\n"
+        "# of these workloads reaches (im2col, pooling, ReLU and all GEMMs; dnnsim-kernels,\n"
+        "# grid 1x1, median of {} iterations), compute time:{}).\n",
+        k["iterations"].get<int>(), runs);
+  }
   return fmt::format(
       "# This machine, measured by `dnnsim calibrate` on {:%Y-%m-%d %H:%M} (UTC) with the real\n"
       "# kernels (docs/kernels.md): {} cores, one process each.\n"
       "# node.flops: single-threaded OpenBLAS SGEMM, {} ranks computing at once, over the\n"
       "# products one training iteration of {} makes at batch {} ({:.1f} GFLOP/s;\n"
-      "# efficiency 1: the measured rate is already what the kernels reach).\n"
+      "{}"
       "# network: MPI ping-pong between two local ranks, median one-way times of messages of\n"
       "# 8 B to 8 MiB, one alpha-beta line fitted on relative error: latency {:.2f} us,\n# "
       "bandwidth {:.2f} GB/s (per-size medians in the measurements JSON).\n"
       "# Memory: MemTotal of /proc/meminfo.\n"
       "name: {}\n"
       "nodes: {}\n"
-      "node: {{flops: {:.4e}, efficiency: 1.0, memory: {:.4e}}}\n"
+      "node: {{flops: {:.4e}, efficiency: {:.4f}, memory: {:.4e}}}\n"
       "network:\n"
       "  topology: crossbar\n"
       "  latency: {:.4e}\n"
       "  bandwidth: {:.4e}\n",
       std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()), cores,
       m["gemm"]["ranks"].get<int>(), workloads, m["gemm"]["batch"].get<std::int64_t>(), flops / 1e9,
-      latency * 1e6, bandwidth / 1e9, o.name, cores, flops, memory_bytes(), latency, bandwidth);
+      efficiency_note, latency * 1e6, bandwidth / 1e9, o.name, cores, flops, efficiency,
+      memory_bytes(), latency, bandwidth);
 }
 
 }  // namespace
@@ -146,10 +224,23 @@ void add_calibrate_command(CLI::App& app) {
   cmd->add_option("--shapes-from", o->shapes_from,
                   "Workloads whose GEMM shapes are timed (default: mlp, small-cnn)");
   cmd->add_option("--name", o->name, "The platform's name")->default_str("local");
+  cmd->add_flag("--kernel-efficiency", o->kernel_efficiency,
+                "Also time one process running the workloads' whole training iteration and set "
+                "node.efficiency to the share of the GEMM rate it reaches");
+  cmd->add_option("--iterations", o->iterations,
+                  "Iterations timed per workload by --kernel-efficiency (the median counts)")
+      ->default_str("10")
+      ->check(CLI::Range(1, 1000));
   cmd->callback([o] {
-    const nlohmann::json m = measure(*o);
-    const std::string yaml = platform_yaml(*o, m);
-    (void)parse_platform(YAML::Load(yaml), o->output.empty() ? "calibrate" : o->output);
+    const std::string file = o->output.empty() ? "calibrate" : o->output;
+    nlohmann::json m = measure(*o);
+    std::string yaml = platform_yaml(*o, m);
+    const Platform platform = parse_platform(YAML::Load(yaml), file);
+    if (o->kernel_efficiency) {
+      m["kernel_efficiency"] = measure_efficiency(*o, platform);
+      yaml = platform_yaml(*o, m);
+      (void)parse_platform(YAML::Load(yaml), file);
+    }
     if (!o->measurements.empty()) emit(o->measurements, m.dump(2) + "\n");
     emit(o->output, yaml);
   });

@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """`dnnsim calibrate` end to end: it runs mpirun dnnsim-kernels --calibrate, writes a
 platform file atomically (nothing else left beside it), and the simulator takes that file.
-The measured values must be physically plausible for one core and shared memory."""
+The measured values must be physically plausible for one core and shared memory. With
+--kernel-efficiency, node.efficiency must be min(1, predicted / measured compute time) of
+the single-process runs it reports, the predicted time being what `dnnsim analytic` gives
+at efficiency 1 on that platform."""
 
 import argparse
 import json
@@ -10,6 +13,43 @@ import re
 import subprocess
 import sys
 import tempfile
+
+
+def check_efficiency(o, tmp):
+    platform = os.path.join(tmp, "cnn.yaml")
+    measurements = os.path.join(tmp, "cnn.json")
+    done = subprocess.run([o.dnnsim, "calibrate", "--kernels", o.kernels, "--output", platform,
+                           "--measurements", measurements, "--batch", "8", "--shapes-from",
+                           "small-cnn", "--kernel-efficiency", "--iterations", "3"],
+                          capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        return [f"calibrate --kernel-efficiency exited {done.returncode}: {done.stderr}"]
+    text = open(platform).read()
+    k = json.load(open(measurements))["kernel_efficiency"]
+    failures = []
+    if [r["workload"] for r in k["runs"]] != ["small-cnn"] or k["iterations"] != 3:
+        failures.append(f"efficiency runs {k}")
+    run = k["runs"][0]
+    expected = min(1.0, run["predicted_compute_s"] / run["measured_compute_s"])
+    written = float(re.search(r"efficiency: ([0-9.e+-]+)", text).group(1))
+    if abs(written - expected) > 1e-4 or abs(k["efficiency"] - expected) > 1e-9:
+        failures.append(f"efficiency {written} (JSON {k['efficiency']}), expected {expected}")
+    # The prediction is the analytic engine's compute time at efficiency 1 on one process.
+    plain = os.path.join(tmp, "cnn-plain.yaml")
+    open(plain, "w").write(re.sub(r"efficiency: [0-9.e+-]+", "efficiency: 1.0", text))
+    analytic = subprocess.run([o.dnnsim, "analytic", "small-cnn", "--platform", plain, "--procs",
+                               "1", "--strategy", "batch", "--batch", "8", "--format", "json"],
+                              capture_output=True, text=True)
+    if analytic.returncode != 0:
+        return failures + [f"analytic on the calibrated platform: {analytic.stderr}"]
+    predicted = json.loads(analytic.stdout)["compute_s"]
+    if abs(predicted - run["predicted_compute_s"]) > 1e-9 * predicted:
+        failures.append(f"predicted compute {run['predicted_compute_s']}, analytic says {predicted}")
+    if not 0 < run["measured_compute_s"] < 10:
+        failures.append(f"measured compute {run['measured_compute_s']} s")
+    if "measured" not in text or "small-cnn" not in text:
+        failures.append("the header does not say what the efficiency comes from")
+    return failures
 
 
 def main():
@@ -46,6 +86,7 @@ def main():
                               "--strategy", "batch", "--batch", "8"], capture_output=True, text=True)
         if run.returncode != 0:
             failures.append(f"the simulator refuses the platform: {run.stderr}")
+        failures += check_efficiency(o, tmp)
         if failures:
             print("FAIL:\n  " + "\n  ".join(failures) + "\n" + text)
             return 1

@@ -128,9 +128,9 @@ nlohmann::json measure_efficiency(const CalibrateOptions& o, const Platform& pla
   double measured = 0.0;
   for (const std::string& w : calibrated_workloads(o)) {
     std::vector<std::string> argv = mpirun_argv(o, 1);
-    argv.insert(argv.end(), {w, "--grid", "1x1", "--strategy", "batch", "--batch",
-                             std::to_string(o.batch), "--iterations",
-                             std::to_string(o.iterations), "--format", "json"});
+    argv.insert(argv.end(),
+                {w, "--grid", "1x1", "--strategy", "batch", "--batch", std::to_string(o.batch),
+                 "--iterations", std::to_string(o.iterations), "--format", "json"});
     const nlohmann::json run = run_kernels(argv);
     const Network network = load_network(resolve_preset(w, "workloads"));
     AnalyticModel model(network, platform);
@@ -139,7 +139,8 @@ nlohmann::json measure_efficiency(const CalibrateOptions& o, const Platform& pla
     if (!(m > 0.0) || !(p > 0.0)) {
       throw InputError("", std::nullopt, "--kernel-efficiency",
                        fmt::format("workload '{}' has no compute to time ({} s measured, {} s "
-                                   "predicted)", w, m, p));
+                                   "predicted)",
+                                   w, m, p));
     }
     runs.push_back({{"workload", w}, {"measured_compute_s", m}, {"predicted_compute_s", p}});
     predicted += p;
@@ -169,10 +170,10 @@ std::string platform_yaml(const CalibrateOptions& o, const nlohmann::json& m) {
     efficiency = k["efficiency"].get<double>();
     std::string runs;
     for (const auto& r : k["runs"]) {
-      runs += fmt::format("\n#   {}: {:.2f} ms measured, {:.2f} ms at the GEMM rate",
-                          r["workload"].get<std::string>(),
-                          r["measured_compute_s"].get<double>() * 1e3,
-                          r["predicted_compute_s"].get<double>() * 1e3);
+      runs +=
+          fmt::format("\n#   {}: {:.2f} ms measured, {:.2f} ms at the GEMM rate",
+                      r["workload"].get<std::string>(), r["measured_compute_s"].get<double>() * 1e3,
+                      r["predicted_compute_s"].get<double>() * 1e3);
     }
     efficiency_note = fmt::format(
         "# node.efficiency: the share of that rate one process running the training iteration\n"

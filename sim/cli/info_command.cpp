@@ -25,7 +25,9 @@ struct InfoOptions {
   std::string output;
 };
 
-std::string shape_text(const Shape& shape) { return fmt::format("{}", fmt::join(shape.dims, "x")); }
+std::string shape_text(const Shape& shape) {
+  return fmt::format("{}", fmt::join(shape.dims, "x"));
+}
 
 std::string render(const Network& net, std::int64_t batch, Format format) {
   std::ostringstream out;
@@ -70,8 +72,9 @@ std::string render(const Network& net, std::int64_t batch, Format format) {
         fmt::print(out, "{:<24} {:<16} {:>16} {:>14L} {:>16.4f}\n", l.name, to_string(l.type),
                    shape_text(l.out_shape), l.params, l.flops_per_sample / 1e9);
       }
-      fmt::print(out, "\ntotal: {} parameters, {:.4f} GFLOP per sample forward, {:.4f} TFLOP per "
-                      "batch of {} (forward)\n",
+      fmt::print(out,
+                 "\ntotal: {} parameters, {:.4f} GFLOP per sample forward, {:.4f} TFLOP per "
+                 "batch of {} (forward)\n",
                  net.total_params(), net.total_flops_per_sample() / 1e9,
                  net.total_flops_per_sample() * static_cast<double>(batch) / 1e12, batch);
       break;
@@ -83,7 +86,8 @@ std::string render(const Network& net, std::int64_t batch, Format format) {
 
 void add_info_command(CLI::App& app) {
   auto options = std::make_shared<InfoOptions>();
-  CLI::App* cmd = app.add_subcommand("info", "Per-layer shapes, parameters and FLOPs of a workload");
+  CLI::App* cmd =
+      app.add_subcommand("info", "Per-layer shapes, parameters and FLOPs of a workload");
   cmd->add_option("workload", options->workload, "Workload YAML file or preset name")->required();
   cmd->add_option("--batch,-B", options->batch, "Mini-batch size (default: the workload's)");
   cmd->add_option("--format", options->format, "table | json | csv")->default_str("table");

@@ -4,17 +4,18 @@
 #include <array>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "sim/cli/commands.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"dnnsim: time distributed DNN training under model, batch, domain and integrated "
-               "parallelism"};
+  CLI::App app{
+      "dnnsim: time distributed DNN training under model, batch, domain and integrated "
+      "parallelism"};
   app.require_subcommand(1);
   std::string log_level = "warn";
   app.add_option("--log-level", log_level, "trace | debug | info | warn | error")

@@ -103,8 +103,9 @@ void add_optimize_command(CLI::App& app) {
     if (!o->grid.empty()) {
       const auto g = parse_grid(o->grid);
       if (!g || g->procs() != o->procs) {
-        throw InputError("", std::nullopt, "--grid",
-                         fmt::format("expected PRxPC with PR * PC = {}, got '{}'", o->procs, o->grid));
+        throw InputError(
+            "", std::nullopt, "--grid",
+            fmt::format("expected PRxPC with PR * PC = {}, got '{}'", o->procs, o->grid));
       }
       grid_sets.push_back({*g});
     } else if (o->per_layer_grids) {
@@ -125,9 +126,9 @@ void add_optimize_command(CLI::App& app) {
       }
     }
     if (!best) {
-      throw InputError("", std::nullopt, "--procs",
-                       fmt::format("no plan of {} on {} processes fits the model's limits", net.name,
-                                   o->procs));
+      throw InputError(
+          "", std::nullopt, "--procs",
+          fmt::format("no plan of {} on {} processes fits the model's limits", net.name, o->procs));
     }
 
     Result result = best->result;
@@ -139,7 +140,8 @@ void add_optimize_command(CLI::App& app) {
       engine = "simgrid";
       result = simulate_in_child(net, platform, best->plan, batch, replay);
       uniform_s = std::numeric_limits<double>::infinity();
-      for (std::size_t k = 0; k < best->uniform.size() && k < static_cast<std::size_t>(o->top); ++k) {
+      for (std::size_t k = 0; k < best->uniform.size() && k < static_cast<std::size_t>(o->top);
+           ++k) {
         const UniformCandidate& u = best->uniform[k];
         const Result r =
             simulate_in_child(net, platform, uniform_plan(net, u.strategy, u.grid), batch, replay);
@@ -186,8 +188,9 @@ void add_optimize_command(CLI::App& app) {
                  to_string(uniform.strategy), uniform.grid.to_string(), human_seconds(uniform_s),
                  uniform_s / result.iteration_s);
       if (best->uniform_won) {
-        fmt::print(out, "(on this layer graph the per-layer search found nothing better than the "
-                        "best uniform strategy)\n");
+        fmt::print(out,
+                   "(on this layer graph the per-layer search found nothing better than the "
+                   "best uniform strategy)\n");
       }
     }
     if (!o->output.empty()) emit(o->output, plan_to_yaml(best->plan, net));

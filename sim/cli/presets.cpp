@@ -36,10 +36,10 @@ std::string resolve_preset(const std::string& name, std::string_view kind) {
   std::sort(presets.begin(), presets.end());
   const std::string what = kind == "workloads" ? "workload" : "platform";
   std::vector<std::string_view> views(presets.begin(), presets.end());
-  throw InputError(name, std::nullopt, "",
-                   fmt::format("{} file not found{}; presets: {}", what,
-                               bare ? did_you_mean(name, views) : std::string{},
-                               fmt::join(presets, ", ")));
+  throw InputError(
+      name, std::nullopt, "",
+      fmt::format("{} file not found{}; presets: {}", what,
+                  bare ? did_you_mean(name, views) : std::string{}, fmt::join(presets, ", ")));
 }
 
 }  // namespace dnnsim::cli

@@ -8,7 +8,10 @@
 namespace dnnsim::cli {
 
 Progress::Progress(std::size_t total, bool enabled)
-    : total_(total), enabled_(enabled), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+    : total_(total),
+      enabled_(enabled),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
 
 void Progress::advance() {
   ++done_;

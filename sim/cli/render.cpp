@@ -9,9 +9,15 @@ namespace dnnsim::cli {
 std::string render_result(const Result& result, const Network& network, Format format) {
   std::ostringstream out;
   switch (format) {
-    case Format::json: out << to_json(result, network).dump(2) << '\n'; break;
-    case Format::csv: write_csv(out, result, network); break;
-    case Format::table: write_table(out, result, network); break;
+    case Format::json:
+      out << to_json(result, network).dump(2) << '\n';
+      break;
+    case Format::csv:
+      write_csv(out, result, network);
+      break;
+    case Format::table:
+      write_table(out, result, network);
+      break;
   }
   return out.str();
 }
@@ -35,7 +41,9 @@ std::string render_grid_rows(const std::vector<GridRow>& rows, const RunRequest&
       out << j.dump(2) << '\n';
       break;
     }
-    case Format::csv: write_grid_table_csv(out, rows); break;
+    case Format::csv:
+      write_grid_table_csv(out, rows);
+      break;
     case Format::table:
       write_grid_table(out, rows,
                        fmt::format("{} on {}: P = {}, batch {}, strategy {}, every Pr x Pc grid "

@@ -30,8 +30,9 @@ void add_plan_options(CLI::App& command, RunOptions& o) {
   command.add_option("workload", o.workload, "Workload YAML file or preset name (e.g. alexnet)")
       ->required();
   command.add_option("--procs,-P", o.procs, "Number of processes P");
-  command.add_option("--grid", o.grid, "Process grid PRxPC (e.g. 8x64), or 'all' for every "
-                                       "factorization of P");
+  command.add_option("--grid", o.grid,
+                     "Process grid PRxPC (e.g. 8x64), or 'all' for every "
+                     "factorization of P");
   command.add_option("--strategy", o.strategy,
                      "batch | model | integrated | domain | hybrid (default with --grid: "
                      "integrated)");
@@ -130,9 +131,9 @@ std::vector<Plan> make_plans(const RunOptions& o, const Network& network, bool& 
     }
     Plan plan = load_plan(o.plan_file, network);
     if (o.procs && *o.procs != plan.procs) {
-      throw InputError(o.plan_file, std::nullopt, "procs",
-                       fmt::format("the plan is for {} processes, --procs says {}", plan.procs,
-                                   *o.procs));
+      throw InputError(
+          o.plan_file, std::nullopt, "procs",
+          fmt::format("the plan is for {} processes, --procs says {}", plan.procs, *o.procs));
     }
     plans.push_back(std::move(plan));
   } else {

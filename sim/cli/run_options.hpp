@@ -25,7 +25,7 @@ struct RunOptions {
   std::string strategy;
   std::string plan_file;
   std::string format = "table";
-  std::string output;  ///< empty: standard output
+  std::string output;               ///< empty: standard output
   bool allow_xml_platform = false;  ///< simulate takes SimGrid XML platforms as they are
 };
 

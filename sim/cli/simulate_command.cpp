@@ -18,8 +18,9 @@ void add_simulate_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   auto sim = std::make_shared<SimOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "simulate", "Replay one training iteration in SimGrid: contention, collective algorithms, "
-                  "placement and overlap");
+      "simulate",
+      "Replay one training iteration in SimGrid: contention, collective algorithms, "
+      "placement and overlap");
   options->allow_xml_platform = true;
   add_run_options(*cmd, *options);
   add_sim_options(*cmd, *sim);

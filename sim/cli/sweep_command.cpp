@@ -59,7 +59,9 @@ Platform scaled(const Platform& base, const SweepConfig& c) {
   return p;
 }
 
-std::string num(double x) { return fmt::format("{}", x); }
+std::string num(double x) {
+  return fmt::format("{}", x);
+}
 
 std::string csv_text(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
@@ -126,7 +128,9 @@ Plan plan_for(const Network& net, const Platform& platform, const SweepConfig& c
 std::pair<int, int> shard_of(const std::string& option) {
   if (!option.empty()) {
     const auto s = parse_shard(option);
-    if (!s) throw InputError("", std::nullopt, "--shard", fmt::format("expected K/N with 0 <= K < N, got '{}'", option));
+    if (!s)
+      throw InputError("", std::nullopt, "--shard",
+                       fmt::format("expected K/N with 0 <= K < N, got '{}'", option));
     return *s;
   }
   const auto env = [](const char* name) -> std::optional<int> {
@@ -236,7 +240,8 @@ void add_sweep_command(CLI::App& app) {
     const auto [shard, shards] = shard_of(o->shard);
     std::vector<SweepConfig> configs;
     for (const SweepConfig& c : expand(study.spec)) {
-      if (static_cast<int>(c.index % static_cast<std::size_t>(shards)) == shard) configs.push_back(c);
+      if (static_cast<int>(c.index % static_cast<std::size_t>(shards)) == shard)
+        configs.push_back(c);
     }
 
     std::vector<std::string> rows(configs.size());
@@ -253,8 +258,8 @@ void add_sweep_command(CLI::App& app) {
     };
     while (next < configs.size() || !running.empty()) {
       // Start work: analytic rows at once, SimGrid rows up to --jobs children.
-      while (next < configs.size() &&
-             (configs[next].engine == "analytic" || running.size() < static_cast<std::size_t>(o->jobs))) {
+      while (next < configs.size() && (configs[next].engine == "analytic" ||
+                                       running.size() < static_cast<std::size_t>(o->jobs))) {
         const SweepConfig& c = configs[next];
         const Network& net = study.networks[c.workload];
         const Platform platform = scaled(study.platforms[c.platform], c);
@@ -262,9 +267,9 @@ void add_sweep_command(CLI::App& app) {
         const std::size_t row = next++;
         try {
           if (c.procs > platform.hosts()) {
-            throw LimitError(net.layers.front().name,
-                             fmt::format("P = {} exceeds the platform's {} hosts", c.procs,
-                                         platform.hosts()));
+            throw LimitError(
+                net.layers.front().name,
+                fmt::format("P = {} exceeds the platform's {} hosts", c.procs, platform.hosts()));
           }
           const Plan plan = plan_for(net, platform, c, batch);
           if (c.engine == "analytic") {
@@ -272,7 +277,8 @@ void add_sweep_command(CLI::App& app) {
             rows[row] = result_row(study, c, batch, model.run(plan, batch));
             progress.advance();
           } else {
-            running.push_back({row, batch, ChildSimulation(net, platform, plan, batch, study.replay)});
+            running.push_back(
+                {row, batch, ChildSimulation(net, platform, plan, batch, study.replay)});
           }
         } catch (const LimitError& e) {
           rows[row] = error_row(study, c, batch, e.what());

@@ -20,7 +20,8 @@ namespace {
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Null: return "nothing";
+    case YAML::NodeType::Null:
+      return "nothing";
     case YAML::NodeType::Sequence: {
       // A short list of scalars as written, e.g. "[1, 0]"; anything else as "a list".
       if (node.size() > 8) return "a list";
@@ -31,10 +32,12 @@ std::string describe(const YAML::Node& node) {
       }
       return fmt::format("[{}]", items);
     }
-    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Map:
+      return "a mapping";
     case YAML::NodeType::Scalar:
       return fmt::format("'{}'", excerpt(node.Scalar()));
-    default: return "an undefined value";
+    default:
+      return "an undefined value";
   }
 }
 
@@ -140,7 +143,8 @@ YAML::Node load_yaml_file(const std::string& path, std::string_view what) {
     throw InputError(path, std::nullopt, "", fmt::format("{} file not found", what));
   }
   if (std::filesystem::is_directory(path, ec)) {
-    throw InputError(path, std::nullopt, "", fmt::format("expected a {} file, got a directory", what));
+    throw InputError(path, std::nullopt, "",
+                     fmt::format("expected a {} file, got a directory", what));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, std::nullopt, "", fmt::format("cannot read the {} file", what));
@@ -180,9 +184,9 @@ YAML::Node parse_yaml_text(const std::string& text, const std::string& path,
     throw InputError(path, std::nullopt, "", fmt::format("the {} file is empty", what));
   }
   if (!root.IsMap()) {
-    throw InputError(path, line_of(root), "",
-                     fmt::format("expected a YAML mapping describing a {}, got {}", what,
-                                 describe(root)));
+    throw InputError(
+        path, line_of(root), "",
+        fmt::format("expected a YAML mapping describing a {}, got {}", what, describe(root)));
   }
   std::unordered_set<std::size_t> seen;
   check_duplicate_keys(root, path, "", seen);
@@ -309,7 +313,7 @@ std::vector<std::int64_t> YamlMap::non_negative_int_list(std::string_view key) c
 }
 
 std::pair<std::int64_t, std::int64_t> YamlMap::int_pair(std::string_view key,
-                                                         std::int64_t min_value) const {
+                                                        std::int64_t min_value) const {
   const YAML::Node value = node(key);
   const auto expected = [&] {
     return fmt::format("expected an integer >= {} or a pair [h, w] of them, got {}", min_value,
@@ -344,9 +348,9 @@ void YamlMap::require_known_keys(std::initializer_list<std::string_view> allowed
     std::vector<std::string_view> names(allowed);
     std::string expected;
     for (const auto a : allowed) expected += (expected.empty() ? "" : ", ") + std::string(a);
-    throw InputError(file_, line_of(entry.first), key_path(key),
-                     fmt::format("unknown key{}; expected one of: {}", did_you_mean(key, names),
-                                 expected));
+    throw InputError(
+        file_, line_of(entry.first), key_path(key),
+        fmt::format("unknown key{}; expected one of: {}", did_you_mean(key, names), expected));
   }
 }
 

@@ -54,7 +54,7 @@ class YamlMap {
   [[nodiscard]] std::vector<std::int64_t> non_negative_int_list(std::string_view key) const;
   /// An int or an `[h, w]` pair (kernel, stride, padding).
   [[nodiscard]] std::pair<std::int64_t, std::int64_t> int_pair(std::string_view key,
-                                                                std::int64_t min_value) const;
+                                                               std::int64_t min_value) const;
 
   /// Every key must be one of `allowed`; an unknown key is an error with a suggestion.
   void require_known_keys(std::initializer_list<std::string_view> allowed) const;

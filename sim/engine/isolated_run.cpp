@@ -35,8 +35,11 @@ void write_all(int fd, const std::string& text) {
   try {
     reply["result"] = result_to_json(simulate(network, platform, plan, batch, options));
   } catch (const InputError& e) {
-    reply["error"] = {{"type", "input"}, {"file", e.file()}, {"line", e.line().value_or(0)},
-                      {"key", e.key()}, {"message", e.detail()}};
+    reply["error"] = {{"type", "input"},
+                      {"file", e.file()},
+                      {"line", e.line().value_or(0)},
+                      {"key", e.key()},
+                      {"message", e.detail()}};
   } catch (const LimitError& e) {
     reply["error"] = {{"type", "limit"}, {"layer", e.layer()}, {"message", e.limit()}};
   } catch (const std::exception& e) {
@@ -49,9 +52,8 @@ void write_all(int fd, const std::string& text) {
 
 }  // namespace
 
-ChildSimulation::ChildSimulation(const Network& network, const Platform& platform,
-                                 const Plan& plan, std::int64_t batch,
-                                 const ReplayOptions& options) {
+ChildSimulation::ChildSimulation(const Network& network, const Platform& platform, const Plan& plan,
+                                 std::int64_t batch, const ReplayOptions& options) {
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error("cannot create a pipe for the simulation");
   pid_ = ::fork();

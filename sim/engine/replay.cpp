@@ -8,8 +8,8 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
-#include <simgrid/s4u.hpp>
 #include <spdlog/spdlog.h>
+#include <simgrid/s4u.hpp>
 
 #include "sim/common/error.hpp"
 #include "sim/model/analytic_model.hpp"
@@ -32,8 +32,8 @@ struct Shared {
   // Per-layer times: the max over ranks. A collective counts from the moment its last
   // member started it, so that a rank that arrives early and waits for its partners is not
   // charged for their lateness (MODEL.md prices the collective, not the skew).
-  std::vector<double> phase_s;    ///< per (layer, phase)
-  std::vector<double> compute_s;  ///< per layer
+  std::vector<double> phase_s;                             ///< per (layer, phase)
+  std::vector<double> compute_s;                           ///< per layer
   std::unordered_map<std::uint64_t, double> latest_start;  ///< per collective instance
   RankSpread spread{std::numeric_limits<double>::infinity(), 0.0, 0, 0};
   std::int64_t finished = 0;
@@ -93,9 +93,11 @@ std::string task_name(const Network& network, const Task& t) {
 /// (or a single stream without overlap), each taking its tasks in the global order.
 class RankActor {
  public:
-  RankActor(const Network& network, RankTasks tasks, const ReplayOptions& options,
-            Shared& shared)
-      : network_(network), tasks_(std::move(tasks)), options_(options), shared_(shared),
+  RankActor(const Network& network, RankTasks tasks, const ReplayOptions& options, Shared& shared)
+      : network_(network),
+        tasks_(std::move(tasks)),
+        options_(options),
+        shared_(shared),
         mailboxes_(tasks_.rank) {}
 
   void operator()() {
@@ -121,8 +123,8 @@ class RankActor {
         for (const auto& c : collective_->pending) activities.push_back(c);
       }
       if (activities.empty()) {
-        throw std::logic_error(fmt::format("rank {}: no task can start (task graph bug)",
-                                           tasks_.rank));
+        throw std::logic_error(
+            fmt::format("rank {}: no task can start (task graph bug)", tasks_.rank));
       }
       const auto index = static_cast<std::size_t>(sg4::Activity::wait_any(activities));
       if (exec_ && index == 0) {
@@ -191,8 +193,8 @@ class RankActor {
     run->start_s = now;
     double& latest = shared_.latest_start[instance_key(t)];
     latest = std::max(latest, now);
-    run->schedule = collective_schedule(t.kind, options_.algorithm, t.group_size, t.group_rank,
-                                        t.bytes);
+    run->schedule =
+        collective_schedule(t.kind, options_.algorithm, t.group_size, t.group_rank, t.bytes);
     collective_ = std::move(run);
     if (post_step()) {
       finish(v, now);
@@ -330,8 +332,8 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
                 std::int64_t batch, const ReplayOptions& options) {
   TaskGraphCompiler compiler(network, plan, batch);
   require_within_limits(network, compiler.execs(), static_cast<double>(batch));
-  const double needed = estimated_memory_bytes(
-      plan.procs, boost::num_vertices(compiler.compile_rank(0).graph));
+  const double needed =
+      estimated_memory_bytes(plan.procs, boost::num_vertices(compiler.compile_rank(0).graph));
   const double available = available_memory_bytes();
   if (available > 0.0 && needed > available) {
     throw InputError("", std::nullopt, "--procs",
@@ -347,21 +349,22 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
   int argc = static_cast<int>(argv.size());
   sg4::Engine engine(&argc, argv.data());
 
-  const SimPlatform sim = options.xml_platform.empty()
-                              ? build_simgrid_platform(engine, platform, plan.procs,
-                                                       options.network_model)
-                              : load_simgrid_xml(engine, options.xml_platform, plan.procs);
+  const SimPlatform sim =
+      options.xml_platform.empty()
+          ? build_simgrid_platform(engine, platform, plan.procs, options.network_model)
+          : load_simgrid_xml(engine, options.xml_platform, plan.procs);
 
   Shared shared(network.layers.size());
   for (std::int64_t rank = 0; rank < plan.procs; ++rank) {
-    sg4::Host* host = sim.hosts.at(static_cast<std::size_t>(host_of(rank, plan.grid, options.placement)));
+    sg4::Host* host =
+        sim.hosts.at(static_cast<std::size_t>(host_of(rank, plan.grid, options.placement)));
     auto actor = std::make_shared<RankActor>(network, compiler.compile_rank(rank), options, shared);
     sg4::Actor::create(fmt::format("rank{}", rank), host, [actor] { (*actor)(); });
   }
   engine.run();
   if (shared.finished != plan.procs) {
-    throw std::runtime_error(fmt::format("simulation ended with {} of {} ranks finished",
-                                         shared.finished, plan.procs));
+    throw std::runtime_error(
+        fmt::format("simulation ended with {} of {} ranks finished", shared.finished, plan.procs));
   }
 
   Result r;

@@ -13,9 +13,12 @@ AnalyticModel::AnalyticModel(const Network& network, const Platform& platform)
 
 double AnalyticModel::cost_s(const Collective& c) const noexcept {
   switch (c.op) {
-    case CollectiveOp::allgather: return link_.allgather_s(c.group_size, c.bytes);
-    case CollectiveOp::allreduce: return link_.allreduce_s(c.group_size, c.bytes);
-    case CollectiveOp::halo_exchange: return c.rounds * link_.p2p_s(c.bytes);
+    case CollectiveOp::allgather:
+      return link_.allgather_s(c.group_size, c.bytes);
+    case CollectiveOp::allreduce:
+      return link_.allreduce_s(c.group_size, c.bytes);
+    case CollectiveOp::halo_exchange:
+      return c.rounds * link_.p2p_s(c.bytes);
     case CollectiveOp::regrid:
       // MODEL.md: alpha * lg(P) + beta * s * (B / Pc') * d_in(i).
       return link_.alpha_s * ceil_log2(c.group_size) + link_.beta_s_per_byte * c.bytes;
@@ -32,9 +35,9 @@ double memory_bytes_per_proc(const Network& network, const std::vector<LayerExec
     const LayerExec& e = execs[i];
     const double samples = batch / static_cast<double>(e.grid.pc);
     // Weights, their gradients and momentum: 3 copies of the local share.
-    const double local_params = e.exec == Exec::integrated
-                                    ? static_cast<double>(layer.params) / static_cast<double>(e.grid.pr)
-                                    : static_cast<double>(layer.params);
+    const double local_params = e.exec == Exec::integrated ? static_cast<double>(layer.params) /
+                                                                 static_cast<double>(e.grid.pr)
+                                                           : static_cast<double>(layer.params);
     words += 3.0 * local_params;
     // A learned tensor's output is the tensor itself, broadcast over the samples.
     if (layer.type == LayerType::parameter) continue;
@@ -100,11 +103,21 @@ LayerResult AnalyticModel::layer_result(const std::vector<LayerExec>& execs, std
   for (const Collective& c : collectives_) {
     const double t = cost_s(c);
     switch (c.phase) {
-      case Phase::forward: lr.forward_s += t; break;
-      case Phase::backward: lr.backward_s += t; break;
-      case Phase::gradient: lr.gradient_s += t; break;
-      case Phase::halo: lr.halo_s += t; break;
-      case Phase::redistribute: lr.redistribute_s += t; break;
+      case Phase::forward:
+        lr.forward_s += t;
+        break;
+      case Phase::backward:
+        lr.backward_s += t;
+        break;
+      case Phase::gradient:
+        lr.gradient_s += t;
+        break;
+      case Phase::halo:
+        lr.halo_s += t;
+        break;
+      case Phase::redistribute:
+        lr.redistribute_s += t;
+        break;
     }
     lr.comm_bytes += counted_bytes(c);
     largest = std::max(largest, c.bytes);

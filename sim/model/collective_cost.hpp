@@ -13,8 +13,8 @@ namespace dnnsim {
 }
 
 struct LinkCost {
-  double alpha_s = 0.0;           ///< latency of one message
-  double beta_s_per_byte = 0.0;   ///< seconds per byte
+  double alpha_s = 0.0;          ///< latency of one message
+  double beta_s_per_byte = 0.0;  ///< seconds per byte
 
   /// alpha * lg(p) + beta * (p-1)/p * n
   [[nodiscard]] double allgather_s(std::int64_t p, double n) const noexcept {

@@ -8,36 +8,48 @@ namespace dnnsim {
 
 std::string_view to_string(Phase phase) noexcept {
   switch (phase) {
-    case Phase::forward: return "forward";
-    case Phase::backward: return "backward";
-    case Phase::gradient: return "gradient";
-    case Phase::halo: return "halo";
-    case Phase::redistribute: return "redistribute";
+    case Phase::forward:
+      return "forward";
+    case Phase::backward:
+      return "backward";
+    case Phase::gradient:
+      return "gradient";
+    case Phase::halo:
+      return "halo";
+    case Phase::redistribute:
+      return "redistribute";
   }
   return "forward";
 }
 
 std::string_view to_string(CollectiveOp op) noexcept {
   switch (op) {
-    case CollectiveOp::allgather: return "allgather";
-    case CollectiveOp::allreduce: return "allreduce";
-    case CollectiveOp::halo_exchange: return "halo";
-    case CollectiveOp::regrid: return "regrid";
+    case CollectiveOp::allgather:
+      return "allgather";
+    case CollectiveOp::allreduce:
+      return "allreduce";
+    case CollectiveOp::halo_exchange:
+      return "halo";
+    case CollectiveOp::regrid:
+      return "regrid";
   }
   return "allgather";
 }
 
 std::string_view to_string(Group group) noexcept {
   switch (group) {
-    case Group::column: return "column";
-    case Group::row: return "row";
-    case Group::all: return "all";
+    case Group::column:
+      return "column";
+    case Group::row:
+      return "row";
+    case Group::all:
+      return "all";
   }
   return "all";
 }
 
-void layer_collectives(const Network& network, const std::vector<LayerExec>& execs,
-                       std::size_t i, double batch, std::vector<Collective>& out) {
+void layer_collectives(const Network& network, const std::vector<LayerExec>& execs, std::size_t i,
+                       double batch, std::vector<Collective>& out) {
   const Layer& layer = network.layers[i];
   const LayerExec& e = execs[i];
   const double s = word_bytes(network.dtype);
@@ -45,8 +57,8 @@ void layer_collectives(const Network& network, const std::vector<LayerExec>& exe
   const std::int64_t pc = e.grid.pc;
   const std::int64_t procs = pr * pc;
   const double samples = batch / static_cast<double>(pc);  // B / Pc, a real division
-  const auto add = [&out](Phase phase, CollectiveOp op, Group group, bool backward,
-                          std::int64_t p, double bytes, int rounds = 1, std::size_t input = 0) {
+  const auto add = [&out](Phase phase, CollectiveOp op, Group group, bool backward, std::int64_t p,
+                          double bytes, int rounds = 1, std::size_t input = 0) {
     if (p > 1 && bytes > 0.0) out.push_back({phase, op, group, backward, p, bytes, rounds, input});
   };
 

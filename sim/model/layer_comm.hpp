@@ -36,14 +36,14 @@ struct Collective {
   Group group = Group::column;
   bool backward_pass = false;  ///< runs in the backward pass (else forward)
   std::int64_t group_size = 1;
-  double bytes = 0.0;  ///< MODEL.md's n (one exchange for a halo)
-  int rounds = 1;      ///< halo rounds; 1 otherwise
+  double bytes = 0.0;     ///< MODEL.md's n (one exchange for a halo)
+  int rounds = 1;         ///< halo rounds; 1 otherwise
   std::size_t input = 0;  ///< regrid: which input of the layer
 };
 
 /// Appends the collectives of layer `i` (only those among more than one process) to `out`.
-void layer_collectives(const Network& network, const std::vector<LayerExec>& execs,
-                       std::size_t i, double batch, std::vector<Collective>& out);
+void layer_collectives(const Network& network, const std::vector<LayerExec>& execs, std::size_t i,
+                       double batch, std::vector<Collective>& out);
 
 /// Bytes the busiest process counts for a collective: n, or n per round for a halo.
 [[nodiscard]] inline double counted_bytes(const Collective& c) noexcept {

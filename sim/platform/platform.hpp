@@ -40,8 +40,8 @@ struct DragonflyParams {
 /// Several accelerators per node joined by a fast intra-node network; the nodes are
 /// joined by `network` (crossbar or fat-tree).
 struct HierarchicalParams {
-  int accelerators = 1;               ///< per node
-  double latency_s = 0.0;             ///< intra-node, one message
+  int accelerators = 1;                ///< per node
+  double latency_s = 0.0;              ///< intra-node, one message
   double bandwidth_bytes_per_s = 0.0;  ///< intra-node, one accelerator's link
   Topology inter = Topology::crossbar;
 };

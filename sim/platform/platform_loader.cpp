@@ -74,8 +74,8 @@ FatTreeParams parse_fat_tree(const YamlMap& network, std::int64_t nodes) {
   for (const std::string_view key : {"down", "up", "link_counts"}) {
     const auto& list = key == "down" ? p.down : key == "up" ? p.up : p.link_counts;
     if (static_cast<int>(list.size()) != p.levels) {
-      tree.fail(key, fmt::format("expected {} values (one per level), got {}", p.levels,
-                                 list.size()));
+      tree.fail(key,
+                fmt::format("expected {} values (one per level), got {}", p.levels, list.size()));
     }
   }
   if (product(p.down) != nodes) {
@@ -88,8 +88,8 @@ FatTreeParams parse_fat_tree(const YamlMap& network, std::int64_t nodes) {
 
 DragonflyParams parse_dragonfly(const YamlMap& network, std::int64_t nodes) {
   const YamlMap fly(network.node("dragonfly"), network.file(), network.key_path("dragonfly"));
-  fly.require_known_keys({"groups", "group_links", "chassis", "chassis_links", "routers",
-                          "router_links", "nodes"});
+  fly.require_known_keys(
+      {"groups", "group_links", "chassis", "chassis_links", "routers", "router_links", "nodes"});
   DragonflyParams p;
   p.groups = small_int(fly, "groups");
   p.chassis = small_int(fly, "chassis");

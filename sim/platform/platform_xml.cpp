@@ -14,19 +14,20 @@ std::string simgrid_platform_xml(const Platform& p, std::int64_t hosts) {
   double links = 2.0;  // a crossbar route: two private links
   std::int64_t count = hosts;
   switch (net.topology) {
-    case Topology::crossbar: break;
+    case Topology::crossbar:
+      break;
     case Topology::fat_tree: {
       const auto& t = net.fat_tree;
-      topology = fmt::format(" topology=\"FAT_TREE\" topo_parameters=\"{};{};{};{}\"", t.levels,
-                             fmt::join(t.down, ","), fmt::join(t.up, ","),
-                             fmt::join(t.link_counts, ","));
+      topology =
+          fmt::format(" topology=\"FAT_TREE\" topo_parameters=\"{};{};{};{}\"", t.levels,
+                      fmt::join(t.down, ","), fmt::join(t.up, ","), fmt::join(t.link_counts, ","));
       links = fat_tree_mean_links(t);
       count = p.nodes;
       break;
     }
     case Topology::torus:
-      topology = fmt::format(" topology=\"TORUS\" topo_parameters=\"{}\"",
-                             fmt::join(net.torus_dims, ","));
+      topology =
+          fmt::format(" topology=\"TORUS\" topo_parameters=\"{}\"", fmt::join(net.torus_dims, ","));
       links = torus_mean_links(net.torus_dims);
       count = p.nodes;
       break;

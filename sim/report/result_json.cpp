@@ -44,8 +44,8 @@ Result result_from_json(const nlohmann::json& j) {
   r.memory_bytes_per_proc = j.at("memory_bytes_per_proc");
   r.memory_limit_bytes = j.at("memory_limit_bytes");
   for (const auto& l : j.at("layers")) {
-    r.layers.push_back({static_cast<Kind>(l[0].get<int>()), l[1], l[2], l[3], l[4], l[5], l[6],
-                        l[7]});
+    r.layers.push_back(
+        {static_cast<Kind>(l[0].get<int>()), l[1], l[2], l[3], l[4], l[5], l[6], l[7]});
   }
   if (j.contains("spread")) {
     const auto& s = j["spread"];

@@ -24,10 +24,14 @@ std::string csv_field(const std::string& text) {
 }
 
 // Shortest text that reads back as the same double.
-std::string number(double x) { return fmt::format("{}", x); }
+std::string number(double x) {
+  return fmt::format("{}", x);
+}
 
 // Table cells: a dash for nothing, so the phases that do happen stand out.
-std::string cell(double seconds) { return seconds == 0.0 ? std::string("-") : human_seconds(seconds); }
+std::string cell(double seconds) {
+  return seconds == 0.0 ? std::string("-") : human_seconds(seconds);
+}
 
 }  // namespace
 
@@ -108,8 +112,8 @@ void write_table(std::ostream& out, const Result& r, const Network& network) {
   fmt::print(out, "{} on {}: P = {} as a {} grid ({}), batch {}, engine {}\n\n", r.workload,
              r.platform, r.procs, r.grid.to_string(), to_string(r.strategy), r.batch, r.engine);
   fmt::print(out, "{:<18} {:<16} {:<10} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}\n",
-             "layer", "type", "kind", "compute", "comm", "forward", "backward", "gradient",
-             "halo", "redistrib");
+             "layer", "type", "kind", "compute", "comm", "forward", "backward", "gradient", "halo",
+             "redistrib");
   for (std::size_t i = 0; i < r.layers.size(); ++i) {
     const LayerResult& l = r.layers[i];
     if (l.compute_s == 0.0 && l.comm_s() == 0.0) continue;  // parameter-free, silent layers
@@ -153,8 +157,10 @@ nlohmann::ordered_json grid_table_json(const std::vector<GridRow>& rows, const N
     }
   }
   nlohmann::ordered_json j;
-  if (best) j["best"] = {{"pr", rows[*best].grid.pr}, {"pc", rows[*best].grid.pc}};
-  else j["best"] = nullptr;
+  if (best)
+    j["best"] = {{"pr", rows[*best].grid.pr}, {"pc", rows[*best].grid.pc}};
+  else
+    j["best"] = nullptr;
   j["grids"] = std::move(grids);
   return j;
 }

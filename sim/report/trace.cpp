@@ -12,11 +12,15 @@ namespace dnnsim {
 void write_trace(const std::string& path, const std::vector<TraceSpan>& spans,
                  const std::string& title) {
   nlohmann::json events = nlohmann::json::array();
-  events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", 0}, {"args", {{"name", title}}}});
+  events.push_back(
+      {{"name", "process_name"}, {"ph", "M"}, {"pid", 0}, {"args", {{"name", title}}}});
   std::int64_t max_rank = -1;
   for (const TraceSpan& s : spans) max_rank = std::max(max_rank, s.rank);
   for (std::int64_t r = 0; r <= max_rank; ++r) {
-    events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", 0}, {"tid", r},
+    events.push_back({{"name", "thread_name"},
+                      {"ph", "M"},
+                      {"pid", 0},
+                      {"tid", r},
                       {"args", {{"name", "rank " + std::to_string(r)}}}});
   }
   for (const TraceSpan& s : spans) {

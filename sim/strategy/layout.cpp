@@ -8,9 +8,12 @@ Exec exec_of(const Layer& layer, Kind kind) {
     case LayerRole::weighted:
       if (kind != Kind::domain) return Exec::integrated;
       return layer.type == LayerType::conv2d ? Exec::domain : Exec::replicated;
-    case LayerRole::windowed: return kind == Kind::domain ? Exec::domain : Exec::whole;
-    case LayerRole::whole: return Exec::whole;
-    case LayerRole::elementwise: return Exec::follow;
+    case LayerRole::windowed:
+      return kind == Kind::domain ? Exec::domain : Exec::whole;
+    case LayerRole::whole:
+      return Exec::whole;
+    case LayerRole::elementwise:
+      return Exec::follow;
   }
   return Exec::follow;
 }
@@ -68,7 +71,9 @@ void resolve_layer(const Network& network, const Plan& plan, std::vector<LayerEx
         e.gather_input = any_split;
         e.out_layout = Layout::whole;
         break;
-      case Exec::domain: e.out_layout = split_grid ? Layout::split : Layout::whole; break;
+      case Exec::domain:
+        e.out_layout = split_grid ? Layout::split : Layout::whole;
+        break;
       case Exec::follow:
         e.out_layout = any_split ? Layout::split : Layout::whole;
         e.domain_statistics = any_split && layer.type == LayerType::batchnorm;

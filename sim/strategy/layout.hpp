@@ -31,9 +31,9 @@ struct LayerExec {
   Kind kind = Kind::integrated;  ///< as reported in the output
   ProcessGrid grid;
   Layout out_layout = Layout::whole;
-  bool gather_input = false;   ///< split input assembled over the column (redistribute)
-  bool regrid = false;         ///< some input arrives on another grid (per-layer plans)
-  bool input_grad = false;     ///< something upstream has parameters (MODEL.md)
+  bool gather_input = false;       ///< split input assembled over the column (redistribute)
+  bool regrid = false;             ///< some input arrives on another grid (per-layer plans)
+  bool input_grad = false;         ///< something upstream has parameters (MODEL.md)
   bool domain_statistics = false;  ///< batchnorm on a split input: per-column statistics
 };
 

@@ -23,37 +23,42 @@ std::optional<std::string> check_layer_limits(const Layer& layer, const LayerExe
     const auto pr = e.grid.pr;
     const auto pc = e.grid.pc;
     if (static_cast<double>(pc) > batch) {
-      return fmt::format("batch parallelism needs Pc <= B, at least one sample "
-                                           "per grid column (Pc = {}, B = {})",
-                                           pc, batch);
+      return fmt::format(
+          "batch parallelism needs Pc <= B, at least one sample "
+          "per grid column (Pc = {}, B = {})",
+          pc, batch);
     }
     if (e.exec == Exec::integrated && pr > 1) {
       if (layer.type == LayerType::conv2d && pr > layer.out_channels) {
-        return fmt::format("model parallelism needs Pr <= out_channels "
-                                             "(Pr = {}, out_channels = {})",
-                                             pr, layer.out_channels);
+        return fmt::format(
+            "model parallelism needs Pr <= out_channels "
+            "(Pr = {}, out_channels = {})",
+            pr, layer.out_channels);
       }
       if (layer.type == LayerType::linear && pr > layer.out_features) {
-        return fmt::format("model parallelism needs Pr <= out_features "
-                                             "(Pr = {}, out_features = {})",
-                                             pr, layer.out_features);
+        return fmt::format(
+            "model parallelism needs Pr <= out_features "
+            "(Pr = {}, out_features = {})",
+            pr, layer.out_features);
       }
     }
     if (e.exec == Exec::domain && pr > 1) {
       const Count h_out = layer.out_shape.height();
       if (pr > h_out) {
-        return fmt::format("domain parallelism needs at least one output row "
-                                             "per process, Pr <= H_out (Pr = {}, H_out = {})",
-                                             pr, h_out);
+        return fmt::format(
+            "domain parallelism needs at least one output row "
+            "per process, Pr <= H_out (Pr = {}, H_out = {})",
+            pr, h_out);
       }
       const Count halo = std::max(forward_halo_rows(layer), backward_halo_rows(layer));
-      const double slab =
-          static_cast<double>(h_out) / static_cast<double>(pr) * static_cast<double>(layer.stride.h);
+      const double slab = static_cast<double>(h_out) / static_cast<double>(pr) *
+                          static_cast<double>(layer.stride.h);
       if (slab < static_cast<double>(halo)) {
-        return fmt::format("domain parallelism needs slabs at least as high as "
-                                             "the halo, (H_out / Pr) * s_h >= max(h, h_b) "
-                                             "(({} / {}) * {} = {:.4g} < {})",
-                                             h_out, pr, layer.stride.h, slab, halo);
+        return fmt::format(
+            "domain parallelism needs slabs at least as high as "
+            "the halo, (H_out / Pr) * s_h >= max(h, h_b) "
+            "(({} / {}) * {} = {:.4g} < {})",
+            h_out, pr, layer.stride.h, slab, halo);
       }
     }
   }

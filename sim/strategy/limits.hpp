@@ -17,7 +17,7 @@ struct LimitViolation {
 
 /// The limit layer `i` breaks under its resolved `exec`, or nothing.
 [[nodiscard]] std::optional<std::string> check_layer_limits(const Layer& layer,
-                                                           const LayerExec& exec, double batch);
+                                                            const LayerExec& exec, double batch);
 
 /// The first violation in the file's order, or nothing.
 [[nodiscard]] std::optional<LimitViolation> check_limits(const Network& network,

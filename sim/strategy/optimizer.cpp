@@ -161,7 +161,8 @@ Optimization optimize(const Network& network, const Platform& platform, std::int
   Evaluation dp_eval;
   if (best != kInfinity) dp_eval = model.evaluate(plan, batch);
   const bool dp_ok = best != kInfinity && !dp_eval.violation;
-  if (!dp_ok || (!out.uniform.empty() && out.uniform.front().iteration_s < dp_eval.result.iteration_s)) {
+  if (!dp_ok ||
+      (!out.uniform.empty() && out.uniform.front().iteration_s < dp_eval.result.iteration_s)) {
     const UniformCandidate& u = out.uniform.front();
     plan = uniform_plan(network, u.strategy, u.grid);
     plan.strategy = Strategy::plan;

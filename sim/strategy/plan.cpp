@@ -61,23 +61,26 @@ bool takes_kind(LayerType type) noexcept {
 
 ProcessGrid grid_of(Kind kind, ProcessGrid grid, std::int64_t procs) noexcept {
   switch (kind) {
-    case Kind::batch: return {1, procs};
-    case Kind::model: return {procs, 1};
-    default: return grid;
+    case Kind::batch:
+      return {1, procs};
+    case Kind::model:
+      return {procs, 1};
+    default:
+      return grid;
   }
 }
 
 Plan uniform_plan(const Network& network, Strategy strategy, ProcessGrid grid) {
   const std::int64_t procs = grid.procs();
   if (strategy == Strategy::batch && grid.pr != 1) {
-    throw InputError("", std::nullopt, "--grid",
-                     fmt::format("batch parallelism is the grid 1x{}, got {}", procs,
-                                 grid.to_string()));
+    throw InputError(
+        "", std::nullopt, "--grid",
+        fmt::format("batch parallelism is the grid 1x{}, got {}", procs, grid.to_string()));
   }
   if (strategy == Strategy::model && grid.pc != 1) {
-    throw InputError("", std::nullopt, "--grid",
-                     fmt::format("model parallelism is the grid {}x1, got {}", procs,
-                                 grid.to_string()));
+    throw InputError(
+        "", std::nullopt, "--grid",
+        fmt::format("model parallelism is the grid {}x1, got {}", procs, grid.to_string()));
   }
   Plan plan;
   plan.strategy = strategy;
@@ -89,15 +92,22 @@ Plan uniform_plan(const Network& network, Strategy strategy, ProcessGrid grid) {
     const LayerRole role = role_of(network.layers[i].type);
     Kind kind = Kind::integrated;
     switch (strategy) {
-      case Strategy::batch: kind = Kind::batch; break;
-      case Strategy::model: kind = Kind::model; break;
-      case Strategy::domain: kind = Kind::domain; break;
+      case Strategy::batch:
+        kind = Kind::batch;
+        break;
+      case Strategy::model:
+        kind = Kind::model;
+        break;
+      case Strategy::domain:
+        kind = Kind::domain;
+        break;
       case Strategy::hybrid:
         kind = (role == LayerRole::windowed || network.layers[i].type == LayerType::conv2d)
                    ? Kind::domain
                    : Kind::integrated;
         break;
-      default: break;
+      default:
+        break;
     }
     plan.layers[i] = {kind, grid};
   }

@@ -20,8 +20,8 @@ ProcessGrid read_grid(const YamlMap& map, std::string_view key, std::int64_t pro
   const auto grid = parse_grid(text);
   if (!grid) map.fail(key, fmt::format("expected a grid PRxPC such as 8x64, got '{}'", text));
   if (grid->procs() != procs) {
-    map.fail(key, fmt::format("grid {} has {} processes, but procs = {}", text, grid->procs(),
-                              procs));
+    map.fail(key,
+             fmt::format("grid {} has {} processes, but procs = {}", text, grid->procs(), procs));
   }
   return *grid;
 }
@@ -127,8 +127,8 @@ std::string plan_to_yaml(const Plan& plan, const Network& network) {
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
     if (!takes_kind(network.layers[i].type)) continue;
     const LayerPlan& lp = plan.layers[i];
-    out += fmt::format("  {}: {{kind: {}, grid: {}}}\n", network.layers[i].name,
-                       to_string(lp.kind), grid_of(lp.kind, lp.grid, plan.procs).to_string());
+    out += fmt::format("  {}: {{kind: {}, grid: {}}}\n", network.layers[i].name, to_string(lp.kind),
+                       grid_of(lp.kind, lp.grid, plan.procs).to_string());
   }
   return out;
 }

@@ -18,7 +18,9 @@ std::optional<std::int64_t> parse_positive(std::string_view text) {
 
 }  // namespace
 
-std::string ProcessGrid::to_string() const { return fmt::format("{}x{}", pr, pc); }
+std::string ProcessGrid::to_string() const {
+  return fmt::format("{}x{}", pr, pc);
+}
 
 std::optional<ProcessGrid> parse_grid(std::string_view text) {
   const auto x = text.find('x');

@@ -12,7 +12,14 @@
 
 namespace dnnsim {
 
-enum class CollectiveKind : std::uint8_t { allgather, reduce_scatter, allreduce, broadcast, reduce, halo };
+enum class CollectiveKind : std::uint8_t {
+  allgather,
+  reduce_scatter,
+  allreduce,
+  broadcast,
+  reduce,
+  halo
+};
 
 /// Which algorithm expands a collective.
 enum class Algorithm : std::uint8_t {

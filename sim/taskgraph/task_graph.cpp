@@ -26,19 +26,26 @@ TaskId add_task(TaskGraph& g, const Task& task, const TaskSet& deps) {
 
 std::string_view to_string(ComputeKind kind) noexcept {
   switch (kind) {
-    case ComputeKind::forward: return "forward";
-    case ComputeKind::input_gradient: return "input gradient";
-    case ComputeKind::weight_gradient: return "weight gradient";
+    case ComputeKind::forward:
+      return "forward";
+    case ComputeKind::input_gradient:
+      return "input gradient";
+    case ComputeKind::weight_gradient:
+      return "weight gradient";
   }
   return "forward";
 }
 
 CollectiveKind schedule_kind(CollectiveOp op) noexcept {
   switch (op) {
-    case CollectiveOp::allgather: return CollectiveKind::allgather;
-    case CollectiveOp::allreduce: return CollectiveKind::allreduce;
-    case CollectiveOp::halo_exchange: return CollectiveKind::halo;
-    case CollectiveOp::regrid: return CollectiveKind::allgather;
+    case CollectiveOp::allgather:
+      return CollectiveKind::allgather;
+    case CollectiveOp::allreduce:
+      return CollectiveKind::allreduce;
+    case CollectiveOp::halo_exchange:
+      return CollectiveKind::halo;
+    case CollectiveOp::regrid:
+      return CollectiveKind::allgather;
   }
   return CollectiveKind::allgather;
 }
@@ -156,7 +163,8 @@ RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
       dw = TaskSet{add_task(g, compute_task(i, ComputeKind::weight_gradient, true), dw)};
     }
     for (const Collective& c : collectives_[i]) {
-      if (c.backward_pass && c.phase == Phase::gradient) dw = TaskSet{add_task(g, collective_task(i, c), dw)};
+      if (c.backward_pass && c.phase == Phase::gradient)
+        dw = TaskSet{add_task(g, collective_task(i, c), dw)};
     }
     for (const std::size_t j : layer.inputs) {
       merge_into(consumers_out[j], dx);

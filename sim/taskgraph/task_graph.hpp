@@ -41,7 +41,7 @@ struct Task {
   CollectiveKind kind = CollectiveKind::allgather;
   Group group = Group::column;
   std::int64_t group_size = 1;
-  std::int64_t group_rank = 0;  ///< this rank's index in the group
+  std::int64_t group_rank = 0;    ///< this rank's index in the group
   std::int64_t group_first = 0;   ///< global rank of member 0
   std::int64_t group_stride = 1;  ///< member k is group_first + k * group_stride
   double bytes = 0.0;             ///< the n the schedule expands

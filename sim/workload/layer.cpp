@@ -63,9 +63,11 @@ const std::vector<std::string_view>& layer_type_names() {
 LayerRole role_of(LayerType type) noexcept {
   switch (type) {
     case LayerType::conv2d:
-    case LayerType::linear: return LayerRole::weighted;
+    case LayerType::linear:
+      return LayerRole::weighted;
     case LayerType::maxpool:
-    case LayerType::avgpool: return LayerRole::windowed;
+    case LayerType::avgpool:
+      return LayerRole::windowed;
     case LayerType::adaptive_avgpool:
     case LayerType::flatten:
     case LayerType::layernorm:
@@ -74,17 +76,22 @@ LayerRole role_of(LayerType type) noexcept {
     case LayerType::matmul:
     case LayerType::reshape:
     case LayerType::transpose:
-    case LayerType::slice: return LayerRole::whole;
-    default: return LayerRole::elementwise;
+    case LayerType::slice:
+      return LayerRole::whole;
+    default:
+      return LayerRole::elementwise;
   }
 }
 
 double input_gradient_flops(const Layer& layer) noexcept {
   switch (layer.type) {
     case LayerType::conv2d:
-    case LayerType::linear: return layer.flops_per_sample;
-    case LayerType::matmul: return 2.0 * layer.flops_per_sample;
-    default: return 0.0;
+    case LayerType::linear:
+      return layer.flops_per_sample;
+    case LayerType::matmul:
+      return 2.0 * layer.flops_per_sample;
+    default:
+      return 0.0;
   }
 }
 

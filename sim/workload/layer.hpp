@@ -93,12 +93,12 @@ struct Layer {
   Pair output_size{1, 1};  ///< adaptive_avgpool
   Count groups = 1;
   bool bias = true;
-  bool ceil_mode = false;      ///< maxpool, avgpool: PyTorch's ceil_mode
-  std::vector<Count> shape;    ///< reshape: target; parameter: its shape; layernorm:
-                               ///< normalized_shape (empty: the whole sample)
-  std::vector<Count> axes;     ///< mean: the axes averaged; transpose: the permutation
-  bool keepdim = false;        ///< mean: keep the averaged axes with size 1
-  Count slice_dim = 0;         ///< slice: axis, [start, end), squeeze when one wide
+  bool ceil_mode = false;    ///< maxpool, avgpool: PyTorch's ceil_mode
+  std::vector<Count> shape;  ///< reshape: target; parameter: its shape; layernorm:
+                             ///< normalized_shape (empty: the whole sample)
+  std::vector<Count> axes;   ///< mean: the axes averaged; transpose: the permutation
+  bool keepdim = false;      ///< mean: keep the averaged axes with size 1
+  Count slice_dim = 0;       ///< slice: axis, [start, end), squeeze when one wide
   Count slice_start = 0;
   Count slice_end = 0;
   bool squeeze = false;

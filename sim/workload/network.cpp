@@ -4,9 +4,12 @@ namespace dnnsim {
 
 std::string_view to_string(DType dtype) noexcept {
   switch (dtype) {
-    case DType::fp32: return "fp32";
-    case DType::fp16: return "fp16";
-    case DType::bf16: return "bf16";
+    case DType::fp32:
+      return "fp32";
+    case DType::fp16:
+      return "fp16";
+    case DType::bf16:
+      return "bf16";
   }
   return "fp32";
 }

@@ -28,8 +28,8 @@ struct Network {
   std::string name;
   std::string file;  ///< where it was loaded from, for messages
   DType dtype = DType::fp32;
-  Count batch = 0;  ///< default mini-batch
-  Shape input;      ///< one sample
+  Count batch = 0;            ///< default mini-batch
+  Shape input;                ///< one sample
   std::vector<Layer> layers;  ///< in the file's order
   LayerGraph graph;
   std::vector<std::size_t> topo_order;  ///< every input before its readers

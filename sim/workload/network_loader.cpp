@@ -88,8 +88,8 @@ Layer parse_layer(const YAML::Node& node, const std::string& file, std::size_t i
 
   switch (layer.type) {
     case LayerType::conv2d:
-      entry.require_known_keys(
-          {"name", "type", "inputs", "out_channels", "kernel", "stride", "padding", "groups", "bias"});
+      entry.require_known_keys({"name", "type", "inputs", "out_channels", "kernel", "stride",
+                                "padding", "groups", "bias"});
       layer.out_channels = entry.positive_int("out_channels");
       {
         const auto [kh, kw] = entry.int_pair("kernel", 1);

@@ -18,7 +18,9 @@ std::optional<Count> checked_mul(Count a, Count b) noexcept {
   return out;
 }
 
-std::string shape_text(const Shape& shape) { return fmt::format("[{}]", fmt::join(shape.dims, ", ")); }
+std::string shape_text(const Shape& shape) {
+  return fmt::format("[{}]", fmt::join(shape.dims, ", "));
+}
 
 [[noreturn]] void fail(const Layer& layer, const std::string& file, std::string_view key,
                        const std::string& message) {
@@ -182,8 +184,8 @@ void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::stri
       layer.params = require_count(layer, file, weights, "the number of parameters") +
                      (layer.bias ? layer.out_channels : 0);
       // MODEL.md, Compute: 2 * C_out * H_out * W_out * (C_in / groups) * k_h * k_w.
-      layer.flops_per_sample = 2.0 * static_cast<double>(layer.out_shape.elements()) *
-                               static_cast<double>(fan_in);
+      layer.flops_per_sample =
+          2.0 * static_cast<double>(layer.out_shape.elements()) * static_cast<double>(fan_in);
       break;
     }
     case LayerType::linear: {
@@ -202,8 +204,7 @@ void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::stri
                                    "the number of parameters") +
                      (layer.bias ? layer.out_features : 0);
       // MODEL.md, Compute: 2 * d_in * d_out for a vector, once per token.
-      layer.flops_per_sample = 2.0 * static_cast<double>(tokens) *
-                               static_cast<double>(features) *
+      layer.flops_per_sample = 2.0 * static_cast<double>(tokens) * static_cast<double>(features) *
                                static_cast<double>(layer.out_features);
       break;
     }
@@ -251,11 +252,14 @@ void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::stri
         }
       }
       if (layer.out_shape.dims.empty()) {
-        fail(layer, file, "dims", "mean over every axis leaves no sample; keep one axis or set keepdim");
+        fail(layer, file, "dims",
+             "mean over every axis leaves no sample; keep one axis or set keepdim");
       }
       break;
     }
-    case LayerType::matmul: infer_matmul(layer, in, inputs[1], file); break;
+    case LayerType::matmul:
+      infer_matmul(layer, in, inputs[1], file);
+      break;
     case LayerType::reshape:
       if (product(layer.shape) != in.elements()) {
         fail(layer, file, "shape",
@@ -271,7 +275,8 @@ void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::stri
                          shape_text(in)));
       }
       require_axes(layer, file, "perm", layer.axes, in.rank());
-      for (const Count a : layer.axes) layer.out_shape.dims.push_back(in.dims[static_cast<std::size_t>(a)]);
+      for (const Count a : layer.axes)
+        layer.out_shape.dims.push_back(in.dims[static_cast<std::size_t>(a)]);
       break;
     case LayerType::slice: {
       require_axes(layer, file, "dim", {layer.slice_dim}, in.rank());

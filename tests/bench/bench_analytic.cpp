@@ -54,11 +54,12 @@ void analytic() {
       evaluations = full_table(model, net, checksum);
       best_s = std::min(best_s, std::chrono::duration<double>(Clock::now() - t0).count());
     }
-    std::printf("analytic %-9s (%3zu layers): full table (5 strategies x every grid of P = 2..65536)"
-                " = %zu evaluations in %.2f ms -> %.0f network evaluations/s, %.2f us each "
-                "(checksum %.6g)\n",
-                name, net.layers.size(), evaluations, best_s * 1e3, evaluations / best_s,
-                best_s / evaluations * 1e6, checksum);
+    std::printf(
+        "analytic %-9s (%3zu layers): full table (5 strategies x every grid of P = 2..65536)"
+        " = %zu evaluations in %.2f ms -> %.0f network evaluations/s, %.2f us each "
+        "(checksum %.6g)\n",
+        name, net.layers.size(), evaluations, best_s * 1e3, evaluations / best_s,
+        best_s / evaluations * 1e6, checksum);
   }
 }
 

@@ -6,8 +6,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sim/platform/platform.hpp"
-#include "sim/workload/network.hpp"
 #include "sim/platform/platform_loader.hpp"
+#include "sim/workload/network.hpp"
 #include "sim/workload/network_loader.hpp"
 
 namespace dnnsim::test {

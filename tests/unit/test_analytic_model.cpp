@@ -12,7 +12,6 @@ using doctest::Approx;
 
 namespace {
 
-
 // Two 3x3 padding-1 convolutions on 2 x 8 x 8 images.
 const char* kTinyCnn = R"(
 name: tiny-cnn

@@ -62,8 +62,8 @@ TEST_CASE("an integrated 2x2 MLP rank has MODEL.md's tasks in forward then backw
 TEST_CASE("every rank's collective payloads add up to the analytic comm_bytes") {
   const Network net = load_network(test::preset("workloads", "alexnet"));
   const Platform platform = test::simple_platform();
-  for (const ProcessGrid grid : {ProcessGrid{1, 16}, ProcessGrid{4, 4}, ProcessGrid{16, 1},
-                                 ProcessGrid{3, 5}}) {
+  for (const ProcessGrid grid :
+       {ProcessGrid{1, 16}, ProcessGrid{4, 4}, ProcessGrid{16, 1}, ProcessGrid{3, 5}}) {
     const Plan plan = uniform_plan(net, Strategy::integrated, grid);
     AnalyticModel model(net, platform);
     const Result r = model.run(plan, 64);

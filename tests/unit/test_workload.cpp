@@ -126,7 +126,8 @@ TEST_CASE("workload errors name the file, the line and the key") {
     }
     return std::string("no error");
   };
-  const std::string head = "name: x\nbatch: 2\ninput: {channels: 3, height: 8, width: 8}\nlayers:\n";
+  const std::string head =
+      "name: x\nbatch: 2\ninput: {channels: 3, height: 8, width: 8}\nlayers:\n";
   CHECK(message(head + "  - {name: c, type: conv2d, out_channels: 0, kernel: 3}\n") ==
         "test.yaml:5: 'layer 'c'.out_channels': expected a positive integer, got '0'");
   CHECK(message(head + "  - {name: c, type: linear, out_features: 3}\n") ==

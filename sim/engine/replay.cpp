@@ -367,16 +367,7 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
         fmt::format("simulation ended with {} of {} ranks finished", shared.finished, plan.procs));
   }
 
-  Result r;
-  r.engine = "simgrid";
-  r.workload = network.name;
-  r.platform = platform.name;
-  r.batch = batch;
-  r.procs = plan.procs;
-  r.grid = plan.grid;
-  r.strategy = plan.strategy;
-  r.memory_limit_bytes = platform.node.memory_bytes;
-  r.layers.resize(network.layers.size());
+  Result r = result_for("simgrid", network, platform, plan, batch);
   double largest = 0.0;
   std::vector<Collective> collectives;
   for (std::size_t i = 0; i < network.layers.size(); ++i) {

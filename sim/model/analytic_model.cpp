@@ -1,6 +1,7 @@
 #include "sim/model/analytic_model.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "sim/common/error.hpp"
 
@@ -54,6 +55,21 @@ double memory_bytes_per_proc(const Network& network, const std::vector<LayerExec
   return s * words + largest_collective_bytes;
 }
 
+Result result_for(std::string engine, const Network& network, const Platform& platform,
+                  const Plan& plan, std::int64_t batch) {
+  Result r;
+  r.engine = std::move(engine);
+  r.workload = network.name;
+  r.platform = platform.name;
+  r.batch = batch;
+  r.procs = plan.procs;
+  r.grid = plan.grid;
+  r.strategy = plan.strategy;
+  r.memory_limit_bytes = platform.node.memory_bytes;
+  r.layers.resize(network.layers.size());
+  return r;
+}
+
 Evaluation AnalyticModel::evaluate(const Plan& plan, std::int64_t batch) {
   Evaluation out;
   resolve_layout(network_, plan, execs_);
@@ -61,16 +77,8 @@ Evaluation AnalyticModel::evaluate(const Plan& plan, std::int64_t batch) {
   out.violation = check_limits(network_, execs_, b);
   if (out.violation) return out;
 
+  out.result = result_for("analytic", network_, platform_, plan, batch);
   Result& r = out.result;
-  r.engine = "analytic";
-  r.workload = network_.name;
-  r.platform = platform_.name;
-  r.batch = batch;
-  r.procs = plan.procs;
-  r.grid = plan.grid;
-  r.strategy = plan.strategy;
-  r.memory_limit_bytes = platform_.node.memory_bytes;
-  r.layers.resize(network_.layers.size());
 
   double largest = 0.0;
   for (std::size_t i = 0; i < network_.layers.size(); ++i) {

@@ -3,6 +3,7 @@
 // per (network, platform) and evaluate many plans; buffers are reused.
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "sim/model/collective_cost.hpp"
@@ -48,6 +49,11 @@ class AnalyticModel {
   std::vector<LayerExec> execs_;
   std::vector<Collective> collectives_;
 };
+
+/// A Result naming what was run (engine, workload, platform, batch, P, grid, strategy,
+/// memory limit), with one empty LayerResult per layer: both engines fill in the times.
+[[nodiscard]] Result result_for(std::string engine, const Network& network,
+                                const Platform& platform, const Plan& plan, std::int64_t batch);
 
 /// Memory one process needs (MODEL.md's plan, docs/model-notes.md): weights, gradients
 /// and momentum of its share of the parameters, the activations kept for the backward

@@ -187,17 +187,19 @@ void write_grid_table(std::ostream& out, const std::vector<GridRow>& rows,
                       const std::string& title) {
   const auto best = best_row(rows);
   fmt::print(out, "{}\n\n", title);
-  fmt::print(out, "  {:>11} {:>12} {:>12} {:>12} {:>10}  {}\n", "grid PrxPc", "iteration",
-             "compute", "comm", "memory", "");
+  fmt::print(out, "  {:>11} {:>12} {:>12} {:>12} {:>10}\n", "grid PrxPc", "iteration", "compute",
+             "comm", "memory");
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const std::string grid = rows[i].grid.to_string();
     if (const auto& r = rows[i].result) {
       const bool is_best = best && *best == i;
       std::string note = is_best ? "<- best" : "";
       if (r->exceeds_memory()) note += (note.empty() ? "" : ", ") + std::string("exceeds memory");
-      fmt::print(out, "{} {:>11} {:>12} {:>12} {:>12} {:>10}  {}\n", is_best ? '*' : ' ', grid,
+      // No trailing blanks when there is no note.
+      fmt::print(out, "{} {:>11} {:>12} {:>12} {:>12} {:>10}{}{}\n", is_best ? '*' : ' ', grid,
                  human_seconds(r->iteration_s), human_seconds(r->compute_s),
-                 human_seconds(r->comm_s), human_bytes(r->memory_bytes_per_proc), note);
+                 human_seconds(r->comm_s), human_bytes(r->memory_bytes_per_proc),
+                 note.empty() ? "" : "  ", note);
     } else {
       fmt::print(out, "  {:>11}   not possible: {}\n", grid, rows[i].violation);
     }

@@ -139,6 +139,7 @@ class FxImporter:
     # -- the walk --------------------------------------------------------------------
     def run(self):
         for node in self.gm.graph.nodes:
+            # torch.fx names a forward() argument's node "placeholder": the model's input.
             if node.op == "placeholder":
                 if self.values:
                     raise ImportFailure(f"model '{self.model_name}': forward() takes more than "

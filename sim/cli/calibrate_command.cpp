@@ -81,9 +81,15 @@ double memory_bytes() {
   throw InputError("/proc/meminfo", std::nullopt, "MemTotal", "cannot read this machine's memory");
 }
 
-// The workloads calibrated on: --shapes-from, or the kernels' default.
-std::vector<std::string> calibrated_workloads(const CalibrateOptions& o) {
-  return o.shapes_from.empty() ? std::vector<std::string>{"mlp", "small-cnn"} : o.shapes_from;
+// The workloads whose GEMM shapes the kernels timed (--shapes-from, or their default),
+// in the order the measurements name them.
+std::vector<std::string> calibrated_workloads(const nlohmann::json& m) {
+  std::vector<std::string> out;
+  for (const auto& s : m["gemm"]["shapes"]) {
+    std::string w = s["workload"].get<std::string>();
+    if (std::find(out.begin(), out.end(), w) == out.end()) out.push_back(std::move(w));
+  }
+  return out;
 }
 
 std::vector<std::string> mpirun_argv(const CalibrateOptions& o, int np) {
@@ -122,11 +128,12 @@ nlohmann::json measure(const CalibrateOptions& o) {
 // than the average. One process runs each workload's training iteration (grid 1x1, the
 // median of `iterations`); the efficiency is the analytic compute time at efficiency 1
 // over the measured compute time, summed over the workloads (at most 1).
-nlohmann::json measure_efficiency(const CalibrateOptions& o, const Platform& platform) {
+nlohmann::json measure_efficiency(const CalibrateOptions& o, const nlohmann::json& measurements,
+                                  const Platform& platform) {
   nlohmann::json runs = nlohmann::json::array();
   double predicted = 0.0;
   double measured = 0.0;
-  for (const std::string& w : calibrated_workloads(o)) {
+  for (const std::string& w : calibrated_workloads(measurements)) {
     std::vector<std::string> argv = mpirun_argv(o, 1);
     argv.insert(argv.end(),
                 {w, "--grid", "1x1", "--strategy", "batch", "--batch", std::to_string(o.batch),
@@ -134,17 +141,17 @@ nlohmann::json measure_efficiency(const CalibrateOptions& o, const Platform& pla
     const nlohmann::json run = run_kernels(argv);
     const Network network = load_network(resolve_preset(w, "workloads"));
     AnalyticModel model(network, platform);
-    const double p = model.run(uniform_plan(network, Strategy::batch, {1, 1}), o.batch).compute_s;
-    const double m = run.at("compute_s").get<double>();
-    if (!(m > 0.0) || !(p > 0.0)) {
+    const double p_s = model.run(uniform_plan(network, Strategy::batch, {1, 1}), o.batch).compute_s;
+    const double m_s = run.at("compute_s").get<double>();
+    if (!(m_s > 0.0) || !(p_s > 0.0)) {
       throw InputError("", std::nullopt, "--kernel-efficiency",
                        fmt::format("workload '{}' has no compute to time ({} s measured, {} s "
                                    "predicted)",
-                                   w, m, p));
+                                   w, m_s, p_s));
     }
-    runs.push_back({{"workload", w}, {"measured_compute_s", m}, {"predicted_compute_s", p}});
-    predicted += p;
-    measured += m;
+    runs.push_back({{"workload", w}, {"measured_compute_s", m_s}, {"predicted_compute_s", p_s}});
+    predicted += p_s;
+    measured += m_s;
   }
   return {{"ranks", 1},
           {"iterations", o.iterations},
@@ -157,11 +164,7 @@ std::string platform_yaml(const CalibrateOptions& o, const nlohmann::json& m) {
   const double flops = m["gemm"]["flops_per_s"].get<double>();
   const double latency = m["pingpong"]["latency_s"].get<double>();
   const double bandwidth = m["pingpong"]["bandwidth_bytes_per_s"].get<double>();
-  std::string workloads;
-  for (const auto& s : m["gemm"]["shapes"]) {
-    const std::string w = s["workload"].get<std::string>();
-    if (workloads.find(w) == std::string::npos) workloads += (workloads.empty() ? "" : ", ") + w;
-  }
+  const std::string workloads = fmt::format("{}", fmt::join(calibrated_workloads(m), ", "));
   double efficiency = 1.0;
   std::string efficiency_note =
       "# efficiency 1: the measured rate is already what the kernels reach).\n";
@@ -238,7 +241,7 @@ void add_calibrate_command(CLI::App& app) {
     std::string yaml = platform_yaml(*o, m);
     const Platform platform = parse_platform(YAML::Load(yaml), file);
     if (o->kernel_efficiency) {
-      m["kernel_efficiency"] = measure_efficiency(*o, platform);
+      m["kernel_efficiency"] = measure_efficiency(*o, m, platform);
       yaml = platform_yaml(*o, m);
       (void)parse_platform(YAML::Load(yaml), file);
     }

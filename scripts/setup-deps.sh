@@ -9,6 +9,8 @@ packages=(
   # C++ libraries
   libsimgrid-dev simgrid libboost-graph-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   doctest-dev libcli11-dev nlohmann-json3-dev
+  # the replay's allocator (CMakeLists.txt says why)
+  libjemalloc-dev
   # real kernels
   libopenmpi-dev openmpi-bin libopenblas-dev
   # Python side: plots and report; chromium opens the report in the analysis tests

@@ -15,6 +15,7 @@
 #include <list>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -30,6 +31,7 @@
 #include "sim/platform/platform_loader.hpp"
 #include "sim/strategy/optimizer.hpp"
 #include "sim/sweep/sweep_spec.hpp"
+#include "sim/taskgraph/task_graph.hpp"
 #include "sim/workload/network_loader.hpp"
 
 namespace dnnsim::cli {
@@ -103,6 +105,18 @@ std::string result_row(const Study& s, const SweepConfig& c, std::int64_t batch,
 std::string error_row(const Study& s, const SweepConfig& c, std::int64_t batch,
                       const std::string& error) {
   return fmt::format("{},,,,,,,,,,,{}\n", row_prefix(s, c, batch), csv_text(error));
+}
+
+/// Why the study's collective algorithm cannot run this configuration (`recursive` on a
+/// group of 6), if so: that is the row's error, like a limit, not the whole sweep's.
+std::optional<std::string> unfit_collective(const Network& net, const Plan& plan,
+                                            std::int64_t batch, Algorithm algorithm) {
+  try {
+    require_schedules(TaskGraphCompiler(net, plan, batch).compile_rank(0), algorithm);
+  } catch (const InputError& e) {
+    return e.detail();
+  }
+  return std::nullopt;
 }
 
 /// The plan a configuration stands for (the optimizer's, for `optimized`).
@@ -275,6 +289,9 @@ void add_sweep_command(CLI::App& app) {
           if (c.engine == "analytic") {
             AnalyticModel model(net, platform);
             rows[row] = result_row(study, c, batch, model.run(plan, batch));
+            progress.advance();
+          } else if (const auto unfit = unfit_collective(net, plan, batch, study.replay.algorithm)) {
+            rows[row] = error_row(study, c, batch, *unfit);
             progress.advance();
           } else {
             running.push_back(

@@ -13,6 +13,7 @@ namespace dnnsim {
 
 void write_smpi_traces(const TaskGraphCompiler& compiler, Algorithm algorithm,
                        const std::string& dir) {
+  require_schedules(compiler.compile_rank(0), algorithm);
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(dir, ec);

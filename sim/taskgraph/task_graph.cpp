@@ -1,6 +1,11 @@
 #include "sim/taskgraph/task_graph.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "sim/common/error.hpp"
 
 namespace dnnsim {
 namespace {
@@ -172,6 +177,20 @@ RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
     }
   }
   return out;
+}
+
+void require_schedules(const RankTasks& tasks, Algorithm algorithm) {
+  const TaskGraph& g = tasks.graph;
+  for (std::size_t v = 0; v < boost::num_vertices(g); ++v) {
+    const Task& t = g[v];
+    if (t.type != TaskType::collective) continue;
+    try {
+      (void)collective_schedule(t.kind, algorithm, t.group_size, t.group_rank, t.bytes);
+    } catch (const std::invalid_argument& e) {
+      throw InputError("", std::nullopt, "--collective",
+                       fmt::format("{}; 'auto' fits every group", e.what()));
+    }
+  }
 }
 
 }  // namespace dnnsim

@@ -83,4 +83,10 @@ class TaskGraphCompiler {
 /// The schedule kind a collective task expands to.
 [[nodiscard]] CollectiveKind schedule_kind(CollectiveOp op) noexcept;
 
+/// Throws InputError on `--collective` when `algorithm` has no schedule for one of the
+/// collectives of `tasks` (e.g. `recursive` on a group of 6). Every rank's groups have the
+/// sizes of rank 0's, so rank 0's graph answers for all: check it before replaying or
+/// exporting, rather than failing inside a rank.
+void require_schedules(const RankTasks& tasks, Algorithm algorithm);
+
 }  // namespace dnnsim

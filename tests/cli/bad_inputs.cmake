@@ -243,6 +243,12 @@ bad_input(option.collective_typo "'--collective': unknown algorithm 'rign' (did 
           simulate mlp --platform crossbar --procs 4 --strategy batch --collective rign)
 bad_input(option.optimize_collective "'--collective': unknown algorithm 'brook' (did you mean 'bruck'?)"
           optimize mlp --platform crossbar --procs 4 --collective brook)
+# An algorithm that exists but has no schedule for the grid's groups: refused before the
+# replay starts (it used to abort inside a rank), and before the SMPI export writes anything.
+bad_input(option.collective_unfit_group "'--collective': no 'recursive' allreduce for a group of 6 processes; 'auto' fits every group"
+          simulate mlp --platform crossbar --procs 6 --strategy batch --collective recursive)
+bad_input(option.collective_unfit_kind "'--collective': no 'binomial' allgather for a group of 2 processes"
+          simulate mlp --platform crossbar --procs 4 --grid 2x2 --collective binomial)
 bad_input(option.placement_typo "'--placement': unknown placement 'colum' (did you mean 'column'?)"
           simulate mlp --platform crossbar --procs 4 --strategy batch --placement colum)
 bad_input(option.network_model_typo "unknown network model 'LV8' (did you mean 'LV08'?)"
@@ -287,6 +293,10 @@ bad_input(no_output.optimize_plan "no plan of alexnet on 4096 processes fits the
           optimize alexnet --platform crossbar --procs 4096 --batch 1 -o ${BAD_OUTPUTS}/plan.yaml)
 bad_input(no_output.sweep_spec "${S}/grid-matches-no-procs.yaml:4: 'grids'"
           NO_FILE ${SWEEP_OUT} sweep ${S}/grid-matches-no-procs.yaml -o ${SWEEP_OUT})
+bad_input(no_output.smpi_export_collective "'--collective': no 'recursive' allreduce for a group of 6 processes"
+          NO_FILE ${BAD_OUTPUTS}/smpi-export-recursive
+          taskgraph mlp --platform crossbar --procs 6 --strategy batch --collective recursive
+          --export smpi ${BAD_OUTPUTS}/smpi-export-recursive)
 bad_input(no_output.smpi_export "'network.topology': exporting a hierarchical platform as SimGrid XML is not supported"
           NO_FILE ${BAD_OUTPUTS}/smpi-export
           taskgraph mlp --platform dgx-h100 --procs 4 --strategy batch --export smpi ${BAD_OUTPUTS}/smpi-export)

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Checks of `dnnsim sweep` (issue 6): rows equal the single runs they stand for; limits
-give rows, not crashes; a sweep sharded under mpirun merges into the same CSV.
+and collective algorithms without a schedule for a grid give rows, not crashes; a sweep
+sharded under mpirun merges into the same CSV.
 
 usage: sweepcheck.py DNNSIM CHECK
 """
@@ -57,6 +58,23 @@ def rows_equal_single_runs():
                 expect(float(r[key]) == single[key],
                        f"{command} {r['workload']} {r['platform']} {r['pr']}x{r['pc']} {r['strategy']} {key}")
         checked += 1
+
+
+def unfit_collective_rows():
+    # `recursive` has no schedule for a group of 6: that configuration's row says so, the
+    # power-of-two one runs, and the sweep completes.
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = os.path.join(tmp, "recursive.yaml")
+        with open(spec, "w") as f:
+            f.write("workloads: [mlp]\nplatforms: [crossbar]\nprocs: [4, 6]\nstrategies: [batch]\n"
+                    "engine: simgrid\ncollective: recursive\n")
+        out = os.path.join(tmp, "out.csv")
+        subprocess.run([DNNSIM, "sweep", spec, "--output", out], check=True, capture_output=True)
+        with open(out) as f:
+            rows = {r["procs"]: r for r in csv.DictReader(f)}
+    expect(rows["4"]["error"] == "" and float(rows["4"]["iteration_s"]) > 0, "P = 4 runs recursive")
+    expect(rows["6"]["error"] == "no 'recursive' allreduce for a group of 6 processes; 'auto' fits every group"
+           and rows["6"]["iteration_s"] == "", f"P = 6 is an error row ({rows['6']['error']!r})")
 
 
 def shards_merge():

@@ -93,15 +93,19 @@ std::string task_name(const Network& network, const Task& t) {
 /// (or a single stream without overlap), each taking its tasks in the global order.
 class RankActor {
  public:
-  RankActor(const Network& network, RankTasks tasks, const ReplayOptions& options, Shared& shared)
+  // boost::adjacency_list has no move constructor (a "moved" graph is copied), so the
+  // rank's graph is compiled straight into its place.
+  RankActor(const Network& network, const TaskGraphCompiler& compiler, std::int64_t rank,
+            const ReplayOptions& options, Shared& shared)
       : network_(network),
-        tasks_(std::move(tasks)),
+        rank_(rank),
+        tasks_(new RankTasks(compiler.compile_rank(rank))),
         options_(options),
         shared_(shared),
-        mailboxes_(tasks_.rank) {}
+        mailboxes_(rank) {}
 
   void operator()() {
-    const TaskGraph& g = tasks_.graph;
+    const TaskGraph& g = tasks_->graph;
     const std::size_t n = boost::num_vertices(g);
     waiting_.resize(n);
     for (std::size_t v = 0; v < n; ++v) {
@@ -124,7 +128,7 @@ class RankActor {
       }
       if (activities.empty()) {
         throw std::logic_error(
-            fmt::format("rank {}: no task can start (task graph bug)", tasks_.rank));
+            fmt::format("rank {}: no task can start (task graph bug)", rank_));
       }
       const auto index = static_cast<std::size_t>(sg4::Activity::wait_any(activities));
       if (exec_ && index == 0) {
@@ -140,7 +144,7 @@ class RankActor {
       if (pending.empty()) {
         ++collective_->step;
         if (post_step()) {
-          const Task& t = tasks_.graph[collective_->task];
+          const Task& t = tasks_->graph[collective_->task];
           finish(collective_->task,
                  std::max(collective_->start_s, shared_.latest_start[instance_key(t)]));
           collective_.reset();
@@ -175,7 +179,7 @@ class RankActor {
                   std::size_t& finished_now) {
     if (next >= queue.size() || waiting_[queue[next]] != 0) return false;
     const std::size_t v = queue[next++];
-    const Task& t = tasks_.graph[v];
+    const Task& t = tasks_->graph[v];
     const double now = sg4::Engine::get_clock();
     if (t.type == TaskType::compute) {
       if (t.flops <= 0.0) {
@@ -208,7 +212,7 @@ class RankActor {
   bool post_step() {
     RunningCollective& run = *collective_;
     if (run.step >= run.schedule.size()) return true;
-    const Task& t = tasks_.graph[run.task];
+    const Task& t = tasks_->graph[run.task];
     const ScheduleStep& step = run.schedule[run.step];
     run.pending.clear();
     run.received.assign(step.recvs.size(), nullptr);
@@ -230,7 +234,7 @@ class RankActor {
   }
 
   void finish(std::size_t v, double start_s) {
-    const TaskGraph& g = tasks_.graph;
+    const TaskGraph& g = tasks_->graph;
     const Task& t = g[v];
     const double end_s = sg4::Engine::get_clock();
     const double duration = end_s - start_s;
@@ -239,8 +243,8 @@ class RankActor {
     } else {
       phase_s_[t.layer * kPhases + static_cast<int>(t.phase)] += duration;
     }
-    if (tasks_.rank < options_.trace_ranks && !options_.trace_file.empty()) {
-      shared_.spans.push_back({tasks_.rank, task_name(network_, t),
+    if (rank_ < options_.trace_ranks && !options_.trace_file.empty()) {
+      shared_.spans.push_back({rank_, task_name(network_, t),
                                t.type == TaskType::compute ? "compute" : "comm", start_s, end_s});
     }
     for (const auto e : boost::make_iterator_range(boost::out_edges(v, g))) {
@@ -253,11 +257,11 @@ class RankActor {
     RankSpread& s = shared_.spread;
     if (end_s < s.first_rank_s) {
       s.first_rank_s = end_s;
-      s.first_rank = tasks_.rank;
+      s.first_rank = rank_;
     }
     if (end_s > s.last_rank_s || shared_.finished == 0) {
       s.last_rank_s = end_s;
-      s.last_rank = tasks_.rank;
+      s.last_rank = rank_;
     }
     for (std::size_t k = 0; k < phase_s_.size(); ++k) {
       shared_.phase_s[k] = std::max(shared_.phase_s[k], phase_s_[k]);
@@ -267,11 +271,12 @@ class RankActor {
     }
     ++shared_.finished;
     // The task graph is no longer needed: free it before the other ranks finish.
-    tasks_.graph = TaskGraph();
+    tasks_.reset();
   }
 
   const Network& network_;
-  RankTasks tasks_;
+  std::int64_t rank_;
+  std::unique_ptr<const RankTasks> tasks_;
   const ReplayOptions& options_;
   Shared& shared_;
   Mailboxes mailboxes_;
@@ -364,7 +369,7 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
   for (std::int64_t rank = 0; rank < plan.procs; ++rank) {
     sg4::Host* host =
         sim.hosts.at(static_cast<std::size_t>(host_of(rank, plan.grid, options.placement)));
-    auto actor = std::make_shared<RankActor>(network, compiler.compile_rank(rank), options, shared);
+    auto actor = std::make_shared<RankActor>(network, compiler, rank, options, shared);
     sg4::Actor::create(fmt::format("rank{}", rank), host, [actor] { (*actor)(); });
   }
   engine.run();

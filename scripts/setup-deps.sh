@@ -6,8 +6,9 @@ set -euo pipefail
 packages=(
   # build
   cmake g++ make pkg-config
-  # C++ libraries
-  libsimgrid-dev simgrid libboost-graph-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
+  # C++ libraries (libsimgrid-dev brings smpirun too; `simgrid` is only a name it provides,
+  # which dpkg-query never reports as installed)
+  libsimgrid-dev libboost-graph-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   doctest-dev libcli11-dev nlohmann-json3-dev
   # the replay's allocator (CMakeLists.txt says why)
   libjemalloc-dev

@@ -12,6 +12,7 @@
 #include "sim/cli/presets.hpp"
 #include "sim/common/bounds.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/text_file.hpp"
 #include "sim/common/suggest.hpp"
 #include "sim/platform/platform_loader.hpp"
 #include "sim/strategy/plan_loader.hpp"
@@ -196,26 +197,7 @@ void emit(const std::string& path, const std::string& text) {
     std::cout << text << std::flush;
     return;
   }
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path temp = target.string() + ".tmp-dnnsim";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(path, std::nullopt, "--output", "cannot write this file");
-    out << text;
-    out.close();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(temp, ec);
-      throw InputError(path, std::nullopt, "--output", "writing failed (is the disk full?)");
-    }
-  }
-  std::error_code ec;
-  fs::rename(temp, target, ec);
-  if (ec) {
-    fs::remove(temp, ec);
-    throw InputError(path, std::nullopt, "--output", "cannot move the result into place");
-  }
+  write_atomically(path, text, "--output");
 }
 
 }  // namespace dnnsim::cli

@@ -26,6 +26,7 @@
 #include "sim/cli/progress.hpp"
 #include "sim/cli/run_options.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/text_file.hpp"
 #include "sim/engine/isolated_run.hpp"
 #include "sim/model/analytic_model.hpp"
 #include "sim/platform/platform_loader.hpp"
@@ -170,25 +171,6 @@ std::pair<int, int> shard_of(const std::string& option) {
   return {0, 1};
 }
 
-void write_atomically(const std::string& path, const std::string& text) {
-  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
-  std::error_code ec;
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    if (!out) throw InputError(path, std::nullopt, "--output", "cannot write this file");
-    out << text;
-    out.close();
-    if (!out) {
-      std::filesystem::remove(temp, ec);
-      throw InputError(path, std::nullopt, "--output", "writing failed (is the disk full?)");
-    }
-  }
-  std::filesystem::rename(temp, path, ec);
-  if (ec) {
-    std::filesystem::remove(temp, ec);
-    throw InputError(path, std::nullopt, "--output", "cannot move the result into place");
-  }
-}
 
 std::string part_name(const std::string& output, int k, int n) {
   return fmt::format("{}.part-{}-of-{}", output, k, n);
@@ -215,7 +197,7 @@ void merge_if_complete(const std::string& output, int n) {
   }
   std::string text = std::string(sweep_csv_header()) + "\n";
   for (const auto& [index, row] : rows) text += row;
-  write_atomically(output, text);
+  write_atomically(output, text, "--output");
   for (int k = 0; k < n; ++k) std::filesystem::remove(part_name(output, k, n));
   std::filesystem::remove(lock);
 }
@@ -331,14 +313,14 @@ void add_sweep_command(CLI::App& app) {
     if (shards == 1) {
       std::string text = std::string(sweep_csv_header()) + "\n";
       for (const auto& row : rows) text += row;
-      write_atomically(o->output, text);
+      write_atomically(o->output, text, "--output");
       return;
     }
     std::string text;
     for (std::size_t k = 0; k < configs.size(); ++k) {
       text += fmt::format("{},{}", configs[k].index, rows[k]);
     }
-    write_atomically(part_name(o->output, shard, shards), text);
+    write_atomically(part_name(o->output, shard, shards), text, "--output");
     merge_if_complete(o->output, shards);
   });
 }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/common/error.hpp"
+#include "sim/common/text_file.hpp"
 
 namespace dnnsim {
 
@@ -34,23 +35,7 @@ void write_trace(const std::string& path, const std::vector<TraceSpan>& spans,
                       {"dur", (s.end_s - s.start_s) * 1e6}});
   }
   const nlohmann::json doc = {{"traceEvents", events}, {"displayTimeUnit", "ns"}};
-  const std::filesystem::path temp = path + ".tmp-dnnsim";
-  std::error_code ec;
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    if (!out) throw InputError(path, std::nullopt, "--trace", "cannot write this file");
-    out << doc.dump() << '\n';
-    out.close();
-    if (!out) {
-      std::filesystem::remove(temp, ec);
-      throw InputError(path, std::nullopt, "--trace", "writing failed (is the disk full?)");
-    }
-  }
-  std::filesystem::rename(temp, path, ec);
-  if (ec) {
-    std::filesystem::remove(temp, ec);
-    throw InputError(path, std::nullopt, "--trace", "cannot move the trace into place");
-  }
+  write_atomically(path, doc.dump() + "\n", "--trace");
 }
 
 }  // namespace dnnsim

@@ -5,9 +5,9 @@
 #include <fstream>
 
 #include <fmt/format.h>
-#include <fmt/os.h>
 
 #include "sim/common/error.hpp"
+#include "sim/common/text_file.hpp"
 
 namespace dnnsim {
 
@@ -23,31 +23,34 @@ void write_smpi_traces(const TaskGraphCompiler& compiler, Algorithm algorithm,
     const RankTasks rt = compiler.compile_rank(rank);
     const std::string name = fmt::format("rank-{}.txt", rank);
     list += name + "\n";
-    auto out = fmt::output_file((fs::path(dir) / name).string());
-    out.print("{} init\n", rank);
+    fmt::memory_buffer text;
+    const auto out = std::back_inserter(text);
+    fmt::format_to(out, "{} init\n", rank);
     for (std::size_t v = 0; v < boost::num_vertices(rt.graph); ++v) {
       const Task& t = rt.graph[v];
       if (t.type == TaskType::compute) {
-        if (t.flops > 0) out.print("{} compute {:.17g}\n", rank, t.flops);
+        if (t.flops > 0) fmt::format_to(out, "{} compute {:.17g}\n", rank, t.flops);
         continue;
       }
       for (const ScheduleStep& step :
            collective_schedule(t.kind, algorithm, t.group_size, t.group_rank, t.bytes)) {
         // The same whole-byte rounding as the SimGrid engine; tag 0 keeps pairwise order.
         for (const Message& m : step.recvs) {
-          out.print("{} irecv {} 0 {}\n", rank, t.member(m.peer),
-                    std::llround(std::max(m.bytes, 1.0)));
+          fmt::format_to(out, "{} irecv {} 0 {}\n", rank, t.member(m.peer),
+                         std::llround(std::max(m.bytes, 1.0)));
         }
         for (const Message& m : step.sends) {
-          out.print("{} isend {} 0 {}\n", rank, t.member(m.peer),
-                    std::llround(std::max(m.bytes, 1.0)));
+          fmt::format_to(out, "{} isend {} 0 {}\n", rank, t.member(m.peer),
+                         std::llround(std::max(m.bytes, 1.0)));
         }
-        out.print("{} waitall\n", rank);
+        fmt::format_to(out, "{} waitall\n", rank);
       }
     }
-    out.print("{} finalize\n", rank);
+    fmt::format_to(out, "{} finalize\n", rank);
+    write_atomically((fs::path(dir) / name).string(), std::string_view(text.data(), text.size()),
+                     "--export");
   }
-  std::ofstream(fs::path(dir) / "traces.txt") << list;
+  write_atomically((fs::path(dir) / "traces.txt").string(), list, "--export");
 }
 
 }  // namespace dnnsim

@@ -1,8 +1,16 @@
 #include <doctest/doctest.h>
 
-#include <array>
+#include <unistd.h>
 
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
+#include "sim/common/text_file.hpp"
 #include "sim/strategy/process_grid.hpp"
 
 using namespace dnnsim;
@@ -36,4 +44,27 @@ TEST_CASE("grids parse as PRxPC and factorizations list every one") {
   CHECK(grids.back() == ProcessGrid{12, 1});
   CHECK(factorizations(1) == std::vector<ProcessGrid>{{1, 1}});
   CHECK(factorizations(65536).size() == 17);
+}
+
+TEST_CASE("write_atomically replaces a file whole and leaves no temporary behind") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("dnnsim-text-file-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string path = (dir / "out.txt").string();
+  write_atomically(path, "first\n", "--output");
+  write_atomically(path, std::string("a\0b", 3), "--output");  // bytes as given, NUL included
+  std::ifstream in(path, std::ios::binary);
+  const std::string read{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  CHECK(read == std::string("a\0b", 3));
+  CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
+
+  try {
+    write_atomically((dir / "no-such-dir" / "x.txt").string(), "x", "--trace");
+    FAIL("expected an InputError");
+  } catch (const InputError& e) {
+    CHECK(e.key() == "--trace");
+    CHECK(e.detail() == "cannot write this file");
+  }
+  CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
+  fs::remove_all(dir);
 }

@@ -32,6 +32,31 @@ Range valid_columns(const Window& g, Count k) {
   return {first, last};
 }
 
+// The column matrix both im2col and col2im use: row (c * kh + i) * kw + k holds window
+// element (i, k) of channel c; column (j * r + oh - first row) * wo + ow is output pixel
+// (oh, ow) of the band's j-th sample.
+struct ColumnLayout {
+  ColumnLayout(Count samples, const Window& g, Range out_rows)
+      : rows(out_rows),
+        wo(g.out_width),
+        kh(g.kernel.h),
+        kw(g.kernel.w),
+        columns(samples * out_rows.size() * g.out_width) {}
+
+  [[nodiscard]] Count row(Count c, Count i, Count k) const {
+    return ((c * kh + i) * kw + k) * columns;
+  }
+  [[nodiscard]] Count pixel(Count j, Count oh) const {
+    return (j * rows.size() + (oh - rows.begin)) * wo;
+  }
+
+  Range rows;
+  Count wo;
+  Count kh;
+  Count kw;
+  Count columns;
+};
+
 }  // namespace
 
 void im2col(const Band& x, const Window& g, Range out_rows, std::vector<float>& cols) {
@@ -39,22 +64,19 @@ void im2col(const Band& x, const Window& g, Range out_rows, std::vector<float>& 
     throw std::logic_error("im2col: the band lacks input rows the outputs read");
   }
   const Count n = x.samples.size();
-  const Count r = out_rows.size();
-  const Count wo = g.out_width;
   const Count sw = g.stride.w;
-  const Count columns = n * r * wo;
-  const Count kh = g.kernel.h;
-  const Count kw = g.kernel.w;
-  cols.resize(static_cast<std::size_t>(x.channels * kh * kw * columns));  // all written below
+  const ColumnLayout at(n, g, out_rows);
+  const Count wo = at.wo;
+  cols.resize(static_cast<std::size_t>(x.channels * at.kh * at.kw * at.columns));  // all written
   for (Count c = 0; c < x.channels; ++c) {
-    for (Count i = 0; i < kh; ++i) {
-      for (Count k = 0; k < kw; ++k) {
-        float* row = cols.data() + ((c * kh + i) * kw + k) * columns;
+    for (Count i = 0; i < at.kh; ++i) {
+      for (Count k = 0; k < at.kw; ++k) {
+        float* row = cols.data() + at.row(c, i, k);
         const Range valid = valid_columns(g, k);
         const Count shift = k - g.padding.w;
         for (Count j = 0; j < n; ++j) {
           for (Count oh = out_rows.begin; oh < out_rows.end; ++oh) {
-            float* out = row + (j * r + (oh - out_rows.begin)) * wo;
+            float* out = row + at.pixel(j, oh);
             const Count ih = oh * g.stride.h - g.padding.h + i;
             if (ih < 0 || ih >= g.in_height) {
               std::fill(out, out + wo, 0.0F);
@@ -77,16 +99,12 @@ void im2col(const Band& x, const Window& g, Range out_rows, std::vector<float>& 
 
 void col2im(const std::vector<float>& dcols, const Window& g, Range out_rows, Band& dx) {
   const Count n = dx.samples.size();
-  const Count r = out_rows.size();
-  const Count wo = g.out_width;
   const Count sw = g.stride.w;
-  const Count columns = n * r * wo;
-  const Count kh = g.kernel.h;
-  const Count kw = g.kernel.w;
+  const ColumnLayout at(n, g, out_rows);
   for (Count c = 0; c < dx.channels; ++c) {
-    for (Count i = 0; i < kh; ++i) {
-      for (Count k = 0; k < kw; ++k) {
-        const float* row = dcols.data() + ((c * kh + i) * kw + k) * columns;
+    for (Count i = 0; i < at.kh; ++i) {
+      for (Count k = 0; k < at.kw; ++k) {
+        const float* row = dcols.data() + at.row(c, i, k);
         const Range valid = valid_columns(g, k);
         const Count shift = k - g.padding.w;
         for (Count j = 0; j < n; ++j) {
@@ -94,7 +112,7 @@ void col2im(const std::vector<float>& dcols, const Window& g, Range out_rows, Ba
             const Count ih = oh * g.stride.h - g.padding.h + i;
             if (!dx.rows.contains(ih)) continue;
             float* out = dx.data.data() + dx.offset(dx.samples.begin + j, c, ih) + shift;
-            const float* in = row + (j * r + (oh - out_rows.begin)) * wo;
+            const float* in = row + at.pixel(j, oh);
             for (Count ow = valid.begin; ow < valid.end; ++ow) out[ow * sw] += in[ow];
           }
         }

@@ -15,6 +15,7 @@ from analysis.importer.errors import ImportFailure, unmappable
 from analysis.importer.workload import INPUT, Workload
 
 EXPORT_BATCH = 2  # samples of the zero tensor the model runs on
+FX_ARGUMENT = "placeholder"  # torch.fx's Node.op for a forward() argument: the model input
 
 
 class TraceFailure(Exception):
@@ -139,8 +140,7 @@ class FxImporter:
     # -- the walk --------------------------------------------------------------------
     def run(self):
         for node in self.gm.graph.nodes:
-            # torch.fx names a forward() argument's node "placeholder": the model's input.
-            if node.op == "placeholder":
+            if node.op == FX_ARGUMENT:
                 if self.values:
                     raise ImportFailure(f"model '{self.model_name}': forward() takes more than "
                                         f"one input; dnnsim workloads have one")

@@ -12,6 +12,7 @@
 #include "sim/cli/presets.hpp"
 #include "sim/cli/run_options.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/text_file.hpp"
 #include "sim/report/result_writers.hpp"
 #include "sim/workload/network_loader.hpp"
 
@@ -95,7 +96,7 @@ void add_info_command(CLI::App& app) {
   cmd->callback([options] {
     const Format format = parse_format(options->format);
     if (options->batch) check_batch(*options->batch);
-    check_output_path(options->output, "--output");
+    require_writable_output(options->output, "--output");
     const Network net = load_network(resolve_preset(options->workload, "workloads"));
     const std::int64_t batch = options->batch.value_or(net.batch);
     emit(options->output, render(net, batch, format));

@@ -14,6 +14,7 @@
 #include "sim/cli/sim_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
+#include "sim/common/text_file.hpp"
 #include "sim/engine/isolated_run.hpp"
 #include "sim/platform/platform_loader.hpp"
 #include "sim/report/result_writers.hpp"
@@ -84,13 +85,23 @@ void add_optimize_command(CLI::App& app) {
     }
     check_procs(o->procs, "--procs");
     if (o->batch) check_batch(*o->batch);
-    check_output_path(o->output, "--output");
+    require_writable_output(o->output, "--output");
     if (!o->grid.empty() && o->per_layer_grids) {
       throw InputError("", std::nullopt, "--grid", "--grid fixes one grid; drop --per-layer-grids");
     }
     if (o->top < 1) throw InputError("", std::nullopt, "--top", "expected at least 1 candidate");
     const Network net = load_network(resolve_preset(o->workload, "workloads"));
-    const Platform platform = load_platform(resolve_preset(o->platform, "platforms"));
+    // A SimGrid XML platform states no alpha, beta or flops: the search uses those read from
+    // its first hosts (docs/platforms.md), and only SimGrid's times on the file itself count.
+    const bool xml = o->platform.ends_with(".xml");
+    if (xml && o->engine != "simgrid") {
+      throw InputError(o->platform, std::nullopt, "--platform",
+                       "a SimGrid XML platform has no alpha, beta or flops for the analytic "
+                       "engine; add --engine simgrid");
+    }
+    const std::string platform_file = resolve_preset(o->platform, "platforms");
+    const Platform platform =
+        xml ? load_simgrid_xml_platform(platform_file) : load_platform(platform_file);
     const std::int64_t batch = o->batch.value_or(net.batch);
     if (o->procs > platform.hosts()) {
       throw InputError(platform.file, std::nullopt, "nodes",

@@ -12,8 +12,8 @@
 #include "sim/cli/presets.hpp"
 #include "sim/common/bounds.hpp"
 #include "sim/common/error.hpp"
-#include "sim/common/text_file.hpp"
 #include "sim/common/suggest.hpp"
+#include "sim/common/text_file.hpp"
 #include "sim/platform/platform_loader.hpp"
 #include "sim/strategy/plan_loader.hpp"
 #include "sim/workload/network_loader.hpp"
@@ -69,40 +69,21 @@ std::int64_t check_batch(std::int64_t batch) {
   return batch;
 }
 
-void check_output_path(const std::string& path, std::string_view option) {
-  if (path.empty()) return;
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    throw InputError(path, std::nullopt, std::string(option),
-                     "is a directory; expected the name of a file to write");
-  }
-  const fs::path parent = fs::path(path).parent_path();
-  if (!parent.empty() && !fs::is_directory(parent, ec)) {
-    throw InputError(
-        path, std::nullopt, std::string(option),
-        fmt::format("cannot write here: the directory '{}' does not exist", parent.string()));
-  }
-}
-
 RunRequest make_request(const RunOptions& o) {
   RunRequest req;
   req.format = parse_format(o.format);
   if (o.procs) check_procs(*o.procs, "--procs");
   if (o.batch) check_batch(*o.batch);
-  check_output_path(o.output, "--output");
+  require_writable_output(o.output, "--output");
   req.network = load_network(resolve_preset(o.workload, "workloads"));
   if (o.platform.ends_with(".xml")) {
-    if (!o.allow_xml_platform) {
+    if (!o.load_xml_platform) {
       throw InputError(o.platform, std::nullopt, "--platform",
                        "a SimGrid XML platform has no alpha, beta or flops for this command; "
-                       "use a YAML platform (XML platforms work with simulate)");
+                       "use a YAML platform (XML platforms work with simulate and "
+                       "optimize --engine simgrid)");
     }
-    req.xml_platform = resolve_preset(o.platform, "platforms");
-    req.platform.name = std::filesystem::path(o.platform).stem().string();
-    req.platform.file = req.xml_platform;
-    req.platform.nodes = std::numeric_limits<std::int64_t>::max();  // checked when loaded
-    req.platform.node.memory_bytes = std::numeric_limits<double>::infinity();
+    req.platform = o.load_xml_platform(resolve_preset(o.platform, "platforms"));
   } else if (!o.platform.empty()) {
     req.platform = load_platform(resolve_preset(o.platform, "platforms"));
   } else {
@@ -115,7 +96,8 @@ RunRequest make_request(const RunOptions& o) {
 
   const std::int64_t procs = req.plans.front().procs;
   if (procs > req.platform.hosts()) {
-    throw InputError(req.platform.file, std::nullopt, "nodes",
+    throw InputError(req.platform.file, std::nullopt,
+                     req.platform.simgrid_xml.empty() ? "nodes" : "",
                      fmt::format("P = {} processes, but platform '{}' has {} hosts", procs,
                                  req.platform.name, req.platform.hosts()));
   }

@@ -2,6 +2,7 @@
 // The options `analytic` and `simulate` share: workload, platform, batch, processes, grid,
 // strategy or plan file, output format and file. Parsed by CLI11, then checked here once.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,8 +26,10 @@ struct RunOptions {
   std::string strategy;
   std::string plan_file;
   std::string format = "table";
-  std::string output;               ///< empty: standard output
-  bool allow_xml_platform = false;  ///< simulate takes SimGrid XML platforms as they are
+  std::string output;  ///< empty: standard output
+  /// Set by the commands that replay in SimGrid: reads a SimGrid XML platform (which only
+  /// SimGrid can read, and this library does not link). Unset: XML platforms are refused.
+  std::function<Platform(const std::string&)> load_xml_platform;
 };
 
 /// Registers the shared options on a subcommand.
@@ -44,7 +47,6 @@ struct RunRequest {
   Format format = Format::table;
   std::vector<Plan> plans;  ///< one, or one per factorization for `--grid all`
   bool grid_all = false;
-  std::string xml_platform;  ///< set when --platform is a SimGrid XML file
 };
 
 /// Loads the inputs and builds the plans; throws InputError on any inconsistency.
@@ -62,9 +64,6 @@ struct RunRequest {
 std::int64_t check_procs(std::int64_t procs, std::string_view option);
 /// A --batch value, checked to be in [1, kMaxInteger].
 std::int64_t check_batch(std::int64_t batch);
-/// Refuses, before any work, an output path that cannot be written: a directory, or a file
-/// in a directory that does not exist.
-void check_output_path(const std::string& path, std::string_view option);
 
 /// Writes `text` to `path` through a temporary file renamed on success, or to stdout when
 /// `path` is empty.

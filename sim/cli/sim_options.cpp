@@ -5,6 +5,7 @@
 #include "sim/cli/run_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
+#include "sim/common/text_file.hpp"
 
 namespace dnnsim::cli {
 
@@ -40,7 +41,7 @@ ReplayOptions make_replay_options(const SimOptions& o) {
   r.placement = *placement;
   r.overlap = !o.no_overlap;
   r.network_model = o.network_model;
-  check_output_path(o.trace, "--trace");
+  require_writable_output(o.trace, "--trace");
   r.trace_file = o.trace;
   if (o.trace_ranks < 1) {
     throw InputError("", std::nullopt, "--trace-ranks",

@@ -21,20 +21,19 @@ void add_simulate_command(CLI::App& app) {
       "simulate",
       "Replay one training iteration in SimGrid: contention, collective algorithms, "
       "placement and overlap");
-  options->allow_xml_platform = true;
+  options->load_xml_platform = load_simgrid_xml_platform;
   add_run_options(*cmd, *options);
   add_sim_options(*cmd, *sim);
   cmd->callback([options, sim] {
     const RunRequest req = make_request(*options);
-    ReplayOptions replay = make_replay_options(*sim);
-    replay.xml_platform = req.xml_platform;
+    const ReplayOptions replay = make_replay_options(*sim);
     if (!req.grid_all) {
       // One simulation needs no process of its own (SimGrid's engine is one per process,
       // DESIGN.md "Beyond one machine"), and a child costs about 2 ms of a 40 ms run. A user's
       // SimGrid XML platform still gets one: on a platform missing a route SimGrid 3.32
       // aborts the process, and the parent turns that into an error message.
       const Result r =
-          replay.xml_platform.empty()
+          req.platform.simgrid_xml.empty()
               ? simulate(req.network, req.platform, req.plans.front(), req.batch, replay)
               : simulate_in_child(req.network, req.platform, req.plans.front(), req.batch, replay);
       emit(options->output, render_result(r, req.network, req.format));

@@ -120,6 +120,21 @@ std::optional<std::string> unfit_collective(const Network& net, const Plan& plan
   return std::nullopt;
 }
 
+/// Why a row cannot run on a SimGrid XML platform, if so: the analytic engine needs the
+/// alpha, beta and flops such a file does not state, and the what-if scales have no numbers
+/// of the file to scale.
+std::optional<std::string> unfit_xml_platform(const Platform& platform, const SweepConfig& c) {
+  if (platform.simgrid_xml.empty()) return std::nullopt;
+  if (c.engine != "simgrid") {
+    return "a SimGrid XML platform has no alpha, beta or flops for the analytic engine; "
+           "use engine simgrid";
+  }
+  if (c.bandwidth_scale != 1.0 || c.latency_scale != 1.0 || c.flops_scale != 1.0) {
+    return "what-if scales apply to YAML platforms; a SimGrid XML platform is replayed as it is";
+  }
+  return std::nullopt;
+}
+
 /// The plan a configuration stands for (the optimizer's, for `optimized`).
 Plan plan_for(const Network& net, const Platform& platform, const SweepConfig& c,
               std::int64_t batch) {
@@ -171,7 +186,6 @@ std::pair<int, int> shard_of(const std::string& option) {
   return {0, 1};
 }
 
-
 std::string part_name(const std::string& output, int k, int n) {
   return fmt::format("{}.part-{}-of-{}", output, k, n);
 }
@@ -215,11 +229,14 @@ void add_sweep_command(CLI::App& app) {
   cmd->add_flag("--no-progress", o->no_progress, "No progress bar");
   cmd->callback([o] {
     if (o->jobs < 1) throw InputError("", std::nullopt, "--jobs", "expected at least 1");
-    check_output_path(o->output, "--output");
+    require_writable_output(o->output, "--output");
     Study study;
     study.spec = load_sweep_spec(o->spec, resolve_preset);
     for (const auto& w : study.spec.workloads) study.networks.push_back(load_network(w));
-    for (const auto& p : study.spec.platforms) study.platforms.push_back(load_platform(p));
+    for (const auto& p : study.spec.platforms) {
+      study.platforms.push_back(p.ends_with(".xml") ? load_simgrid_xml_platform(p)
+                                                    : load_platform(p));
+    }
     const auto algorithm = algorithm_from_string(study.spec.collective);
     if (!algorithm) {
       throw InputError(o->spec, std::nullopt, "collective",
@@ -261,18 +278,24 @@ void add_sweep_command(CLI::App& app) {
         const Platform platform = scaled(study.platforms[c.platform], c);
         const std::int64_t batch = batch_of(c);
         const std::size_t row = next++;
+        // A row the platform cannot run is an error row, like a limit, not the sweep's end.
+        std::optional<std::string> unfit = unfit_xml_platform(platform, c);
+        if (!unfit && c.procs > platform.hosts()) {
+          unfit = fmt::format("P = {} exceeds the platform's {} hosts", c.procs, platform.hosts());
+        }
+        if (unfit) {
+          rows[row] = error_row(study, c, batch, *unfit);
+          progress.advance();
+          continue;
+        }
         try {
-          if (c.procs > platform.hosts()) {
-            throw LimitError(
-                net.layers.front().name,
-                fmt::format("P = {} exceeds the platform's {} hosts", c.procs, platform.hosts()));
-          }
           const Plan plan = plan_for(net, platform, c, batch);
           if (c.engine == "analytic") {
             AnalyticModel model(net, platform);
             rows[row] = result_row(study, c, batch, model.run(plan, batch));
             progress.advance();
-          } else if (const auto unfit = unfit_collective(net, plan, batch, study.replay.algorithm)) {
+          } else if (const auto unfit =
+                         unfit_collective(net, plan, batch, study.replay.algorithm)) {
             rows[row] = error_row(study, c, batch, *unfit);
             progress.advance();
           } else {

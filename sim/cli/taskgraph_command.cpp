@@ -59,7 +59,7 @@ void export_smpi(const RunRequest& req, const TaskGraphCompiler& compiler, Algor
 
 void write_smpi_files(const RunRequest& req, const TaskGraphCompiler& compiler, Algorithm algorithm,
                       const std::string& dir) {
-  if (req.platform.name == "none" || !req.xml_platform.empty()) {
+  if (req.platform.name == "none" || !req.platform.simgrid_xml.empty()) {
     throw InputError("", std::nullopt, "--export",
                      "the SMPI export writes the platform as SimGrid XML: give --platform a YAML "
                      "platform");

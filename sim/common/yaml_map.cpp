@@ -14,6 +14,7 @@
 #include "sim/common/bounds.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
+#include "sim/common/text_file.hpp"
 
 namespace dnnsim {
 namespace {
@@ -138,21 +139,7 @@ void check_duplicate_keys(const YAML::Node& node, const std::string& file, const
 }  // namespace
 
 YAML::Node load_yaml_file(const std::string& path, std::string_view what) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    throw InputError(path, std::nullopt, "", fmt::format("{} file not found", what));
-  }
-  if (std::filesystem::is_directory(path, ec)) {
-    throw InputError(path, std::nullopt, "",
-                     fmt::format("expected a {} file, got a directory", what));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, std::nullopt, "", fmt::format("cannot read the {} file", what));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    throw InputError(path, std::nullopt, "", fmt::format("cannot read the {} file", what));
-  }
-  return parse_yaml_text(text, path, what);
+  return parse_yaml_text(read_input_file(path, what), path, what);
 }
 
 YAML::Node parse_yaml_text(const std::string& text, const std::string& path,
@@ -171,7 +158,15 @@ YAML::Node parse_yaml_text(const std::string& text, const std::string& path,
   }
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    if (documents.size() > 1) {
+      throw InputError(path, line_of(documents[1]), "",
+                       fmt::format("a second YAML document starts here; a {} file holds one "
+                                   "document (remove the '---' and what follows, or split the "
+                                   "file)",
+                                   what));
+    }
+    if (!documents.empty()) root = documents.front();
   } catch (const YAML::DeepRecursion& e) {
     throw InputError(path, e.mark.is_null() ? std::nullopt : std::optional<int>(e.mark.line + 1),
                      "", fmt::format("YAML syntax error: nested deeper than {} levels", e.depth()));

@@ -1,43 +1,42 @@
 #pragma once
-// Runs SimGrid simulations in child processes (SimGrid's engine is one per process and its
-// global state outlives it, DESIGN.md "Beyond one machine") and returns their Results.
-
-#include <sys/types.h>
+// SimGrid runs in child processes (sim/engine/child_process.hpp): simulations of sweeps,
+// of the optimizer and on SimGrid XML platforms, and reading an XML platform's numbers.
 
 #include <string>
 
+#include "sim/engine/child_process.hpp"
 #include "sim/engine/replay.hpp"
 
 namespace dnnsim {
 
-/// One simulation running in a forked child; the parent reads its reply through a pipe.
-/// Several can run at once (`sweep --jobs N`): poll their fd() and call read_some().
+/// One simulation running in a child; several can run at once (`sweep --jobs N`): poll
+/// their fd() and call read_some().
 class ChildSimulation {
  public:
   ChildSimulation(const Network& network, const Platform& platform, const Plan& plan,
                   std::int64_t batch, const ReplayOptions& options);
-  ChildSimulation(ChildSimulation&& other) noexcept;
-  ChildSimulation& operator=(ChildSimulation&&) = delete;
-  ChildSimulation(const ChildSimulation&) = delete;
-  ChildSimulation& operator=(const ChildSimulation&) = delete;
-  ~ChildSimulation();
 
-  [[nodiscard]] int fd() const noexcept { return fd_; }
-  /// Reads what the child has written; true once it has closed its end.
-  bool read_some();
-  /// Waits for the child and returns its Result, or rethrows its error (InputError,
+  [[nodiscard]] int fd() const noexcept { return process_.fd(); }
+  bool read_some() { return process_.read_some(); }
+  /// Waits for the child and returns its Result, or throws its error (InputError,
   /// LimitError, std::runtime_error).
   [[nodiscard]] Result finish();
 
  private:
-  pid_t pid_ = -1;
-  int fd_ = -1;
-  std::string reply_;
+  ChildProcess process_;
 };
 
 /// Forks, simulates in the child, and returns the child's Result.
 [[nodiscard]] Result simulate_in_child(const Network& network, const Platform& platform,
                                        const Plan& plan, std::int64_t batch,
                                        const ReplayOptions& options);
+
+/// A SimGrid XML platform as dnnsim sees it (docs/platforms.md, "SimGrid XML platforms"):
+/// replayed as it is (`simgrid_xml`), with as many hosts as it has; for the optimizer's
+/// search, the first host's speed as node.flops and the route between the first two hosts
+/// as the network (alpha: its latency; beta: one over its slowest link's bandwidth); no
+/// memory limit. Loaded in a child; throws InputError naming the file for anything SimGrid
+/// refuses or crashes on.
+[[nodiscard]] Platform load_simgrid_xml_platform(const std::string& path);
 
 }  // namespace dnnsim

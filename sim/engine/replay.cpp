@@ -12,6 +12,7 @@
 #include <simgrid/s4u.hpp>
 
 #include "sim/common/error.hpp"
+#include "sim/engine/engine_arguments.hpp"
 #include "sim/model/analytic_model.hpp"
 #include "sim/platform/simgrid_platform.hpp"
 #include "sim/report/trace.hpp"
@@ -127,8 +128,7 @@ class RankActor {
         for (const auto& c : collective_->pending) activities.push_back(c);
       }
       if (activities.empty()) {
-        throw std::logic_error(
-            fmt::format("rank {}: no task can start (task graph bug)", rank_));
+        throw std::logic_error(fmt::format("rank {}: no task can start (task graph bug)", rank_));
       }
       const auto index = static_cast<std::size_t>(sg4::Activity::wait_any(activities));
       if (exec_ && index == 0) {
@@ -259,7 +259,7 @@ class RankActor {
       s.first_rank_s = end_s;
       s.first_rank = rank_;
     }
-    if (end_s > s.last_rank_s || shared_.finished == 0) {
+    if (end_s >= s.last_rank_s) {  // of ranks finishing together, the last to report
       s.last_rank_s = end_s;
       s.last_rank = rank_;
     }
@@ -320,27 +320,6 @@ double estimated_memory_bytes(std::int64_t procs, std::size_t tasks_per_rank) {
   return 1.5 * (30e6 + static_cast<double>(procs) * per_rank);
 }
 
-std::vector<std::string> engine_arguments() {
-  // SimGrid announces every configuration change at INFO level; dnnsim's output is its own.
-  std::vector<std::string> args{"dnnsim", "--log=root.thres:warning", "--log=root.fmt:%m%n"};
-  // The bandwidth-sharing solver recomputes every flow at each event instead of keeping a
-  // heap of lazily updated ones: the same times (to 1e-13 relative), and faster for these
-  // iterations, where most flows change at every event (AlexNet on a fat-tree: 63 s instead
-  // of 72 s at P = 16384, 0.8 s instead of 1.2 s at P = 1024).
-  args.emplace_back("--cfg=network/optim:Full");
-#ifdef __SANITIZE_ADDRESS__
-  // AddressSanitizer cannot follow the stack switches of SimGrid's default contexts (false
-  // reports); under it, each actor runs in a system thread.
-  args.emplace_back("--cfg=contexts/factory:thread");
-#else
-  // A rank's actor needs less than 8 KiB of stack (ResNet-50 with --trace runs with 8 KiB and
-  // overflows at 4 KiB); 512 KiB instead of SimGrid's 8 MiB keeps a wide margin and makes
-  // AlexNet at P = 4096 about 10 % faster. An overflow still hits SimGrid's guard page.
-  args.emplace_back("--cfg=contexts/stack-size:512");
-#endif
-  return args;
-}
-
 }  // namespace
 
 Result simulate(const Network& network, const Platform& platform, const Plan& plan,
@@ -366,9 +345,9 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
   sg4::Engine engine(&argc, argv.data());
 
   const SimPlatform sim =
-      options.xml_platform.empty()
+      platform.simgrid_xml.empty()
           ? build_simgrid_platform(engine, platform, plan.procs, options.network_model)
-          : load_simgrid_xml(engine, options.xml_platform, plan.procs);
+          : load_simgrid_xml(engine, platform.simgrid_xml, plan.procs);
 
   Shared shared(network.layers.size());
   for (std::int64_t rank = 0; rank < plan.procs; ++rank) {

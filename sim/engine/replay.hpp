@@ -20,7 +20,6 @@ struct ReplayOptions {
   bool overlap = true;  ///< false: one stream per rank, the paper's sum
   Placement placement = Placement::column;
   std::string network_model;      ///< SimGrid network/model; "" = CM02
-  std::string xml_platform;       ///< a SimGrid XML platform to use as is, instead of `platform`
   std::string trace_file;         ///< Chrome / Perfetto trace; "" = none
   std::int64_t trace_ranks = 64;  ///< ranks written to the trace
 };

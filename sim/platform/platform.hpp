@@ -49,9 +49,9 @@ struct HierarchicalParams {
 /// One processing device: the thing one process runs on (a CPU node, or one accelerator
 /// of a hierarchical node).
 struct Device {
-  double flops = 0.0;       ///< peak FLOP/s
-  double efficiency = 1.0;  ///< fraction of peak that training kernels reach
-  double memory_bytes = 0.0;
+  double flops = 0.0;                  ///< peak FLOP/s
+  double efficiency = 1.0;             ///< fraction of peak that training kernels reach
+  std::optional<double> memory_bytes;  ///< none for a SimGrid XML platform, which states none
 
   [[nodiscard]] double sustained_flops() const noexcept { return flops * efficiency; }
 };
@@ -69,6 +69,9 @@ struct NetworkSpec {
 struct Platform {
   std::string name;
   std::string file;  ///< where it was loaded from, for messages
+  /// A SimGrid XML platform the SimGrid engine replays as it is, instead of building one
+  /// from `network` (docs/platforms.md, "SimGrid XML platforms"); empty for YAML platforms.
+  std::string simgrid_xml;
   std::int64_t nodes = 0;
   Device node;
   NetworkSpec network;

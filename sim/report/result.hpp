@@ -46,12 +46,12 @@ struct Result {
   double compute_s = 0.0;
   double comm_s = 0.0;
   double memory_bytes_per_proc = 0.0;
-  double memory_limit_bytes = 0.0;  ///< the platform's node.memory
+  std::optional<double> memory_limit_bytes;  ///< the platform's node.memory, if it states one
   std::vector<LayerResult> layers;
   std::optional<RankSpread> spread;
 
   [[nodiscard]] bool exceeds_memory() const noexcept {
-    return memory_bytes_per_proc > memory_limit_bytes;
+    return memory_limit_bytes && memory_bytes_per_proc > *memory_limit_bytes;
   }
 };
 

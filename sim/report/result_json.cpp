@@ -1,55 +1,107 @@
 #include "sim/report/result_json.hpp"
 
-namespace dnnsim {
+#include <cmath>
+#include <stdexcept>
 
-nlohmann::json result_to_json(const Result& r) {
-  nlohmann::json layers = nlohmann::json::array();
-  for (const LayerResult& l : r.layers) {
-    layers.push_back({static_cast<int>(l.kind), l.compute_s, l.forward_s, l.backward_s,
-                      l.gradient_s, l.halo_s, l.redistribute_s, l.comm_bytes});
+#include <fmt/format.h>
+
+namespace dnnsim {
+namespace {
+
+template <typename T>
+T field(const nlohmann::ordered_json& j, const char* key) {
+  try {
+    return j.at(key).get<T>();
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(fmt::format("result JSON: '{}': {}", key, e.what()));
   }
-  nlohmann::json j = {{"engine", r.engine},
-                      {"workload", r.workload},
-                      {"platform", r.platform},
-                      {"batch", r.batch},
-                      {"procs", r.procs},
-                      {"pr", r.grid.pr},
-                      {"pc", r.grid.pc},
-                      {"strategy", static_cast<int>(r.strategy)},
-                      {"iteration_s", r.iteration_s},
-                      {"compute_s", r.compute_s},
-                      {"comm_s", r.comm_s},
-                      {"memory_bytes_per_proc", r.memory_bytes_per_proc},
-                      {"memory_limit_bytes", r.memory_limit_bytes},
-                      {"layers", layers}};
+}
+
+}  // namespace
+
+nlohmann::ordered_json to_json(const Result& r, const Network& network) {
+  nlohmann::ordered_json j;
+  j["engine"] = r.engine;
+  j["workload"] = r.workload;
+  j["platform"] = r.platform;
+  j["batch"] = r.batch;
+  j["procs"] = r.procs;
+  j["grid"] = {{"pr", r.grid.pr}, {"pc", r.grid.pc}};
+  j["strategy"] = std::string(to_string(r.strategy));
+  j["iteration_s"] = r.iteration_s;
+  j["compute_s"] = r.compute_s;
+  j["comm_s"] = r.comm_s;
+  j["memory_bytes_per_proc"] = static_cast<std::int64_t>(std::ceil(r.memory_bytes_per_proc));
+  // null when the platform states no memory (a SimGrid XML platform).
+  j["memory_limit_bytes"] =
+      r.memory_limit_bytes ? nlohmann::ordered_json(*r.memory_limit_bytes) : nullptr;
+  j["exceeds_memory"] = r.exceeds_memory();
   if (r.spread) {
-    j["spread"] = {r.spread->first_rank_s, r.spread->last_rank_s, r.spread->first_rank,
-                   r.spread->last_rank};
+    j["first_rank_s"] = r.spread->first_rank_s;
+    j["last_rank_s"] = r.spread->last_rank_s;
+    j["first_rank"] = r.spread->first_rank;
+    j["last_rank"] = r.spread->last_rank;
+  }
+  auto& layers = j["layers"] = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < r.layers.size(); ++i) {
+    const LayerResult& l = r.layers[i];
+    layers.push_back({{"name", network.layers[i].name},
+                      {"type", std::string(to_string(network.layers[i].type))},
+                      {"strategy", std::string(to_string(l.kind))},
+                      {"compute_s", l.compute_s},
+                      {"comm_s", l.comm_s()},
+                      {"forward_s", l.forward_s},
+                      {"backward_s", l.backward_s},
+                      {"gradient_s", l.gradient_s},
+                      {"halo_s", l.halo_s},
+                      {"redistribute_s", l.redistribute_s},
+                      {"comm_bytes", l.comm_bytes}});
   }
   return j;
 }
 
-Result result_from_json(const nlohmann::json& j) {
+Result result_from_json(const nlohmann::ordered_json& j) {
   Result r;
-  r.engine = j.at("engine");
-  r.workload = j.at("workload");
-  r.platform = j.at("platform");
-  r.batch = j.at("batch");
-  r.procs = j.at("procs");
-  r.grid = {j.at("pr"), j.at("pc")};
-  r.strategy = static_cast<Strategy>(j.at("strategy").get<int>());
-  r.iteration_s = j.at("iteration_s");
-  r.compute_s = j.at("compute_s");
-  r.comm_s = j.at("comm_s");
-  r.memory_bytes_per_proc = j.at("memory_bytes_per_proc");
-  r.memory_limit_bytes = j.at("memory_limit_bytes");
-  for (const auto& l : j.at("layers")) {
-    r.layers.push_back(
-        {static_cast<Kind>(l[0].get<int>()), l[1], l[2], l[3], l[4], l[5], l[6], l[7]});
+  r.engine = field<std::string>(j, "engine");
+  r.workload = field<std::string>(j, "workload");
+  r.platform = field<std::string>(j, "platform");
+  r.batch = field<std::int64_t>(j, "batch");
+  r.procs = field<std::int64_t>(j, "procs");
+  const auto& grid = j.at("grid");
+  r.grid = {field<std::int64_t>(grid, "pr"), field<std::int64_t>(grid, "pc")};
+  const auto strategy = field<std::string>(j, "strategy");
+  if (const auto s = strategy_from_string(strategy)) {
+    r.strategy = *s;
+  } else if (strategy == to_string(Strategy::plan)) {
+    r.strategy = Strategy::plan;
+  } else {
+    throw std::runtime_error(fmt::format("result JSON: unknown strategy '{}'", strategy));
   }
-  if (j.contains("spread")) {
-    const auto& s = j["spread"];
-    r.spread = RankSpread{s[0], s[1], s[2], s[3]};
+  r.iteration_s = field<double>(j, "iteration_s");
+  r.compute_s = field<double>(j, "compute_s");
+  r.comm_s = field<double>(j, "comm_s");
+  r.memory_bytes_per_proc = field<double>(j, "memory_bytes_per_proc");
+  if (!j.at("memory_limit_bytes").is_null()) {
+    r.memory_limit_bytes = field<double>(j, "memory_limit_bytes");
+  }
+  if (j.contains("last_rank_s")) {
+    r.spread =
+        RankSpread{field<double>(j, "first_rank_s"), field<double>(j, "last_rank_s"),
+                   field<std::int64_t>(j, "first_rank"), field<std::int64_t>(j, "last_rank")};
+  }
+  for (const auto& l : j.at("layers")) {
+    LayerResult lr;
+    const auto kind = kind_from_string(field<std::string>(l, "strategy"));
+    if (!kind) throw std::runtime_error("result JSON: unknown layer strategy");
+    lr.kind = *kind;
+    lr.compute_s = field<double>(l, "compute_s");
+    lr.forward_s = field<double>(l, "forward_s");
+    lr.backward_s = field<double>(l, "backward_s");
+    lr.gradient_s = field<double>(l, "gradient_s");
+    lr.halo_s = field<double>(l, "halo_s");
+    lr.redistribute_s = field<double>(l, "redistribute_s");
+    lr.comm_bytes = field<double>(l, "comm_bytes");
+    r.layers.push_back(lr);
   }
   return r;
 }

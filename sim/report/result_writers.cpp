@@ -1,10 +1,13 @@
 #include "sim/report/result_writers.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <ostream>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+
+#include "sim/report/result_json.hpp"
 
 namespace dnnsim {
 namespace {
@@ -33,6 +36,43 @@ std::string cell(double seconds) {
   return seconds == 0.0 ? std::string("-") : human_seconds(seconds);
 }
 
+// The iteration line tells what is true of the run: a plain sum without overlap; with the
+// SimGrid engine's overlap the communication not hidden behind compute, and any time the
+// ranks spent waiting for each other.
+void write_summary(std::ostream& out, const Result& r) {
+  const double sum = r.compute_s + r.comm_s;
+  const double tolerance = 1e-9 * std::max(sum, r.iteration_s);
+  const double exposed = r.iteration_s - r.compute_s;
+  if (std::fabs(r.iteration_s - sum) <= tolerance) {
+    fmt::print(out, "\niteration {}  =  compute {}  +  communication {}\n",
+               human_seconds(r.iteration_s), human_seconds(r.compute_s), human_seconds(r.comm_s));
+  } else if (r.iteration_s < sum && exposed >= 0.0) {
+    fmt::print(out,
+               "\niteration {}  =  compute {}  +  exposed communication {}  (communication {}, "
+               "{} of it overlapped with compute)\n",
+               human_seconds(r.iteration_s), human_seconds(r.compute_s), human_seconds(exposed),
+               human_seconds(r.comm_s), human_seconds(sum - r.iteration_s));
+  } else if (r.iteration_s < sum) {
+    fmt::print(out, "\niteration {}: compute {} and communication {} overlap\n",
+               human_seconds(r.iteration_s), human_seconds(r.compute_s), human_seconds(r.comm_s));
+  } else {
+    fmt::print(out, "\niteration {}  =  compute {}  +  communication {}  +  waiting {}\n",
+               human_seconds(r.iteration_s), human_seconds(r.compute_s), human_seconds(r.comm_s),
+               human_seconds(r.iteration_s - sum));
+  }
+  if (!r.spread) return;
+  const RankSpread& s = *r.spread;
+  if (r.procs == 1) {
+    fmt::print(out, "the rank finishes at {}\n", human_seconds(s.last_rank_s));
+  } else if (s.last_rank_s - s.first_rank_s <= 1e-12 * s.last_rank_s) {
+    fmt::print(out, "all {} ranks finish at {}\n", r.procs, human_seconds(s.last_rank_s));
+  } else {
+    fmt::print(out, "ranks finish between {} (rank {}, first) and {} (rank {}, last)\n",
+               human_seconds(s.first_rank_s), s.first_rank, human_seconds(s.last_rank_s),
+               s.last_rank);
+  }
+}
+
 }  // namespace
 
 std::string human_seconds(double seconds) {
@@ -52,45 +92,6 @@ std::string human_bytes(double bytes) {
     ++u;
   }
   return u == 0 ? fmt::format("{:.0f} B", bytes) : fmt::format("{:.3g} {}", bytes, units[u]);
-}
-
-nlohmann::ordered_json to_json(const Result& r, const Network& network) {
-  nlohmann::ordered_json j;
-  j["engine"] = r.engine;
-  j["workload"] = r.workload;
-  j["platform"] = r.platform;
-  j["batch"] = r.batch;
-  j["procs"] = r.procs;
-  j["grid"] = {{"pr", r.grid.pr}, {"pc", r.grid.pc}};
-  j["strategy"] = std::string(to_string(r.strategy));
-  j["iteration_s"] = r.iteration_s;
-  j["compute_s"] = r.compute_s;
-  j["comm_s"] = r.comm_s;
-  j["memory_bytes_per_proc"] = static_cast<std::int64_t>(std::ceil(r.memory_bytes_per_proc));
-  j["memory_limit_bytes"] = r.memory_limit_bytes;
-  j["exceeds_memory"] = r.exceeds_memory();
-  if (r.spread) {
-    j["first_rank_s"] = r.spread->first_rank_s;
-    j["last_rank_s"] = r.spread->last_rank_s;
-    j["first_rank"] = r.spread->first_rank;
-    j["last_rank"] = r.spread->last_rank;
-  }
-  auto& layers = j["layers"] = nlohmann::ordered_json::array();
-  for (std::size_t i = 0; i < r.layers.size(); ++i) {
-    const LayerResult& l = r.layers[i];
-    layers.push_back({{"name", network.layers[i].name},
-                      {"type", std::string(to_string(network.layers[i].type))},
-                      {"strategy", std::string(to_string(l.kind))},
-                      {"compute_s", l.compute_s},
-                      {"comm_s", l.comm_s()},
-                      {"forward_s", l.forward_s},
-                      {"backward_s", l.backward_s},
-                      {"gradient_s", l.gradient_s},
-                      {"halo_s", l.halo_s},
-                      {"redistribute_s", l.redistribute_s},
-                      {"comm_bytes", l.comm_bytes}});
-  }
-  return j;
 }
 
 void write_csv(std::ostream& out, const Result& r, const Network& network) {
@@ -122,16 +123,15 @@ void write_table(std::ostream& out, const Result& r, const Network& network) {
                cell(l.compute_s), cell(l.comm_s()), cell(l.forward_s), cell(l.backward_s),
                cell(l.gradient_s), cell(l.halo_s), cell(l.redistribute_s));
   }
-  fmt::print(out, "\niteration {}  =  compute {}  +  communication {}\n",
-             human_seconds(r.iteration_s), human_seconds(r.compute_s), human_seconds(r.comm_s));
-  if (r.spread) {
-    fmt::print(out, "ranks finish between {} (rank {}) and {} (rank {})\n",
-               human_seconds(r.spread->first_rank_s), r.spread->first_rank,
-               human_seconds(r.spread->last_rank_s), r.spread->last_rank);
+  write_summary(out, r);
+  if (r.memory_limit_bytes) {
+    fmt::print(out, "memory per process {} of {}{}\n", human_bytes(r.memory_bytes_per_proc),
+               human_bytes(*r.memory_limit_bytes),
+               r.exceeds_memory() ? "  (EXCEEDS the device memory)" : "");
+  } else {
+    fmt::print(out, "memory per process {} (the platform states no memory)\n",
+               human_bytes(r.memory_bytes_per_proc));
   }
-  fmt::print(out, "memory per process {} of {}{}\n", human_bytes(r.memory_bytes_per_proc),
-             human_bytes(r.memory_limit_bytes),
-             r.exceeds_memory() ? "  (EXCEEDS the device memory)" : "");
 }
 
 std::optional<std::size_t> best_row(const std::vector<GridRow>& rows) {

@@ -10,11 +10,11 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/report/result.hpp"
+#include "sim/report/result_json.hpp"
 #include "sim/workload/network.hpp"
 
 namespace dnnsim {
 
-[[nodiscard]] nlohmann::ordered_json to_json(const Result& result, const Network& network);
 void write_csv(std::ostream& out, const Result& result, const Network& network);
 void write_table(std::ostream& out, const Result& result, const Network& network);
 

@@ -136,7 +136,7 @@ overrides: {{bandwidth_scale: [0.125, 0.25, 0.5, 1, 2, 4, 8]}}
     # The short table: the best grid of the 1.5D (integrated) scheme per P, against pure
     # batch (1 x P) and pure model (P x 1); the per-layer optimizer's plan; and whether
     # SimGrid ranks the re-timed grids the same way (same fastest grid).
-    lines = ["AlexNet on cori-knl: best Pr x Pc grid per P (analytic model, MODEL.md); SimGrid",
+    lines = ["AlexNet on cori-knl: best Pr x Pc grid per P (analytic model, docs/model.md); SimGrid",
              f"re-times the {SIMGRID_TOP} best grids, 1xP and Px1 up to P = {SIMGRID_MAX_PROCS}.",
              "",
              f"{'batch':>5} {'P':>5} {'best grid':>10} {'iteration':>10} {'vs batch':>9} "

@@ -50,7 +50,7 @@ std::string render_grid_rows(const std::vector<GridRow>& rows, const RunRequest&
                                    "({})",
                                    req.network.name, req.platform.name, first.procs, req.batch,
                                    to_string(first.strategy),
-                                   engine == "analytic" ? "analytic, MODEL.md" : "SimGrid"));
+                                   engine == "analytic" ? "analytic, docs/model.md" : "SimGrid"));
       break;
   }
   return out.str();

@@ -29,8 +29,8 @@ struct SimPlatform {
 /// Each link carries alpha / (mean number of links between two hosts), so a message
 /// between two random hosts costs alpha on average; a crossbar message costs exactly
 /// alpha + beta * n. Cross-traffic and the TCP window are off on every built platform.
-/// `network_model` is SimGrid's network/model: "" picks CM02 for crossbar and keeps
-/// SimGrid's default (LV08) otherwise. Details: simgrid_platform.cpp.
+/// `network_model` is SimGrid's network/model: "" means CM02 on every topology (SimGrid's
+/// own default, LV08, only when asked for, like SMPI and IB). Details: simgrid_platform.cpp.
 /// Throws InputError if the platform has fewer hosts than needed, the network model is
 /// unknown, or SimGrid 3.32 cannot simulate the topology (a dragonfly with more groups
 /// than routers per chassis).

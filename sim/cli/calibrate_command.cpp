@@ -20,6 +20,7 @@
 
 #include "sim/cli/child_output.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/integer_option.hpp"
 #include "sim/cli/presets.hpp"
 #include "sim/cli/run_options.hpp"
 #include "sim/common/error.hpp"
@@ -219,22 +220,21 @@ void add_calibrate_command(CLI::App& app) {
   cmd->add_option("--measurements", o->measurements, "Also write the raw measurements (JSON)");
   cmd->add_option("--kernels", o->kernels, "The dnnsim-kernels program (default: beside dnnsim)");
   cmd->add_option("--mpirun", o->mpirun, "The MPI launcher")->default_str("mpirun");
-  cmd->add_option("--np", o->np, "Ranks measured at once (the ping-pong uses two)")
-      ->default_str("2")
-      ->check(CLI::Range(2, 1 << 16));
-  cmd->add_option("--batch,-B", o->batch, "Mini-batch of the GEMM shapes")
-      ->default_str("64")
-      ->check(CLI::PositiveNumber);
+  add_integer_option(*cmd, "--np", o->np, "Ranks measured at once (the ping-pong uses two)", 2,
+                     1 << 16)
+      ->default_str("2");
+  add_integer_option(*cmd, "--batch,-B", o->batch, "Mini-batch of the GEMM shapes")
+      ->default_str("64");
   cmd->add_option("--shapes-from", o->shapes_from,
                   "Workloads whose GEMM shapes are timed (default: mlp, small-cnn)");
   cmd->add_option("--name", o->name, "The platform's name")->default_str("local");
   cmd->add_flag("--kernel-efficiency", o->kernel_efficiency,
                 "Also time one process running the workloads' whole training iteration and set "
                 "node.efficiency to the share of the GEMM rate it reaches");
-  cmd->add_option("--iterations", o->iterations,
-                  "Iterations timed per workload by --kernel-efficiency (the median counts)")
-      ->default_str("10")
-      ->check(CLI::Range(1, 1000));
+  add_integer_option(*cmd, "--iterations", o->iterations,
+                     "Iterations timed per workload by --kernel-efficiency (the median counts)", 1,
+                     1000)
+      ->default_str("10");
   cmd->callback([o] {
     const std::string file = o->output.empty() ? "calibrate" : o->output;
     nlohmann::json m = measure(*o);

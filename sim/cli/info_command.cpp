@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/integer_option.hpp"
 #include "sim/cli/presets.hpp"
 #include "sim/cli/run_options.hpp"
 #include "sim/common/error.hpp"
@@ -90,12 +91,12 @@ void add_info_command(CLI::App& app) {
   CLI::App* cmd =
       app.add_subcommand("info", "Per-layer shapes, parameters and FLOPs of a workload");
   cmd->add_option("workload", options->workload, "Workload YAML file or preset name")->required();
-  cmd->add_option("--batch,-B", options->batch, "Mini-batch size (default: the workload's)");
+  add_integer_option(*cmd, "--batch,-B", options->batch,
+                     "Mini-batch size (default: the workload's)");
   cmd->add_option("--format", options->format, "table | json | csv")->default_str("table");
   cmd->add_option("--output,-o", options->output, "Write to this file instead of stdout");
   cmd->callback([options] {
     const Format format = parse_format(options->format);
-    if (options->batch) check_batch(*options->batch);
     require_writable_output(options->output, "--output");
     const Network net = load_network(resolve_preset(options->workload, "workloads"));
     const std::int64_t batch = options->batch.value_or(net.batch);

@@ -88,4 +88,6 @@ int run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) { leave(run(argc, argv)); }
+int main(int argc, char** argv) {
+  leave(run(argc, argv));
+}

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/integer_option.hpp"
 #include "sim/cli/presets.hpp"
 #include "sim/cli/run_options.hpp"
 #include "sim/cli/sim_options.hpp"
@@ -54,15 +55,15 @@ void add_optimize_command(CLI::App& app) {
       "optimize", "Best parallelism kind (and grid) per layer, counting layout changes");
   cmd->add_option("workload", o->workload, "Workload YAML file or preset name")->required();
   cmd->add_option("--platform", o->platform, "Platform YAML file or preset name")->required();
-  cmd->add_option("--procs,-P", o->procs, "Number of processes P")->required();
-  cmd->add_option("--batch,-B", o->batch, "Mini-batch size (default: the workload's)");
+  add_integer_option(*cmd, "--procs,-P", o->procs, "Number of processes P")->required();
+  add_integer_option(*cmd, "--batch,-B", o->batch, "Mini-batch size (default: the workload's)");
   cmd->add_option("--grid", o->grid,
                   "The grid of integrated and domain layers (default: the best single grid)");
   cmd->add_flag("--per-layer-grids", o->per_layer_grids,
                 "Let every layer pick its own grid (grid changes cost what MODEL.md says)");
   cmd->add_option("--engine", o->engine, "analytic | simgrid (re-times the top candidates)")
       ->default_str("analytic");
-  cmd->add_option("--top", o->top, "Candidates SimGrid re-times with --engine simgrid")
+  add_integer_option(*cmd, "--top", o->top, "Candidates SimGrid re-times with --engine simgrid")
       ->default_str("3");
   cmd->add_option("--format", o->format, "table | json")->default_str("table");
   cmd->add_option("--output,-o", o->output, "Write the plan as a plan file (YAML)");
@@ -83,13 +84,10 @@ void add_optimize_command(CLI::App& app) {
       throw InputError("", std::nullopt, "--trace",
                        "optimize times many candidates; record a trace with simulate --plan");
     }
-    check_procs(o->procs, "--procs");
-    if (o->batch) check_batch(*o->batch);
     require_writable_output(o->output, "--output");
     if (!o->grid.empty() && o->per_layer_grids) {
       throw InputError("", std::nullopt, "--grid", "--grid fixes one grid; drop --per-layer-grids");
     }
-    if (o->top < 1) throw InputError("", std::nullopt, "--top", "expected at least 1 candidate");
     const Network net = load_network(resolve_preset(o->workload, "workloads"));
     // A SimGrid XML platform states no alpha, beta or flops: the search uses those read from
     // its first hosts (docs/platforms.md), and only SimGrid's times on the file itself count.

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/cli/integer_option.hpp"
 #include "sim/cli/presets.hpp"
 #include "sim/common/bounds.hpp"
 #include "sim/common/error.hpp"
@@ -30,7 +31,7 @@ void add_run_options(CLI::App& command, RunOptions& o, bool platform_required) {
 void add_plan_options(CLI::App& command, RunOptions& o) {
   command.add_option("workload", o.workload, "Workload YAML file or preset name (e.g. alexnet)")
       ->required();
-  command.add_option("--procs,-P", o.procs, "Number of processes P");
+  add_integer_option(command, "--procs,-P", o.procs, "Number of processes P");
   command.add_option("--grid", o.grid,
                      "Process grid PRxPC (e.g. 8x64), or 'all' for every "
                      "factorization of P");
@@ -38,7 +39,7 @@ void add_plan_options(CLI::App& command, RunOptions& o) {
                      "batch | model | integrated | domain | hybrid (default with --grid: "
                      "integrated)");
   command.add_option("--plan", o.plan_file, "Plan file naming a kind (and grid) per layer");
-  command.add_option("--batch,-B", o.batch, "Mini-batch size (default: the workload's)");
+  add_integer_option(command, "--batch,-B", o.batch, "Mini-batch size (default: the workload's)");
   command.add_option("--format", o.format, "table | json | csv")->default_str("table");
   command.add_option("--output,-o", o.output, "Write the result to this file instead of stdout");
 }
@@ -51,29 +52,9 @@ Format parse_format(const std::string& text) {
   throw InputError("", std::nullopt, "--format", unknown_name("format", text, kFormats));
 }
 
-std::int64_t check_procs(std::int64_t procs, std::string_view option) {
-  if (procs < 1 || procs > kMaxInteger) {
-    throw InputError("", std::nullopt, std::string(option),
-                     fmt::format("expected a number of processes P in [1, 2^40 = {}], got {}",
-                                 kMaxInteger, procs));
-  }
-  return procs;
-}
-
-std::int64_t check_batch(std::int64_t batch) {
-  if (batch < 1 || batch > kMaxInteger) {
-    throw InputError(
-        "", std::nullopt, "--batch",
-        fmt::format("expected a batch size in [1, 2^40 = {}], got {}", kMaxInteger, batch));
-  }
-  return batch;
-}
-
 RunRequest make_request(const RunOptions& o) {
   RunRequest req;
   req.format = parse_format(o.format);
-  if (o.procs) check_procs(*o.procs, "--procs");
-  if (o.batch) check_batch(*o.batch);
   require_writable_output(o.output, "--output");
   req.network = load_network(resolve_preset(o.workload, "workloads"));
   if (o.platform.ends_with(".xml")) {

@@ -60,11 +60,6 @@ struct RunRequest {
 
 [[nodiscard]] Format parse_format(const std::string& text);
 
-/// P from `option`, checked to be in [1, kMaxInteger].
-std::int64_t check_procs(std::int64_t procs, std::string_view option);
-/// A --batch value, checked to be in [1, kMaxInteger].
-std::int64_t check_batch(std::int64_t batch);
-
 /// Writes `text` to `path` through a temporary file renamed on success, or to stdout when
 /// `path` is empty.
 void emit(const std::string& path, const std::string& text);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/cli/integer_option.hpp"
 #include "sim/cli/run_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
@@ -22,7 +23,8 @@ void add_sim_options(CLI::App& cmd, SimOptions& o) {
                  "SimGrid network model: CM02 (default: alpha + beta * n per message), LV08, SMPI, "
                  "IB");
   cmd.add_option("--trace", o.trace, "Write a Chrome / Perfetto trace (JSON) to this file");
-  cmd.add_option("--trace-ranks", o.trace_ranks, "Ranks written to the trace")->default_str("64");
+  add_integer_option(cmd, "--trace-ranks", o.trace_ranks, "Ranks written to the trace")
+      ->default_str("64");
 }
 
 ReplayOptions make_replay_options(const SimOptions& o) {
@@ -40,13 +42,13 @@ ReplayOptions make_replay_options(const SimOptions& o) {
   }
   r.placement = *placement;
   r.overlap = !o.no_overlap;
-  r.network_model = o.network_model;
+  if (o.network_model && o.network_model->empty()) {
+    throw InputError("", std::nullopt, "--network-model",
+                     "expected a SimGrid network model (CM02, LV08, SMPI or IB), got nothing");
+  }
+  r.network_model = o.network_model.value_or("");
   require_writable_output(o.trace, "--trace");
   r.trace_file = o.trace;
-  if (o.trace_ranks < 1) {
-    throw InputError("", std::nullopt, "--trace-ranks",
-                     fmt::format("expected a positive number of ranks, got {}", o.trace_ranks));
-  }
   r.trace_ranks = o.trace_ranks;
   return r;
 }

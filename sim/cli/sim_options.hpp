@@ -2,6 +2,7 @@
 // Options only the SimGrid engine takes: collective algorithm, placement, overlap, network
 // model, SimGrid XML platform, trace.
 
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -14,7 +15,7 @@ struct SimOptions {
   std::string collective = "auto";
   std::string placement = "column";
   bool no_overlap = false;
-  std::string network_model;
+  std::optional<std::string> network_model;  ///< unset: CM02
   std::string trace;
   std::int64_t trace_ranks = 64;
 };

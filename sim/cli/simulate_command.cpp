@@ -10,6 +10,7 @@
 #include "sim/cli/run_options.hpp"
 #include "sim/cli/sim_options.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/text_file.hpp"
 #include "sim/engine/isolated_run.hpp"
 
 namespace dnnsim::cli {
@@ -25,6 +26,10 @@ void add_simulate_command(CLI::App& app) {
   add_run_options(*cmd, *options);
   add_sim_options(*cmd, *sim);
   cmd->callback([options, sim] {
+    if (same_output(sim->trace, options->output)) {
+      throw InputError(sim->trace, std::nullopt, "--trace",
+                       "--trace and --output name the same file; give each its own");
+    }
     const RunRequest req = make_request(*options);
     const ReplayOptions replay = make_replay_options(*sim);
     if (!req.grid_all) {

@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/integer_option.hpp"
 #include "sim/cli/presets.hpp"
 #include "sim/cli/progress.hpp"
 #include "sim/cli/run_options.hpp"
@@ -223,12 +224,12 @@ void add_sweep_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("sweep", "Run every configuration of a study into one CSV");
   cmd->add_option("spec", o->spec, "Sweep specification (YAML, docs/sweeps.md)")->required();
   cmd->add_option("--output,-o", o->output, "The CSV to write")->required();
-  cmd->add_option("--jobs,-j", o->jobs, "SimGrid simulations running at once")->default_str("1");
+  add_integer_option(*cmd, "--jobs,-j", o->jobs, "SimGrid simulations running at once", 1, 4096)
+      ->default_str("1");
   cmd->add_option("--shard", o->shard,
                   "K/N: run the K-th of N shards (default: from mpirun or Slurm, else 0/1)");
   cmd->add_flag("--no-progress", o->no_progress, "No progress bar");
   cmd->callback([o] {
-    if (o->jobs < 1) throw InputError("", std::nullopt, "--jobs", "expected at least 1");
     require_writable_output(o->output, "--output");
     Study study;
     study.spec = load_sweep_spec(o->spec, resolve_preset);

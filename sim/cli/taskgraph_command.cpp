@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/integer_option.hpp"
 #include "sim/cli/run_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
@@ -178,7 +179,8 @@ void add_taskgraph_command(CLI::App& app) {
   auto tg = std::make_shared<TaskGraphOptions>();
   CLI::App* cmd = app.add_subcommand("taskgraph", "Dump one rank's task graph (JSON or DOT)");
   add_run_options(*cmd, *options, /*platform_required=*/false);
-  cmd->add_option("--rank", tg->rank, "The rank whose graph to print")->default_str("0");
+  add_integer_option(*cmd, "--rank", tg->rank, "The rank whose graph to print", 0)
+      ->default_str("0");
   cmd->add_option("--collective", tg->collective, "Collective algorithm of the SMPI export")
       ->default_str("auto");
   cmd->add_option("--export", tg->export_args,

@@ -145,6 +145,14 @@ void require_writable_output(const std::string& path, std::string_view key) {
   ::unlink(temp.c_str());
 }
 
+bool same_output(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty()) return false;  // standard output
+  std::error_code ec;
+  const fs::path x = fs::weakly_canonical(fs::absolute(write_target(a)), ec);
+  const fs::path y = fs::weakly_canonical(fs::absolute(write_target(b)), ec);
+  return x == y;
+}
+
 void write_atomically(const std::string& path, std::string_view text, std::string_view key) {
   require_writable_output(path, key);
   const fs::path target = write_target(path);

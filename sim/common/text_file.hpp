@@ -28,6 +28,10 @@ void require_input_file(const std::string& path, std::string_view what);
 /// option or setting that gave the path. Empty paths (standard output) pass.
 void require_writable_output(const std::string& path, std::string_view key);
 
+/// True when writing `a` and writing `b` would land in the same file (through symbolic
+/// links, `.` and `..`): two outputs of one run must differ.
+[[nodiscard]] bool same_output(const std::string& a, const std::string& b);
+
 /// Writes `text` to `path` (through a symbolic link to its target). Throws InputError
 /// naming `path` and `key` when the file cannot be written or moved into place. SIGINT and
 /// SIGTERM wait until the file is whole or removed.

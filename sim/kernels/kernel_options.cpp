@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/cli/integer_option.hpp"
 #include "sim/cli/presets.hpp"
 #include "sim/common/error.hpp"
 #include "sim/kernels/local/kernel_support.hpp"
@@ -17,9 +18,9 @@ void add_kernel_options(CLI::App& app, KernelOptions& o) {
   cli::add_plan_options(app, o.run);
   app.get_option("workload")->required(false);
   app.get_option("--format")->description("table | json");
-  app.add_option("--iterations", o.iterations, "Timed training iterations, after one warm-up")
-      ->default_str("5")
-      ->check(CLI::NonNegativeNumber);
+  cli::add_integer_option(app, "--iterations", o.iterations,
+                          "Timed training iterations, after one warm-up", 0, 1'000'000)
+      ->default_str("5");
   app.add_option("--seed", o.seed, "Seed of the random weights, inputs and loss gradient")
       ->default_str("1");
   app.add_option("--tolerance", o.tolerance,

@@ -12,3 +12,7 @@ cli_test(analytic.plan_file ARGS analytic alexnet --platform crossbar --plan tes
          --format json PASS "\"strategy\": \"plan\"")
 cli_test(analytic.domain_past_batch ARGS analytic alexnet --platform crossbar --procs 512 --grid 4x128
          --strategy domain --batch 128 PASS "iteration")
+
+# Integers on the command line are decimal: 010 is ten processes (CLI11 alone read octal 8).
+cli_test(procs_leading_zero ARGS analytic mlp --platform crossbar --procs 010 --strategy batch
+         --format json PASS "\"procs\": 10,")

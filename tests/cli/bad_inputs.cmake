@@ -221,15 +221,36 @@ bad_input(sweep.missing_file "tests/data/bad/sweep/no-such.yaml: sweep file not 
           sweep ${S}/no-such.yaml -o ${SWEEP_OUT})
 
 # ---- command-line options --------------------------------------------------------------
-bad_input(option.procs_zero "'--procs': expected a number of processes P in [1, 2^40 = 1099511627776], got 0"
+bad_input(option.procs_zero "'--procs': expected a whole number in [1, 2^40 = 1099511627776], got '0'"
           analytic mlp --platform crossbar --procs 0 --strategy batch)
-bad_input(option.procs_negative "'--procs': expected a number of processes P in [1, 2^40 = 1099511627776], got -4"
+bad_input(option.procs_negative "'--procs': expected a whole number written in decimal digits in [1, 2^40 = 1099511627776], got '-4'"
           analytic mlp --platform crossbar --procs -4 --strategy batch)
-bad_input(option.procs_text "--procs" analytic mlp --platform crossbar --procs four --strategy batch)
-bad_input(option.optimize_procs "'--procs': expected a number of processes P in [1, 2^40 = 1099511627776], got 0"
+bad_input(option.procs_text "'--procs': expected a whole number written in decimal digits in [1, 2^40 = 1099511627776], got 'four'"
+          analytic mlp --platform crossbar --procs four --strategy batch)
+# Integers are decimal: CLI11 alone read 0x10 as 16 (and 010 as 8: cli.procs_leading_zero).
+bad_input(option.procs_hexadecimal "'--procs': expected a whole number written in decimal digits in [1, 2^40 = 1099511627776], got '0x10'"
+          analytic mlp --platform crossbar --procs 0x10 --strategy batch)
+bad_input(option.procs_exponent "got '1e3'" analytic mlp --platform crossbar --procs 1e3 --strategy batch)
+# Beyond 64 bits: quoted as typed, not clamped to 9223372036854775807.
+bad_input(option.procs_beyond_64_bits "'--procs': expected a whole number in [1, 2^40 = 1099511627776], got '99999999999999999999'"
+          analytic mlp --platform crossbar --procs 99999999999999999999 --strategy batch)
+bad_input(option.optimize_procs "'--procs': expected a whole number in [1, 2^40 = 1099511627776], got '0'"
           optimize mlp --platform crossbar --procs 0)
-bad_input(option.batch_huge "'--batch': expected a batch size in [1, 2^40 = 1099511627776], got 2000000000000"
+bad_input(option.batch_huge "'--batch': expected a whole number in [1, 2^40 = 1099511627776], got '2000000000000'"
           info mlp --batch 2000000000000)
+bad_input(option.top_zero "'--top': expected a whole number in [1, 2^40 = 1099511627776], got '0'"
+          optimize mlp --platform crossbar --procs 4 --top 0)
+# An empty value (CMake drops empty arguments, so a shell passes it).
+add_test(NAME cli.bad.option.network_model_empty
+         COMMAND sh -c "\"$0\" simulate mlp --platform crossbar --procs 4 --strategy batch --network-model ''"
+                 $<TARGET_FILE:dnnsim>
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(cli.bad.option.network_model_empty PROPERTIES WILL_FAIL FALSE
+  PASS_REGULAR_EXPRESSION "^dnnsim: error: '--network-model': expected a SimGrid network model \\(CM02, LV08, SMPI or IB\\), got nothing\n$")
+bad_input(option.trace_is_output "'--trace': --trace and --output name the same file; give each its own"
+          NO_FILE ${BAD_OUTPUTS}/same.json
+          simulate mlp --platform crossbar --procs 4 --strategy batch --trace ${BAD_OUTPUTS}/same.json
+          -o ${BAD_OUTPUTS}/./same.json)
 bad_input(option.grid_huge "'--grid': expected PRxPC (e.g. 8x64) or 'all', got '2000000x2000000'"
           analytic mlp --platform crossbar --grid 2000000x2000000 --strategy integrated)
 bad_input(option.strategy_typo "'--strategy': unknown strategy 'intergrated' (did you mean 'integrated'?)"
@@ -260,7 +281,7 @@ bad_input(option.engine_typo "'--engine': unknown engine 'simgird' (did you mean
 bad_input(option.log_level_typo "'--log-level': unknown log level 'debg' (did you mean 'debug'?)"
           --log-level debg info mlp)
 bad_input(option.rank "'--rank': expected a rank in [0, 4), got 4" taskgraph mlp --procs 4 --strategy batch --rank 4)
-bad_input(option.jobs "'--jobs': expected at least 1" sweep tests/data/sweep-small.yaml -o ${SWEEP_OUT} --jobs 0)
+bad_input(option.jobs "'--jobs': expected a whole number in [1, 4096], got '0'" sweep tests/data/sweep-small.yaml -o ${SWEEP_OUT} --jobs 0)
 bad_input(option.shard "'--shard': expected K/N with 0 <= K < N, got '2/2'"
           sweep tests/data/sweep-small.yaml -o ${SWEEP_OUT} --shard 2/2)
 bad_input(option.optimize_trace "'--trace': optimize times many candidates"
@@ -272,6 +293,46 @@ bad_input(option.output_missing_directory "'--output': cannot write here: the di
           info mlp -o ${BAD_OUTPUTS}/no-such-dir/info.json)
 bad_input(option.trace_missing_directory "'--trace': cannot write here: the directory '${BAD_OUTPUTS}/no-such-dir' does not exist"
           simulate mlp --platform crossbar --procs 4 --strategy batch --trace ${BAD_OUTPUTS}/no-such-dir/t.json)
+
+# Outputs: only regular files (never a device replaced by a file), only where this process
+# can create a file, with the system's reason (even root may not write in sysfs).
+bad_input(option.output_device "/dev/null: '--output': is not a regular file (a device, FIFO or socket); dnnsim writes results only to regular files"
+          info mlp -o /dev/null)
+bad_input(option.output_unwritable "/sys/dnnsim-info.json: '--output': cannot write here: Permission denied"
+          info mlp -o /sys/dnnsim-info.json)
+bad_input(option.trace_device "/dev/full: '--trace': is not a regular file"
+          simulate mlp --platform crossbar --procs 4 --strategy batch --trace /dev/full)
+
+# ---- special input files: only regular files, at most 64 MiB -----------------------------
+bad_input(input.device "/dev/zero: is not a regular file (a device, FIFO or socket); expected a workload file"
+          info /dev/zero)
+bad_input(input.device_platform "/dev/zero: is not a regular file (a device, FIFO or socket); expected a platform file"
+          ${RUN} --platform /dev/zero)
+bad_input(input.device_plan "/dev/zero: is not a regular file (a device, FIFO or socket); expected a plan file"
+          analytic mlp --platform crossbar --plan /dev/zero)
+bad_input(input.device_sweep "/dev/zero: is not a regular file (a device, FIFO or socket); expected a sweep file"
+          sweep /dev/zero -o ${SWEEP_OUT})
+bad_input(workload.two_documents "${W}/two-documents.yaml:6: a second YAML document starts here; a workload file holds one document"
+          info ${W}/two-documents.yaml)
+
+# ---- SimGrid XML platforms: what SimGrid refuses or crashes on, in one line --------------
+set(X tests/data/bad/xml)
+bad_input(xml.no_route "${X}/no-route.xml: SimGrid stopped by signal 11 (Segmentation fault): no route from host 'host1' to host 'host2'; the ranks need a route between every pair of hosts they use"
+          simulate mlp --platform ${X}/no-route.xml --procs 2 --strategy batch)
+bad_input(xml.missing_route "${X}/missing-route.xml: SimGrid stopped by signal 6 (Aborted): You're trying to send data from host1 to host10 but there is no connecting path between these two hosts."
+          simulate mlp --platform ${X}/missing-route.xml --procs 3 --strategy batch)
+bad_input(xml.unknown_model "${X}/unknown-model.xml: SimGrid stopped by signal 6 (Aborted): Model 'Bogus' is invalid! Valid models are: LV08, Constant, SMPI, IB, CM02, ns-3."
+          simulate mlp --platform ${X}/unknown-model.xml --procs 2 --strategy batch)
+bad_input(xml.zero_speed "${X}/zero-speed.xml: 'host 'host1'': speed 0 flop/s; a host that runs a rank needs a positive speed"
+          simulate mlp --platform ${X}/zero-speed.xml --procs 2 --strategy batch)
+bad_input(xml.zero_bandwidth "${X}/zero-bandwidth.xml: 'link 'wire'': bandwidth 0 B/s; every link needs a positive bandwidth"
+          simulate mlp --platform ${X}/zero-bandwidth.xml --procs 2 --strategy batch)
+bad_input(xml.config_key_typo "${X}/config-key-typo.xml: SimGrid cannot load this platform: unknown SimGrid configuration key 'network/crosstrafic' (did you mean 'network/crosstraffic'?)"
+          simulate mlp --platform ${X}/config-key-typo.xml --procs 2 --strategy batch)
+bad_input(xml.too_few_hosts "tests/data/tiny-platform.xml: P = 4 processes, but platform 'tiny-platform' has 3 hosts"
+          simulate mlp --platform tests/data/tiny-platform.xml --procs 4 --strategy batch)
+bad_input(xml.optimize_analytic "'--platform': a SimGrid XML platform has no alpha, beta or flops for the analytic engine; add --engine simgrid"
+          optimize mlp --platform tests/data/tiny-platform.xml --procs 2)
 
 # ---- a failed run leaves no output file ------------------------------------------------
 bad_input(no_output.analytic_limit "layer 'conv1': model parallelism needs Pr <= out_channels"

@@ -4,6 +4,7 @@ in its own processes and asserts values worked out from MODEL.md or from the top
 
 usage: simcheck.py DNNSIM CHECK
 """
+import csv
 import json
 import os
 import re
@@ -159,6 +160,48 @@ def optimizer_plan_reproduces():
         timed = json.loads(dnnsim("optimize", "mlp", "--platform", "crossbar", "--procs", "8",
                                   "--engine", "simgrid", "--format", "json"))
         expect(timed["engine"] == "simgrid" and timed["iteration_s"] > 0, "--engine simgrid re-times")
+
+
+def xml_platform():
+    # tests/data/tiny-platform.xml: 1 Gflop/s hosts on one shared 1 GB/s, 10 us wire.
+    # MLP, batch on 2 ranks, 512 samples: per sample fc1 2*1024*2048 FLOPs forward and once
+    # more for its weight gradient (the first weighted layer), fc2 and fc3 3 * 2*2048*2048,
+    # fc4 3 * 2*2048*1000: 71,008,256 FLOPs, so 512 / 2 * 71,008,256 / 1e9 = 18.178113536 s.
+    # With overlap only fc1's gradient all-reduce is exposed: two steps of n/2 = 4,198,400
+    # bytes each way on the one shared wire (0.5 GB/s a direction): 2 * (10 us + 8.3968 ms).
+    args = ["mlp", "--platform", "tests/data/tiny-platform.xml", "--procs", "2", "--strategy", "batch"]
+    r = result("simulate", *args)
+    expect(abs(r["compute_s"] - 18.178113536) < 1e-9, f"compute {r['compute_s']!r} s")
+    expect(abs(r["iteration_s"] - (18.178113536 + 2 * (10e-6 + 8.3968e-3))) < 1e-9,
+           f"iteration {r['iteration_s']!r} s")
+    expect(r["memory_limit_bytes"] is None and r["exceeds_memory"] is False,
+           "an XML platform states no memory: no limit, never exceeded")
+    table = dnnsim("simulate", *args)
+    expect("(the platform states no memory)" in table and "exposed communication 16.81 ms" in table,
+           "the table says so and shows the exposed communication")
+    # The optimizer searches with the numbers read from the first two hosts and SimGrid
+    # re-times its plan on the file itself.
+    opt = json.loads(dnnsim("optimize", "mlp", "--platform", "tests/data/tiny-platform.xml",
+                            "--procs", "2", "--engine", "simgrid", "--format", "json"))
+    expect(opt["engine"] == "simgrid" and opt["platform"] == "tiny-platform", "optimize re-times on it")
+    planned = result("simulate", "mlp", "--platform", "tests/data/tiny-platform.xml", "--procs", "2",
+                     "--grid", f"{opt['plan'][0]['grid']['pr']}x{opt['plan'][0]['grid']['pc']}",
+                     "--strategy", "model" if opt["plan"][0]["kind"] == "model" else "batch")
+    expect(opt["iteration_s"] == planned["iteration_s"], "the plan's time is the simulated one")
+    # A sweep: SimGrid rows on the XML platform equal simulate; analytic rows say why not.
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = os.path.join(tmp, "spec.yaml")
+        with open(spec, "w") as f:
+            f.write("workloads: [mlp]\nplatforms: [tests/data/tiny-platform.xml]\nprocs: [2, 4]\n"
+                    "strategies: [batch]\nengine: [analytic, simgrid]\n")
+        out = os.path.join(tmp, "out.csv")
+        dnnsim("sweep", spec, "--output", out)
+        rows = list(csv.DictReader(open(out)))
+    by = {(row["engine"], row["procs"]): row for row in rows}
+    expect(float(by["simgrid", "2"]["iteration_s"]) == r["iteration_s"], "sweep row = simulate")
+    expect(by["analytic", "2"]["error"].startswith("a SimGrid XML platform has no alpha, beta or flops"),
+           "analytic rows on an XML platform are error rows")
+    expect(by["simgrid", "4"]["error"] == "P = 4 exceeds the platform's 3 hosts", "P beyond its hosts")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ endforeach()
 
 # Contention, algorithms, topologies, overlap, placement, traces, task graphs, SMPI replay.
 foreach(check ring_vs_rabenseifner oversubscribed_fat_tree topologies_run overlap placement trace
-              taskgraph_bytes smpi_replay optimizer_plan_reproduces)
+              taskgraph_bytes smpi_replay optimizer_plan_reproduces xml_platform)
   add_test(NAME sim.${check}
            COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/simcheck.py
                    $<TARGET_FILE:dnnsim> ${check}

@@ -3,8 +3,10 @@
 `read_contract_csv` opens a CSV written by dnnsim, checks that its header holds every
 column of the contract (extra columns are allowed: formats are extended, never broken),
 skips repeated header lines (so `cat a.csv b.csv` still reads) and yields each data row
-with its line number. The `parse_*` helpers turn one field into a typed value or raise
-an `AnalysisError` naming the file, the line and the column.
+with its line number. `CsvField`'s getters turn one field into a typed value within the
+bounds the contract allows (counts from 1 to 2^40, finite non-negative times and bytes,
+positive multipliers) or raise an `AnalysisError` naming the file, the line and the
+column: a zero P or a missing time must stop the reader, not a division in a figure.
 """
 
 import csv
@@ -12,6 +14,8 @@ import math
 from collections.abc import Iterator, Sequence
 
 from analysis.errors import AnalysisError
+
+MAX_COUNT = 2**40  # the largest count dnnsim reads or writes (sim/common/bounds.hpp)
 
 
 class CsvField:
@@ -29,24 +33,38 @@ class CsvField:
     def text(self, column: str) -> str:
         return self.row[column].strip()
 
-    def integer(self, column: str) -> int:
-        try:
-            return int(self.text(column))
-        except ValueError:
-            raise self._fail(column, "an integer") from None
+    def name(self, column: str) -> str:
+        """A name that identifies the row (workload, layer, ...): never empty."""
+        value = self.text(column)
+        if not value:
+            raise self._fail(column, "a name")
+        return value
 
-    def number(self, column: str) -> float:
+    def count(self, column: str) -> int:
+        """A count of samples or processes: an integer from 1 to 2^40."""
+        try:
+            value = int(self.text(column))
+        except ValueError:
+            value = 0
+        if not 1 <= value <= MAX_COUNT:
+            raise self._fail(column, "an integer from 1 to 2^40")
+        return value
+
+    def number(self, column: str, positive: bool = False) -> float:
+        """A finite number, at least 0 (a time, bytes) or, if `positive`, above 0."""
         try:
             value = float(self.text(column))
         except ValueError:
             raise self._fail(column, "a number") from None
         if not math.isfinite(value):
             raise self._fail(column, "a finite number")
+        if value < 0 or (positive and value == 0):
+            raise self._fail(column, "a positive number" if positive else "a number >= 0")
         return value
 
-    def optional_number(self, column: str) -> float | None:
+    def optional_number(self, column: str, positive: bool = False) -> float | None:
         """A number, or None for an empty field."""
-        return None if self.text(column) == "" else self.number(column)
+        return None if self.text(column) == "" else self.number(column, positive)
 
     def boolean(self, column: str) -> bool:
         value = self.text(column).lower()

@@ -123,6 +123,9 @@ def _plain_number(value: float, _position=None) -> str:
 def log_value_axis(axis, which: str = "y") -> None:
     """A base-10 log axis ticked at 1, 2, 3 and 5 times each power of ten, in plain numbers."""
     target = axis.yaxis if which == "y" else axis.xaxis
+    limits = axis.dataLim.intervaly if which == "y" else axis.dataLim.intervalx
+    if not max(limits) > 0:
+        return  # nothing positive to draw on a log scale: times of a workload that costs nothing
     (axis.set_yscale if which == "y" else axis.set_xscale)("log")
     target.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(1.0, 2.0, 3.0, 5.0)))
     target.set_major_formatter(matplotlib.ticker.FuncFormatter(_plain_number))

@@ -7,12 +7,14 @@ The contract (sim/report/result_writers.cpp, docs/analysis.md):
 
 Several runs may be concatenated into one file (repeated headers are skipped); the rows
 of one configuration keep the workload's layer order. `read_layers(path)` returns a list
-of `LayerRow`; `Configuration` is the key that tells one run from another.
+of `LayerRow`, each field typed and within its bounds (csv_reading.py); `Configuration`
+is the key that tells one run from another.
 """
 
 from dataclasses import dataclass
 
 from analysis.csv_reading import read_contract_csv
+from analysis.errors import AnalysisError
 
 LAYER_COLUMNS = (
     "engine", "workload", "platform", "batch", "procs", "pr", "pc", "strategy", "layer",
@@ -72,13 +74,16 @@ def read_layers(path: str) -> list[LayerRow]:
     rows = []
     for field in read_contract_csv(path, LAYER_COLUMNS, "per-layer"):
         config = Configuration(
-            engine=field.text("engine"), workload=field.text("workload"),
-            platform=field.text("platform"), batch=field.integer("batch"),
-            procs=field.integer("procs"), pr=field.integer("pr"), pc=field.integer("pc"),
-            strategy=field.text("strategy"))
+            engine=field.name("engine"), workload=field.name("workload"),
+            platform=field.name("platform"), batch=field.count("batch"),
+            procs=field.count("procs"), pr=field.count("pr"), pc=field.count("pc"),
+            strategy=field.name("strategy"))
+        if config.pr * config.pc != config.procs:
+            raise AnalysisError(f"{path}:{field.line}: columns pr, pc and procs: grid "
+                                f"{config.grid} does not hold P = {config.procs} processes")
         rows.append(LayerRow(
-            config=config, layer=field.text("layer"), type=field.text("type"),
-            layer_strategy=field.text("layer_strategy"),
+            config=config, layer=field.name("layer"), type=field.name("type"),
+            layer_strategy=field.name("layer_strategy"),
             comm_bytes=field.number("comm_bytes"),
             **{name: field.number(name) for name in ("compute_s", "comm_s") + PHASES}))
     return rows

@@ -20,6 +20,10 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from analysis.atomic_output import atomic_output, write_text_atomically  # noqa: E402
+
 WORKLOAD = "alexnet"
 PLATFORM = "cori-knl"
 PROCS = [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096]
@@ -32,12 +36,6 @@ def run(cmd, **kwargs):
     return subprocess.run(cmd, check=True, text=True, **kwargs)
 
 
-def write(path, text):
-    with open(path + ".tmp", "w") as f:
-        f.write(text)
-    os.replace(path + ".tmp", path)
-
-
 def read_rows(path):
     with open(path) as f:
         return list(csv.DictReader(f))
@@ -45,7 +43,7 @@ def read_rows(path):
 
 def sweep(dnnsim, out_dir, name, spec, jobs):
     spec_path = os.path.join(out_dir, f"{name}.yaml")
-    write(spec_path, spec)
+    write_text_atomically(spec_path, spec)
     csv_path = os.path.join(out_dir, f"{name}.csv")
     run([dnnsim, "sweep", spec_path, "--output", csv_path, "--jobs", str(jobs)])
     return read_rows(csv_path)
@@ -119,8 +117,9 @@ overrides: {{bandwidth_scale: [0.125, 0.25, 0.5, 1, 2, 4, 8]}}
     grid = f'{top["pr"]}x{top["pc"]}'
     common = [WORKLOAD, "--platform", PLATFORM, "--procs", "64", "--grid", grid, "--strategy",
               "integrated", "--batch", "256"]
-    with open(os.path.join(out, "layers.csv"), "w") as f:
-        run([args.dnnsim, "analytic", *common, "--format", "csv"], stdout=f)
+    with atomic_output(os.path.join(out, "layers.csv")) as temp_path:
+        with open(temp_path, "w", encoding="utf-8") as f:
+            run([args.dnnsim, "analytic", *common, "--format", "csv"], stdout=f)
     run([args.dnnsim, "simulate", *common, "--trace", os.path.join(out, "trace.json"),
          "--trace-ranks", "16", "--format", "json"], stdout=subprocess.DEVNULL)
 
@@ -169,7 +168,7 @@ overrides: {{bandwidth_scale: [0.125, 0.25, 0.5, 1, 2, 4, 8]}}
                          f"{speedups[0]} {speedups[1]} {plan_text:>15}  {agree}")
     lines += ["", f"Results, plots and report.html in {out}/ ({time.monotonic() - start:.0f} s)."]
     text = "\n".join(lines) + "\n"
-    write(os.path.join(out, "summary.txt"), text)
+    write_text_atomically(os.path.join(out, "summary.txt"), text)
     sys.stdout.write(text)
 
 

@@ -66,10 +66,10 @@ def what_if_text(rows: list[SweepRow], scale: str) -> str:
         values = sorted(per_scale)
         low, high = values[0], values[-1]
         a, b = per_scale[low], per_scale[high]
+        faster = f" ({a.iteration_s / b.iteration_s:.2f}× faster)" if b.iteration_s > 0 else ""
         sentences.append(f"On {platform}, going from {format_scale(low)} to "
                          f"{format_scale(high)} takes it from {format_seconds(a.iteration_s)} "
-                         f"to {format_seconds(b.iteration_s)} "
-                         f"({a.iteration_s / b.iteration_s:.2f}× faster).")
+                         f"to {format_seconds(b.iteration_s)}{faster}.")
     return " ".join(sentences)
 
 

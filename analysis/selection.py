@@ -180,9 +180,12 @@ class BestGrid:
     pure_model: SweepRow | None
 
     def speedup_over(self, other: SweepRow | None) -> float | None:
-        """How many times faster the best grid is than `other`; None if `other` is not possible."""
+        """How many times faster the best grid is than `other`; None if `other` is not possible
+        or the best grid takes no time."""
         if other is None or not other.possible or other.iteration_s is None:
             return None
+        if not self.best.iteration_s > 0:
+            return None  # a workload whose layers cost nothing: no ratio to speak of
         return other.iteration_s / self.best.iteration_s
 
 

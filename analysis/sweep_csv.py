@@ -9,8 +9,9 @@ The contract (docs/analysis.md):
 `engine` is analytic or simgrid; `strategy` batch, model, integrated, domain, hybrid or
 optimized; the `*_scale` columns are the what-if multipliers (1 when not overridden);
 `error` is empty, or the limit the configuration breaks, and then the numeric columns are
-empty. `read_sweep(path)` returns a list of `SweepRow`, each field typed; a row without
-an error must have its iteration, compute and communication times.
+empty. `read_sweep(path)` returns a list of `SweepRow`, each field typed and within its
+bounds (csv_reading.py); a row without an error must have its iteration, compute
+and communication times (0 for a workload whose layers cost nothing).
 """
 
 from dataclasses import dataclass
@@ -83,18 +84,19 @@ def read_sweep(path: str) -> list[SweepRow]:
                     raise AnalysisError(f"{path}:{field.line}: column {name} is empty but the "
                                         "row has no error")
         row = SweepRow(
-            workload=field.text("workload"), platform=field.text("platform"),
-            engine=field.text("engine"), batch=field.integer("batch"),
-            procs=field.integer("procs"), pr=field.integer("pr"), pc=field.integer("pc"),
-            strategy=field.text("strategy"),
-            bandwidth_scale=field.number("bandwidth_scale"),
-            latency_scale=field.number("latency_scale"), flops_scale=field.number("flops_scale"),
+            workload=field.name("workload"), platform=field.name("platform"),
+            engine=field.name("engine"), batch=field.count("batch"),
+            procs=field.count("procs"), pr=field.count("pr"), pc=field.count("pc"),
+            strategy=field.name("strategy"),
+            bandwidth_scale=field.number("bandwidth_scale", positive=True),
+            latency_scale=field.number("latency_scale", positive=True),
+            flops_scale=field.number("flops_scale", positive=True),
             memory_bytes_per_proc=field.optional_number("memory_bytes_per_proc"),
             exceeds_memory=field.boolean("exceeds_memory"), error=error,
             source=f"{path}:{field.line}", **values)
         if row.pr * row.pc != row.procs:
-            raise AnalysisError(f"{path}:{field.line}: grid {row.grid} does not hold "
-                                f"P = {row.procs} processes")
+            raise AnalysisError(f"{path}:{field.line}: columns pr, pc and procs: grid {row.grid} "
+                                f"does not hold P = {row.procs} processes")
         rows.append(row)
     return rows
 

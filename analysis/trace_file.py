@@ -8,6 +8,7 @@ the bare JSON array form of the format is read too. Other event phases are ignor
 """
 
 import json
+import math
 from dataclasses import dataclass, field
 
 from analysis.errors import AnalysisError
@@ -48,9 +49,14 @@ class Trace:
 
 def _number(event: dict, key: str, where: str) -> float:
     value = event.get(key)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise AnalysisError(f"{where}: '{key}' must be a number, got {value!r}")
-    return float(value)
+    # json reads NaN and Infinity, and integers of any size: none is a time.
+    try:
+        number = float(value) if isinstance(value, (int, float)) else math.nan
+    except OverflowError:
+        number = math.inf
+    if isinstance(value, bool) or not math.isfinite(number):
+        raise AnalysisError(f"{where}: '{key}' must be a finite number, got {value!r}")
+    return number
 
 
 def _rank(event: dict, where: str) -> int:
@@ -59,7 +65,7 @@ def _rank(event: dict, where: str) -> int:
         raise AnalysisError(f"{where}: 'tid' must be a rank number, got {tid!r}")
     try:
         return int(tid)
-    except ValueError:
+    except (ValueError, OverflowError):  # 'abc', NaN, Infinity
         raise AnalysisError(f"{where}: 'tid' must be a rank number, got {tid!r}") from None
 
 
@@ -70,7 +76,9 @@ def read_trace(path: str) -> Trace:
             document = json.load(handle)
     except OSError as error:
         raise AnalysisError(f"{path}: cannot read the trace: {error.strerror}") from error
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:
+        # ValueError covers bad JSON, bad UTF-8 and integers too long for Python's limit;
+        # RecursionError an array nested deeper than the parser's stack.
         raise AnalysisError(f"{path}: not a JSON trace file ({error})") from error
     events = document.get("traceEvents") if isinstance(document, dict) else document
     if not isinstance(events, list):

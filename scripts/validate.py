@@ -25,6 +25,10 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from analysis.atomic_output import write_text_atomically  # noqa: E402
+
 # The kernels' collectives are blocking, so they compare with the SimGrid engine without
 # overlap (equal to `dnnsim analytic` on a crossbar, as tests/simgrid checks).
 SIMULATOR = ["simulate", "--no-overlap"]
@@ -78,8 +82,8 @@ def oversubscribed_platform(platform, procs, cores, path):
     text = re.sub(r"^nodes: .*$", f"nodes: {procs}", text, flags=re.M)
     text = re.sub(r"flops: ([0-9.e+-]+)",
                   lambda m: f"flops: {float(m.group(1)) * cores / procs:.4e}", text)
-    write_atomic(path, "# " + f"{procs} ranks on {cores} cores: {platform} with nodes = {procs} "
-                 f"and flops * {cores}/{procs}\n" + text)
+    write_text_atomically(path, f"# {procs} ranks on {cores} cores: {platform} with nodes = "
+                                f"{procs} and flops * {cores}/{procs}\n" + text)
     return path
 
 
@@ -118,13 +122,6 @@ def run_json(cmd):
     if done.returncode != 0:
         sys.exit(f"validate: '{' '.join(cmd)}' failed ({done.returncode}):\n{done.stderr}")
     return json.loads(done.stdout)
-
-
-def write_atomic(path, text):
-    temp = path + ".tmp-validate"
-    with open(temp, "w") as f:
-        f.write(text)
-    os.replace(temp, path)
 
 
 def main():
@@ -231,7 +228,7 @@ def main():
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0].keys()), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    write_atomic(os.path.join(o.out, "validation.csv"), buffer.getvalue())
+    write_text_atomically(os.path.join(o.out, "validation.csv"), buffer.getvalue())
 
     md = [f"# Validation: kernels measured vs `dnnsim {' '.join(SIMULATOR)}` predicted",
           "",
@@ -265,7 +262,7 @@ def main():
     for key, path in platforms.items():
         md += [f"Calibrated platform `{path}`" + (f" ({key}'s shapes)" if key else "") + ":", "",
                "```yaml", open(path).read().rstrip(), "```", ""]
-    write_atomic(os.path.join(o.out, "validation.md"), "\n".join(md))
+    write_text_atomically(os.path.join(o.out, "validation.md"), "\n".join(md))
     print(f"wrote {o.out}/validation.csv and validation.md")
 
 

@@ -1,13 +1,19 @@
 """python3 -m analysis.importer SOURCE --input 3x224x224 [--batch B] [--name N]
-                                  --output FILE.yaml [--allow-unknown]
+                                  --output FILE.yaml [--allow-unknown] [--verbose]
+                                  [--message-file PATH]
 
 The Python half of `dnnsim import` (docs/workloads.md, "Importing models"). Exit status 0
-with FILE.yaml written (atomically), 1 with one line on stderr and nothing written.
+with FILE.yaml written (atomically); 1 with one line on stderr (or in PATH, for dnnsim to
+print) and nothing written, whatever the model's code did: raised, called sys.exit, was
+interrupted (SIGINT: status 130, "interrupted"). --verbose prints the traceback of the
+model's error first.
 """
 
 import argparse
+import contextlib
 import os
 import sys
+import traceback
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -15,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 from analysis.atomic_output import write_text_atomically  # noqa: E402
 from analysis.errors import AnalysisError  # noqa: E402
 from analysis.importer.errors import ImportFailure  # noqa: E402
-from analysis.importer.sources import build_module, parse_source  # noqa: E402
+from analysis.importer.sources import build_module, describe, parse_source  # noqa: E402
 from analysis.importer.workload import Workload  # noqa: E402
 
 
@@ -38,6 +44,21 @@ def require(module: str, package: str):
                             f"scripts/setup-deps.sh) in /usr/bin/python3: {error}") from error
 
 
+@contextlib.contextmanager
+def naming(where: str):
+    """A failure of the model's import ("model 'x': ...") names the file it came from first;
+    so does a sys.exit in the model's forward(), which tracing and export run."""
+    try:
+        yield
+    except SystemExit as stop:
+        code = "" if stop.code is None else repr(stop.code)
+        raise ImportFailure(f"{where}: the model called sys.exit({code})") from stop
+    except ImportFailure as failure:
+        if str(failure).startswith(f"{where}: "):
+            raise
+        raise ImportFailure(f"{where}: {failure}") from (failure.__cause__ or failure)
+
+
 def import_workload(args) -> str:
     source = parse_source(args.source)
     dims = parse_input(args.input)
@@ -51,17 +72,20 @@ def import_workload(args) -> str:
         import torch
         from analysis.importer import fx_import
         model = build_module(source)
-        try:
-            notes, warnings = fx_import.import_module(model, workload, name, args.allow_unknown)
-        except fx_import.TraceFailure as failure:
-            require("onnx", "python3-onnx")
-            from analysis.importer import onnx_import
-            workload = Workload(name, args.batch, dims)
-            proto = onnx_import.export(model, dims, name)
-            notes, warnings = onnx_import.import_onnx(proto, workload, name, args.allow_unknown)
-            reason = str(failure).split(". ")[0]
-            notes.insert(0, f"torch.fx cannot trace it ({reason}): exported to ONNX in memory "
-                            f"by PyTorch {torch.__version__}")
+        with naming(source.where):
+            try:
+                notes, warnings = fx_import.import_module(model, workload, name,
+                                                          args.allow_unknown)
+            except fx_import.TraceFailure as failure:
+                require("onnx", "python3-onnx")
+                from analysis.importer import onnx_import
+                workload = Workload(name, args.batch, dims)
+                proto = onnx_import.export(model, dims, name)
+                notes, warnings = onnx_import.import_onnx(proto, workload, name,
+                                                          args.allow_unknown)
+                reason = str(failure).split(". ")[0]
+                notes.insert(0, f"torch.fx cannot trace it ({reason}): exported to ONNX in "
+                                f"memory by PyTorch {torch.__version__}")
         version = ""
         if args.source.startswith("torchvision:"):
             import torchvision
@@ -71,7 +95,8 @@ def import_workload(args) -> str:
         require("onnx", "python3-onnx")
         from analysis.importer import onnx_import
         proto = onnx_import.load(source.path)
-        notes, warnings = onnx_import.import_onnx(proto, workload, name, args.allow_unknown)
+        with naming(source.where):
+            notes, warnings = onnx_import.import_onnx(proto, workload, name, args.allow_unknown)
         origin = source.description
     header = [f"{name}: imported from {origin} by `{command}`.",
               *[f"{note}." for note in notes],
@@ -85,6 +110,19 @@ def import_workload(args) -> str:
     return workload.to_yaml(header)
 
 
+def report(args, message: str, error: BaseException | None) -> None:
+    """The one line of a failure, after the traceback of what caused it with --verbose."""
+    if args.verbose and error is not None:
+        traceback.print_exception(error, file=sys.stderr)
+    if args.message_file:
+        try:
+            write_text_atomically(args.message_file, message)  # dnnsim import prints it
+            return
+        except AnalysisError:
+            pass  # said on stderr instead
+    print(f"dnnsim: error: {message}", file=sys.stderr)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="dnnsim import",
                                      description="Import a PyTorch or ONNX model as a workload")
@@ -94,6 +132,10 @@ def main(argv=None) -> int:
     parser.add_argument("--name", default="")
     parser.add_argument("--output", required=True)
     parser.add_argument("--allow-unknown", action="store_true")
+    parser.add_argument("--verbose", action="store_true",
+                        help="print the traceback of the model's error")
+    parser.add_argument("--message-file", default="",
+                        help="write the one-line error there instead of stderr (dnnsim import)")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")  # torchvision's and the exporter's notices are not ours
     try:
@@ -102,7 +144,18 @@ def main(argv=None) -> int:
         text = import_workload(args)
         write_text_atomically(args.output, text)
     except AnalysisError as error:
-        print(f"dnnsim: error: {error}", file=sys.stderr)
+        report(args, str(error), error.__cause__)
+        return 1
+    except KeyboardInterrupt:
+        report(args, "interrupted", None)
+        return 130
+    except SystemExit as stop:  # from code the guards above do not cover: still one line
+        code = "" if stop.code is None else repr(stop.code)
+        report(args, f"{args.source}: sys.exit({code}) called during the import", stop)
+        return 1
+    except Exception as error:  # noqa: BLE001 (one line, not a traceback, whatever it is)
+        report(args, f"{args.source}: the importer failed: {describe(error)} (a bug of the "
+                     f"importer; --verbose prints where)", error)
         return 1
     return 0
 

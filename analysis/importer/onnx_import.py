@@ -133,7 +133,9 @@ class OnnxImporter:
             for i in node.input:
                 self.consumers.setdefault(i, []).append(node)
         self.consumed = set()              # nodes fused into an earlier layer
-        self.pending_bias = {}             # layer name -> (index, out_features) of MatMul linears
+        # MatMul linears whose bias Add may follow -> whether the layer is named after its
+        # scope for want of a parameter name (its bias's name then renames it).
+        self.pending_bias = {}
         self.scopes = {}                   # layer name -> (scope, type) of parameter-free layers
         self.unknown = []
         self.dropped = 0
@@ -432,9 +434,9 @@ class OnnxImporter:
     def fold_bias(self, node, x, bias):
         layer_name = self.layer[x]
         layer = next(entry for entry in self.w.layers if entry.name == layer_name)
-        del self.pending_bias[layer_name]
+        named_by_scope = self.pending_bias.pop(layer_name)
         layer.attrs.pop("bias", None)
-        if layer.attrs.pop("_synthetic", False) and _param_name(bias) != layer.name:
+        if named_by_scope and _param_name(bias) != layer.name:
             self.w.release(layer.name)  # named after its scope until its bias told its name
             layer.name = self.w.unique_name(_param_name(bias))
         self.set_out(node, node.output[0], layer.name, self.shape[x], self.batch[x])
@@ -499,10 +501,8 @@ class OnnxImporter:
         attrs = dict(out_features=int(w.shape[1]), bias=False)
         name = _param_name(node.input[1]) if not synthetic else _scope(node.name)
         layer = self.linear(node, x, self.shape[x][:-1] + [int(w.shape[1])], name, attrs)
-        entry = self.w.layers[-1]
-        if synthetic:
-            entry.attrs["_synthetic"] = True
-        self.pending_bias[layer] = True
+        # Kept beside the layer, not in its attrs: every attr is written to the YAML.
+        self.pending_bias[layer] = synthetic
         return layer
 
     def pool(self, node, x, a):

@@ -7,6 +7,7 @@
 
 import dataclasses
 import importlib.util
+import inspect
 import os
 
 from analysis.importer.errors import ImportFailure
@@ -18,7 +19,12 @@ class Source:
     kind: str         # "module" or "onnx"
     default_name: str
     description: str  # for the header comment
-    path: str = ""    # the ONNX file
+    path: str = ""    # the ONNX or Python file
+
+    @property
+    def where(self) -> str:
+        """What an error names first: the file, or torchvision:NAME."""
+        return self.path or self.text
 
 
 def parse_source(text: str) -> Source:
@@ -36,8 +42,40 @@ def parse_source(text: str) -> Source:
     if sep and file.endswith(".py") and function:
         if not os.path.isfile(file):
             raise ImportFailure(f"{file}: no such Python file")
-        return Source(text, "module", function, f"{function}() of {os.path.basename(file)}")
+        return Source(text, "module", function, f"{function}() of {os.path.basename(file)}",
+                      path=file)
     raise ImportFailure(f"{text}: expected torchvision:NAME, FILE.py:FUNCTION or FILE.onnx")
+
+
+def describe(error: BaseException) -> str:
+    """Python's own words for an exception, on one line: `ValueError: bad width`."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return type(error).__name__ + (f": {lines[0]}" if lines else "")
+
+
+def run_user_code(where: str, what: str, call):
+    """Runs the user's `call`; whatever stops it becomes one ImportFailure naming `where` (the
+    file) and Python's message, the exception kept as its cause for --verbose. A SystemExit
+    must not end the importer silently; KeyboardInterrupt is the user's and goes on."""
+    try:
+        return call()
+    except KeyboardInterrupt:
+        raise
+    except SystemExit as stop:
+        code = "" if stop.code is None else repr(stop.code)
+        raise ImportFailure(f"{where}: {what} called sys.exit({code})") from stop
+    except BaseException as error:
+        raise ImportFailure(f"{where}: {what} raised {describe(error)}") from error
+
+
+def _required_arguments(function) -> list:
+    """The parameters `function` cannot be called without; [] when Python cannot tell."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):  # a builtin without a signature: calling it will tell
+        return []
+    return [name for name, p in signature.parameters.items()
+            if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
 
 
 def build_module(source: Source):
@@ -56,19 +94,23 @@ def build_module(source: Source):
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise ImportFailure(f"{source.text}: torchvision {torchvision.__version__} has no "
                                 f"model '{name}'{hint}")
-        model = getattr(torchvision.models, name)(weights=None)
+        builder = getattr(torchvision.models, name)
+        model = run_user_code(source.text, f"{name}(weights=None)",
+                              lambda: builder(weights=None))
     else:
         file, _, function = source.text.rpartition(":")
         spec = importlib.util.spec_from_file_location("dnnsim_import_source", file)
         module = importlib.util.module_from_spec(spec)
-        try:
-            spec.loader.exec_module(module)
-        except Exception as error:  # the user's file: report, do not crash
-            raise ImportFailure(f"{file}: cannot be run: {type(error).__name__}: {error}") from error
+        run_user_code(file, "loading the file", lambda: spec.loader.exec_module(module))
         builder = getattr(module, function, None)
         if not callable(builder):
             raise ImportFailure(f"{file}: has no function '{function}'")
-        model = builder()
+        required = _required_arguments(builder)
+        if required:
+                raise ImportFailure(f"{file}: {function}() takes arguments ({', '.join(required)}) "
+                                f"but dnnsim import calls it with none: give them defaults or "
+                                f"name a function that takes none")
+        model = run_user_code(file, f"{function}()", builder)
     if not isinstance(model, torch.nn.Module):
         raise ImportFailure(f"{source.text}: expected a torch.nn.Module, got "
                             f"{type(model).__name__}")

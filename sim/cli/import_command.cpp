@@ -1,25 +1,31 @@
 // `dnnsim import SOURCE --input 3x224x224 --output FILE.yaml`: turns a PyTorch or ONNX model
 // into a workload. The importer is Python (analysis/importer, run with Debian's
-// /usr/bin/python3 as a child process, whose errors reach the user as they are); this side
-// checks that what it wrote loads as a workload and only then moves it onto FILE.yaml, so a
-// failure leaves nothing behind.
+// /usr/bin/python3 as a child process); this side gives it a temporary directory next to
+// FILE.yaml, prints its one-line error (it writes it to a file there, so that an importer
+// that dies without a word is told apart), checks that what it wrote loads as a workload and
+// only then moves it onto FILE.yaml. A failure or an interruption removes the directory; an
+// importer's output dnnsim cannot load is kept for inspection as FILE.yaml.rejected.
 
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/interruptible_child.hpp"
 #include "sim/cli/presets.hpp"
+#include "sim/cli/run_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/workload/network_loader.hpp"
 
@@ -30,6 +36,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// How long the importer has to end after dnnsim forwarded it a signal (Python stops at its
+// next bytecode; a model that catches KeyboardInterrupt does not).
+constexpr std::chrono::milliseconds kGrace{3000};
+
 struct ImportOptions {
   std::string source;
   std::string input;
@@ -37,6 +47,7 @@ struct ImportOptions {
   std::string name;
   std::string output;
   bool allow_unknown = false;
+  bool verbose = false;
 };
 
 std::string python_interpreter() {
@@ -44,71 +55,79 @@ std::string python_interpreter() {
   return "/usr/bin/python3";
 }
 
-/// A file next to `output` that the importer writes and that is renamed onto it on success.
-std::string temporary_next_to(const fs::path& output) {
-  const fs::path dir = output.parent_path().empty() ? fs::path(".") : output.parent_path();
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    throw InputError("", std::nullopt, "--output",
-                     fmt::format("the directory {} does not exist", dir.string()));
+/// A directory next to `output` for the importer's files; removed with everything in it
+/// unless the caller moved them out.
+class WorkDirectory {
+ public:
+  explicit WorkDirectory(const fs::path& output) {
+    const fs::path dir = output.parent_path().empty() ? fs::path(".") : output.parent_path();
+    std::string pattern = (dir / fmt::format(".{}.XXXXXX", output.filename().string())).string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw InputError("", std::nullopt, "--output",
+                       fmt::format("cannot write in {}: {}", dir.string(), std::strerror(errno)));
+    }
+    path_ = pattern;
   }
-  std::string pattern = (dir / fmt::format(".{}.XXXXXX", output.filename().string())).string();
-  std::vector<char> buffer(pattern.begin(), pattern.end());
-  buffer.push_back('\0');
-  const int fd = ::mkstemp(buffer.data());
-  if (fd < 0) {
-    throw InputError("", std::nullopt, "--output",
-                     fmt::format("cannot write in {}: {}", dir.string(), std::strerror(errno)));
+  ~WorkDirectory() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
   }
-  ::close(fd);
-  return buffer.data();
-}
+  WorkDirectory(const WorkDirectory&) = delete;
+  WorkDirectory& operator=(const WorkDirectory&) = delete;
 
-/// Runs argv[0] with `argv` and PYTHONPATH set to the source tree; returns its wait status.
-int run_child(const std::vector<std::string>& argv) {
-  std::vector<std::string> env_text;
+  [[nodiscard]] const fs::path& path() const noexcept { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+/// The environment of the importer: ours, with PYTHONPATH leading to the source tree.
+std::vector<std::string> importer_environment() {
+  std::vector<std::string> env;
   const std::string tree = data_dir().string();
   const char* old_path = std::getenv("PYTHONPATH");
-  env_text.push_back("PYTHONPATH=" + tree +
-                     (old_path != nullptr && *old_path != '\0' ? ":" + std::string(old_path) : ""));
-  env_text.emplace_back("PYTHONDONTWRITEBYTECODE=1");
+  env.push_back("PYTHONPATH=" + tree +
+                (old_path != nullptr && *old_path != '\0' ? ":" + std::string(old_path) : ""));
+  env.emplace_back("PYTHONDONTWRITEBYTECODE=1");
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string_view entry(*e);
     if (!entry.starts_with("PYTHONPATH=") && !entry.starts_with("PYTHONDONTWRITEBYTECODE=")) {
-      env_text.emplace_back(entry);
+      env.emplace_back(entry);
     }
   }
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  std::vector<char*> envp;
-  for (auto& e : env_text) envp.push_back(e.data());
-  envp.push_back(nullptr);
+  return env;
+}
 
-  const pid_t pid = ::fork();
-  if (pid < 0)
-    throw std::runtime_error(fmt::format("cannot start {}: {}", argv[0], std::strerror(errno)));
-  if (pid == 0) {
-    ::execve(args[0], args.data(), envp.data());
-    const std::string message =
-        fmt::format("dnnsim: error: cannot run {}: {}\n", argv[0], std::strerror(errno));
-    (void)!::write(STDERR_FILENO, message.data(), message.size());
-    ::_exit(127);
+/// The importer's one-line message, or "" when it left none.
+std::string read_message(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string message = text.str();
+  for (char& c : message) {
+    if (c == '\n' || c == '\r') c = ' ';  // one line, whatever was written
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR)
-      throw std::runtime_error(fmt::format("waiting for {}: {}", argv[0], std::strerror(errno)));
-  }
-  return status;
+  while (!message.empty() && message.back() == ' ') message.pop_back();
+  return message;
+}
+
+[[noreturn]] void throw_interrupted(const ImportOptions& o, int signal) {
+  throw std::runtime_error(fmt::format("{}: import interrupted by {}; nothing written to {}",
+                                       o.source, signal_name(signal), o.output));
 }
 
 void run_import(const ImportOptions& o) {
+  check_output_path(o.output, "--output");
   const fs::path output(o.output);
-  const std::string temp = temporary_next_to(output);
-  std::vector<std::string> argv{
-      python_interpreter(), "-m", "analysis.importer", o.source, "--input", o.input,
-      "--output",           temp};
+  // From here on ^C or a SIGTERM is noticed and passed to the importer, not fatal to dnnsim:
+  // the work directory must be removed on the way out.
+  const ForwardedSignals signals;
+  const WorkDirectory work(output);
+  const fs::path written = work.path() / output.filename();
+  const fs::path message_file = work.path() / "message";
+  std::vector<std::string> argv{python_interpreter(), "-m", "analysis.importer", o.source};
+  argv.insert(argv.end(), {"--input", o.input, "--output", written.string(), "--message-file",
+                           message_file.string()});
   if (o.batch) {
     argv.emplace_back("--batch");
     argv.push_back(std::to_string(*o.batch));
@@ -118,41 +137,43 @@ void run_import(const ImportOptions& o) {
     argv.push_back(o.name);
   }
   if (o.allow_unknown) argv.emplace_back("--allow-unknown");
+  if (o.verbose) argv.emplace_back("--verbose");
+  if (signals.received() != 0) throw_interrupted(o, signals.received());
 
-  std::error_code ec;
-  int status = 0;
-  try {
-    status = run_child(argv);
-  } catch (...) {
-    fs::remove(temp, ec);
-    throw;
-  }
+  const ChildExit child = run_in_own_group(argv, importer_environment(), kGrace);
+  if (child.interrupted != 0) throw_interrupted(o, child.interrupted);
+  const int status = child.status;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    fs::remove(temp, ec);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 1) throw ReportedError(1);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 127) throw ReportedError(1);
-    throw std::runtime_error(
-        WIFEXITED(status)
-            ? fmt::format("the importer ({} -m analysis.importer) failed with exit status {}",
-                          argv[0], WEXITSTATUS(status))
-            : fmt::format("the importer ({} -m analysis.importer) was killed by signal {}", argv[0],
-                          WTERMSIG(status)));
+    if (const std::string message = read_message(message_file); !message.empty()) {
+      throw std::runtime_error(message);
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127) throw ReportedError(1);  // exec failed
+    const std::string importer = fmt::format("the importer ({} -m analysis.importer)", argv[0]);
+    throw std::runtime_error(WIFEXITED(status)
+                                 ? fmt::format("{}: {} exited with status {} without a message",
+                                               o.source, importer, WEXITSTATUS(status))
+                                 : fmt::format("{}: {} was killed by {}", o.source, importer,
+                                               signal_name(WTERMSIG(status))));
   }
   Network net;
   try {
-    net = load_network(temp);
+    net = load_network(written.string());
   } catch (const InputError& e) {
-    fs::remove(temp, ec);
-    throw InputError(o.output, std::nullopt, "",
-                     fmt::format("the importer wrote a workload dnnsim cannot load ({}); this is "
-                                 "a bug of the importer",
-                                 e.detail()));
+    // A bug of the importer: keep what it wrote, and say where the loader stopped in it.
+    const std::string kept = o.output + ".rejected";
+    std::error_code ec;
+    fs::rename(written, kept, ec);
+    const std::string fate =
+        ec ? fmt::format("not kept ({}: {})", kept, ec.message()) : fmt::format("kept as {}", kept);
+    throw std::runtime_error(fmt::format(
+        "the importer wrote a workload dnnsim cannot load (a bug of the importer), {}: {}", fate,
+        InputError(ec ? o.output : kept, e.line(), e.key(), e.detail()).what()));
   }
-  fs::rename(temp, output, ec);
-  if (ec) {
-    fs::remove(temp, ec);
+  if (signals.received() != 0) throw_interrupted(o, signals.received());
+  std::error_code ec;
+  fs::rename(written, output, ec);
+  if (ec)
     throw InputError(o.output, std::nullopt, "", fmt::format("cannot write: {}", ec.message()));
-  }
   fmt::print("{}: {} layers, {} parameters, {:.4f} GFLOP per sample forward\n", o.output,
              net.layers.size(), net.total_params(), net.total_flops_per_sample() / 1e9);
 }
@@ -174,6 +195,8 @@ void add_import_command(CLI::App& app) {
   cmd->add_option("--output,-o", options->output, "Workload YAML to write")->required();
   cmd->add_flag("--allow-unknown", options->allow_unknown,
                 "Import operations dnnsim has no layer for as pass-through identity layers");
+  cmd->add_flag("--verbose", options->verbose,
+                "On an error in the model's code, print Python's traceback before the message");
   cmd->callback([options] { run_import(*options); });
 }
 

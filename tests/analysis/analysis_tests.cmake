@@ -55,6 +55,57 @@ analysis_failure(report_empty_selection "report.py: error: .*no configuration ha
                  --sweep ${ANALYSIS_DATA}/sweep.csv --platform tpu-pod
                  --output ${ANALYSIS_OUT}/empty.html)
 
+# analysis_bad_input(name MESSAGE OUTPUT script arguments...): run in the source tree on a
+# malformed file of tests/data/analysis/bad/, the script prints exactly MESSAGE, one line
+# naming the file, the line and the column, and exits 1 without writing OUTPUT.
+function(analysis_bad_input name message output script)
+  add_test(NAME analysis.bad.${name}
+           COMMAND ${CMAKE_COMMAND} "-DOUTPUT=${output}" "-DEXACT=${message}"
+                   "-DCOMMAND=${DNNSIM_PYTHON};${ANALYSIS_DIR}/${script};${ARGN}"
+                   -P ${ANALYSIS_TESTS}/expect_failure.cmake
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(analysis.bad.${name} PROPERTIES LABELS analysis
+                       ENVIRONMENT "${ANALYSIS_ENV}")
+endfunction()
+
+set(BAD tests/data/analysis/bad)
+analysis_bad_input(sweep_procs_zero
+  "plot.py: error: ${BAD}/sweep-procs-zero.csv:3: column procs: expected an integer from 1 to 2^40, got '0'"
+  ${ANALYSIS_OUT}/bad.png plot.py scaling --input ${BAD}/sweep-procs-zero.csv
+  --output ${ANALYSIS_OUT}/bad.png)
+analysis_bad_input(report_sweep_procs_zero
+  "report.py: error: ${BAD}/sweep-procs-zero.csv:3: column procs: expected an integer from 1 to 2^40, got '0'"
+  ${ANALYSIS_OUT}/bad.html report.py --sweep ${BAD}/sweep-procs-zero.csv
+  --output ${ANALYSIS_OUT}/bad.html)
+analysis_bad_input(sweep_batch_missing
+  "plot.py: error: ${BAD}/sweep-batch-missing.csv:3: column batch: expected an integer from 1 to 2^40, got ''"
+  ${ANALYSIS_OUT}/bad.png plot.py comm-vs-pr --input ${BAD}/sweep-batch-missing.csv
+  --output ${ANALYSIS_OUT}/bad.png)
+analysis_bad_input(sweep_comm_not_a_number
+  "report.py: error: ${BAD}/sweep-comm-not-a-number.csv:3: column comm_s: expected a number, got 'fast'"
+  ${ANALYSIS_OUT}/bad.html report.py --sweep ${BAD}/sweep-comm-not-a-number.csv
+  --output ${ANALYSIS_OUT}/bad.html)
+analysis_bad_input(sweep_scale_zero
+  "plot.py: error: ${BAD}/sweep-scale-zero.csv:3: column bandwidth_scale: expected a positive number, got '0'"
+  ${ANALYSIS_OUT}/bad.png plot.py what-if --input ${BAD}/sweep-scale-zero.csv
+  --output ${ANALYSIS_OUT}/bad.png)
+analysis_bad_input(layers_procs_zero
+  "plot.py: error: ${BAD}/layers-procs-zero.csv:3: column procs: expected an integer from 1 to 2^40, got '0'"
+  ${ANALYSIS_OUT}/bad.png plot.py layers --input ${BAD}/layers-procs-zero.csv
+  --output ${ANALYSIS_OUT}/bad.png)
+analysis_bad_input(layers_bytes_missing
+  "report.py: error: ${BAD}/layers-bytes-missing.csv:3: column comm_bytes: expected a number, got ''"
+  ${ANALYSIS_OUT}/bad.html report.py --sweep tests/data/analysis/sweep.csv
+  --layers ${BAD}/layers-bytes-missing.csv --output ${ANALYSIS_OUT}/bad.html)
+analysis_bad_input(layers_compute_negative
+  "plot.py: error: ${BAD}/layers-compute-negative.csv:3: column compute_s: expected a number >= 0, got '-0.5'"
+  ${ANALYSIS_OUT}/bad.png plot.py layers --input ${BAD}/layers-compute-negative.csv
+  --output ${ANALYSIS_OUT}/bad.png)
+analysis_bad_input(trace_ts_nan
+  "plot.py: error: ${BAD}/trace-ts-nan.json: traceEvents[1]: 'ts' must be a finite number, got nan"
+  ${ANALYSIS_OUT}/bad.png plot.py timeline --input ${BAD}/trace-ts-nan.json
+  --output ${ANALYSIS_OUT}/bad.png)
+
 # The unit tests, one ctest case per test module.
 file(GLOB ANALYSIS_UNIT_TESTS CONFIGURE_DEPENDS ${ANALYSIS_TESTS}/test_*.py)
 foreach(path ${ANALYSIS_UNIT_TESTS})

@@ -1,5 +1,6 @@
 # Runs COMMAND (a ;-list) and checks it fails cleanly: exit status 1, EXPECT (a regular
-# expression) on stderr, no Python traceback, and no file at OUTPUT (nothing half-written).
+# expression) on stderr, or with EXACT exactly that one line, no Python traceback, and no
+# file at OUTPUT (nothing half-written).
 file(REMOVE "${OUTPUT}")
 execute_process(COMMAND ${COMMAND} RESULT_VARIABLE status OUTPUT_VARIABLE out
                 ERROR_VARIABLE err)
@@ -9,7 +10,11 @@ endif()
 if(err MATCHES "Traceback")
   message(FATAL_ERROR "a traceback instead of a message:\n${err}")
 endif()
-if(NOT err MATCHES "${EXPECT}")
+if(DEFINED EXACT)
+  if(NOT err STREQUAL "${EXACT}\n")
+    message(FATAL_ERROR "stderr is not the one line\n${EXACT}\nbut:\n${err}")
+  endif()
+elseif(NOT err MATCHES "${EXPECT}")
   message(FATAL_ERROR "stderr does not match '${EXPECT}':\n${err}")
 endif()
 if(EXISTS "${OUTPUT}")

@@ -1,6 +1,7 @@
 """Outputs appear whole or not at all: a failure leaves no file and no temporary behind."""
 
 import os
+import re
 import tempfile
 import unittest
 
@@ -47,6 +48,28 @@ class AtomicOutput(unittest.TestCase):
     def test_a_missing_directory_is_an_input_error(self):
         with self.assertRaisesRegex(AnalysisError, "does not exist"):
             write_text_atomically(os.path.join(self.directory.name, "no", "x.html"), "")
+
+
+class OneWriter(unittest.TestCase):
+    """The Python code writes its files through this module only: a copy of the logic (a
+    fixed `.tmp` name, a file opened for writing in place) is how half-written or stale
+    temporary files come back."""
+
+    WRITES = re.compile(r"""\bopen\(.*,\s*["'][wax]b?\+?["']|mkstemp|NamedTemporaryFile""")
+
+    def test_no_other_module_opens_a_file_for_writing(self):
+        sources = [p for folder in ("analysis", "analysis/importer", "scripts")
+                   for p in sorted((fixtures.ROOT / folder).glob("*.py"))
+                   if p.name != "atomic_output.py"]
+        self.assertGreater(len(sources), 20)
+        writers = []
+        for path in sources:
+            lines = path.read_text(encoding="utf-8").splitlines()
+            for number, line in enumerate(lines, 1):
+                # Allowed only on the temporary path atomic_output() yields, the line before.
+                if self.WRITES.search(line) and "atomic_output(" not in lines[number - 2]:
+                    writers.append(f"{path.relative_to(fixtures.ROOT)}:{number}")
+        self.assertEqual(writers, [])
 
 
 def _umask() -> int:

@@ -77,6 +77,15 @@ class SweepCsv(TempFiles):
         with self.assertRaisesRegex(AnalysisError, r"grid 2x2 does not hold P = 8"):
             read_sweep(path)
 
+    def test_counts_lie_between_1_and_2_to_the_40(self):
+        for procs in ("0", "-4", str(2**40 + 1), "4.0"):
+            path = self.write("count.csv", ",".join(SWEEP_COLUMNS) + "\n"
+                              f"alexnet,crossbar,analytic,64,{procs},1,4,batch,1,1,1,"
+                              "1,1,0,0,0,0,0,0,1,false,\n")
+            with self.assertRaisesRegex(AnalysisError, r"count.csv:2: column procs: expected an "
+                                                       rf"integer from 1 to 2\^40, got '{procs}'"):
+                read_sweep(path)
+
     def test_a_missing_file(self):
         with self.assertRaisesRegex(AnalysisError, r"nowhere.csv: cannot read the sweep CSV"):
             read_sweep(os.path.join(self.directory.name, "nowhere.csv"))
@@ -123,6 +132,18 @@ class TraceFile(TempFiles):
             read_trace(path)
         path = self.write("broken.json", '{"traceEvents": [')
         with self.assertRaisesRegex(AnalysisError, r"not a JSON trace file"):
+            read_trace(path)
+
+    def test_json_python_cannot_hold(self):
+        # Deeper than the parser's stack, an integer past Python's digit limit, Infinity.
+        for name, text in (("deep.json", "[" * 100_000),
+                           ("digits.json", '[{"ph": "X", "ts": 1' + "0" * 5000 + ', "dur": 1}]')):
+            path = self.write(name, text)
+            with self.assertRaisesRegex(AnalysisError, rf"{name}: not a JSON trace file"):
+                read_trace(path)
+        path = self.write("inf.json", '[{"ph": "X", "ts": 0, "dur": Infinity}]')
+        with self.assertRaisesRegex(AnalysisError, r"inf.json: traceEvents\[0\]: 'dur' must be "
+                                                   r"a finite number, got inf"):
             read_trace(path)
 
 

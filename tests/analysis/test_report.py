@@ -11,6 +11,7 @@ from fixtures import LAYERS, SWEEP, TRACE
 
 from analysis import report
 from analysis.errors import AnalysisError
+from analysis.sweep_csv import SWEEP_COLUMNS
 
 
 class Report(unittest.TestCase):
@@ -64,6 +65,29 @@ class Report(unittest.TestCase):
         with self.assertRaisesRegex(AnalysisError, "no configuration has --workload resnet50"):
             report.main(["--sweep", SWEEP, "--workload", "resnet50", "--output", output])
         self.assertFalse(os.path.exists(output))
+
+
+class ZeroTimes(unittest.TestCase):
+    """A workload whose layers cost nothing (one relu) takes 0 s per iteration in dnnsim's
+    CSV: the report has no speed-up to give, and must not divide by it."""
+
+    def test_a_report_of_zero_times(self):
+        with tempfile.TemporaryDirectory() as directory:
+            sweep = os.path.join(directory, "zero.csv")
+            rows = []
+            for scale in (1, 4):
+                for procs, pr, pc, strategy in ((1, 1, 1, "batch"), (2, 1, 2, "batch"),
+                                                (2, 2, 1, "model"), (4, 2, 2, "integrated")):
+                    rows.append(f"relu-only,crossbar,analytic,4,{procs},{pr},{pc},{strategy},"
+                                f"{scale},1,1,0,0,0,0,0,0,0,0,256,false,")
+            with open(sweep, "w", encoding="utf-8") as handle:
+                handle.write(",".join(SWEEP_COLUMNS) + "\n" + "\n".join(rows) + "\n")
+            output = os.path.join(directory, "zero.html")
+            self.assertEqual(report.main(["--sweep", sweep, "--output", output]), 0)
+            with open(output, encoding="utf-8") as handle:
+                html = handle.read()
+            self.assertRegex(html, r'<td class="[^"]*muted[^"]*">–</td>')  # no speed-up
+            self.assertNotIn("× faster", html)
 
 
 if __name__ == "__main__":

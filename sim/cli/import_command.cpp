@@ -23,10 +23,12 @@
 #include <fmt/format.h>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/integer_option.hpp"
 #include "sim/cli/interruptible_child.hpp"
 #include "sim/cli/presets.hpp"
 #include "sim/cli/run_options.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/text_file.hpp"
 #include "sim/workload/network_loader.hpp"
 
 extern char** environ;
@@ -117,7 +119,7 @@ std::string read_message(const fs::path& path) {
 }
 
 void run_import(const ImportOptions& o) {
-  check_output_path(o.output, "--output");
+  require_writable_output(o.output, "--output");
   const fs::path output(o.output);
   // From here on ^C or a SIGTERM is noticed and passed to the importer, not fatal to dnnsim:
   // the work directory must be removed on the way out.
@@ -190,7 +192,7 @@ void add_import_command(CLI::App& app) {
       ->required();
   cmd->add_option("--input", options->input, "One sample: CxHxW (e.g. 3x224x224) or features")
       ->required();
-  cmd->add_option("--batch,-B", options->batch, "Default mini-batch of the workload (256)");
+  add_integer_option(*cmd, "--batch,-B", options->batch, "Default mini-batch of the workload (256)");
   cmd->add_option("--name", options->name, "Workload name (default: the model's)");
   cmd->add_option("--output,-o", options->output, "Workload YAML to write")->required();
   cmd->add_flag("--allow-unknown", options->allow_unknown,

@@ -14,6 +14,7 @@
 #include "sim/common/error.hpp"
 #include "sim/engine/engine_arguments.hpp"
 #include "sim/model/analytic_model.hpp"
+#include "sim/platform/platform_size.hpp"
 #include "sim/platform/simgrid_platform.hpp"
 #include "sim/report/trace.hpp"
 #include "sim/strategy/limits.hpp"
@@ -324,6 +325,8 @@ double estimated_memory_bytes(std::int64_t procs, std::size_t tasks_per_rank) {
 
 Result simulate(const Network& network, const Platform& platform, const Plan& plan,
                 std::int64_t batch, const ReplayOptions& options) {
+  // A platform too large to build is refused before anything else is done.
+  if (platform.simgrid_xml.empty()) require_simgrid_buildable(platform, plan.procs);
   TaskGraphCompiler compiler(network, plan, batch);
   require_within_limits(network, compiler.execs(), static_cast<double>(batch));
   const RankTasks first = compiler.compile_rank(0);

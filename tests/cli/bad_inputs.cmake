@@ -303,6 +303,15 @@ bad_input(option.output_unwritable "/sys/dnnsim-info.json: '--output': cannot wr
 bad_input(option.trace_device "/dev/full: '--trace': is not a regular file"
           simulate mlp --platform crossbar --procs 4 --strategy batch --trace /dev/full)
 
+# Huge but valid platforms: refused with their size before SimGrid builds anything (it
+# needs about 1.5 kB per element), within a second and a few dozen MB.
+foreach(huge fat-tree torus dragonfly hierarchical)
+  bad_input(platform.huge_${huge} "${P}/${huge}-huge.yaml: 'network': SimGrid would build "
+            simulate mlp --platform ${P}/${huge}-huge.yaml --procs 2 --strategy batch)
+endforeach()
+bad_input(platform.huge_counts "${P}/fat-tree-huge.yaml: 'network': SimGrid would build 16,777,216 hosts, 196,608 switches and 50,331,648 links for this fat-tree platform (67,305,472 elements); dnnsim's SimGrid engine builds up to 2^20 = 1,048,576"
+          simulate mlp --platform ${P}/fat-tree-huge.yaml --procs 2 --strategy batch)
+
 # ---- special input files: only regular files, at most 64 MiB -----------------------------
 bad_input(input.device "/dev/zero: is not a regular file (a device, FIFO or socket); expected a workload file"
           info /dev/zero)

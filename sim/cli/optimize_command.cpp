@@ -11,15 +11,16 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/integer_option.hpp"
 #include "sim/cli/presets.hpp"
+#include "sim/cli/progress.hpp"
 #include "sim/cli/run_options.hpp"
 #include "sim/cli/sim_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
 #include "sim/common/text_file.hpp"
 #include "sim/engine/isolated_run.hpp"
+#include "sim/optimizer/optimizer.hpp"
 #include "sim/platform/platform_loader.hpp"
 #include "sim/report/result_writers.hpp"
-#include "sim/strategy/optimizer.hpp"
 #include "sim/strategy/plan_loader.hpp"
 #include "sim/workload/network_loader.hpp"
 
@@ -60,7 +61,7 @@ void add_optimize_command(CLI::App& app) {
   cmd->add_option("--grid", o->grid,
                   "The grid of integrated and domain layers (default: the best single grid)");
   cmd->add_flag("--per-layer-grids", o->per_layer_grids,
-                "Let every layer pick its own grid (grid changes cost what MODEL.md says)");
+                "Let every layer pick its own grid (grid changes cost what docs/model.md says)");
   cmd->add_option("--engine", o->engine, "analytic | simgrid (re-times the top candidates)")
       ->default_str("analytic");
   add_integer_option(*cmd, "--top", o->top, "Candidates SimGrid re-times with --engine simgrid")
@@ -107,8 +108,8 @@ void add_optimize_command(CLI::App& app) {
                                    platform.name, platform.hosts()));
     }
 
-    // One DP per allowed single grid, or one DP over every grid per layer.
-    std::vector<std::vector<ProcessGrid>> grid_sets;
+    SearchOptions search;
+    search.procs = o->procs;
     if (!o->grid.empty()) {
       const auto g = parse_grid(o->grid);
       if (!g || g->procs() != o->procs) {
@@ -116,53 +117,45 @@ void add_optimize_command(CLI::App& app) {
             "", std::nullopt, "--grid",
             fmt::format("expected PRxPC with PR * PC = {}, got '{}'", o->procs, o->grid));
       }
-      grid_sets.push_back({*g});
+      search.grids = GridChoice::fixed;
+      search.fixed_grid = *g;
     } else if (o->per_layer_grids) {
-      grid_sets.push_back(factorizations(o->procs));
-    } else {
-      for (const ProcessGrid& g : factorizations(o->procs)) grid_sets.push_back({g});
+      search.grids = GridChoice::per_layer;
     }
-    std::optional<Optimization> best;
-    for (const auto& grids : grid_sets) {
-      OptimizerOptions options;
-      options.procs = o->procs;
-      options.grids = grids;
-      try {
-        Optimization opt = optimize(net, platform, batch, options);
-        if (!best || opt.result.iteration_s < best->result.iteration_s) best = std::move(opt);
-      } catch (const InputError&) {
-        // This grid fits no plan; another may.
-      }
-    }
-    if (!best) {
-      throw InputError(
-          "", std::nullopt, "--procs",
-          fmt::format("no plan of {} on {} processes fits the model's limits", net.name, o->procs));
-    }
+    Progress progress(0, "optimize", "steps", stderr_progress_style(false));
+    search.progress = [&progress](std::size_t done, std::size_t total) {
+      progress.set_total(total);
+      progress.set(done);
+    };
+    const Optimization best = optimize(net, platform, batch, search);
+    progress.done();
 
-    Result result = best->result;
-    const UniformCandidate uniform = best->uniform.front();
-    double uniform_s = uniform.iteration_s;
+    Result result = best.result;
+    // The best uniform strategy: the analytic engine's, or with --engine simgrid the fastest
+    // in SimGrid of the --top analytic ones, named with its own simulated time.
+    std::optional<UniformCandidate> uniform;
+    if (!best.uniform.empty()) uniform = best.uniform.front();
     std::string engine = "analytic";
     if (o->engine == "simgrid") {
-      // Re-time the optimized plan and the top uniform candidates in SimGrid.
       engine = "simgrid";
-      result = simulate_in_child(net, platform, best->plan, batch, replay);
-      uniform_s = std::numeric_limits<double>::infinity();
-      for (std::size_t k = 0; k < best->uniform.size() && k < static_cast<std::size_t>(o->top);
+      result = simulate_in_child(net, platform, best.plan, batch, replay);
+      std::optional<UniformCandidate> fastest;
+      for (std::size_t k = 0; k < best.uniform.size() && k < static_cast<std::size_t>(o->top);
            ++k) {
-        const UniformCandidate& u = best->uniform[k];
-        const Result r =
-            simulate_in_child(net, platform, uniform_plan(net, u.strategy, u.grid), batch, replay);
-        uniform_s = std::min(uniform_s, r.iteration_s);
+        UniformCandidate u = best.uniform[k];
+        u.iteration_s =
+            simulate_in_child(net, platform, uniform_plan(net, u.strategy, u.grid), batch, replay)
+                .iteration_s;
+        if (!fastest || u.iteration_s < fastest->iteration_s) fastest = u;
       }
+      uniform = fastest;
     }
     result.strategy = Strategy::plan;
 
     std::ostringstream out;
     const auto layer_grid = [&](std::size_t i) {
-      const LayerPlan& lp = best->plan.layers[i];
-      return grid_of(lp.kind, lp.grid, best->plan.procs);
+      const LayerPlan& lp = best.plan.layers[i];
+      return grid_of(lp.kind, lp.grid, best.plan.procs);
     };
     if (format == Format::json) {
       nlohmann::ordered_json j = to_json(result, net);
@@ -170,15 +163,20 @@ void add_optimize_command(CLI::App& app) {
       for (std::size_t i = 0; i < net.layers.size(); ++i) {
         if (!takes_kind(net.layers[i].type)) continue;
         plan.push_back({{"layer", net.layers[i].name},
-                        {"kind", std::string(to_string(best->plan.layers[i].kind))},
+                        {"kind", std::string(to_string(best.plan.layers[i].kind))},
                         {"grid", {{"pr", layer_grid(i).pr}, {"pc", layer_grid(i).pc}}}});
       }
       j["plan"] = plan;
-      j["best_uniform"] = {{"strategy", std::string(to_string(uniform.strategy))},
-                           {"grid", {{"pr", uniform.grid.pr}, {"pc", uniform.grid.pc}}},
-                           {"iteration_s", uniform_s}};
-      j["speedup_over_uniform"] = uniform_s / result.iteration_s;
-      j["uniform_won"] = best->uniform_won;
+      if (uniform) {
+        j["best_uniform"] = {{"strategy", std::string(to_string(uniform->strategy))},
+                             {"grid", {{"pr", uniform->grid.pr}, {"pc", uniform->grid.pc}}},
+                             {"iteration_s", uniform->iteration_s}};
+        j["speedup_over_uniform"] = uniform->iteration_s / result.iteration_s;
+      } else {
+        j["best_uniform"] = nullptr;
+        j["speedup_over_uniform"] = nullptr;
+      }
+      j["uniform_won"] = best.uniform_won;
       out << j.dump(2) << '\n';
     } else {
       fmt::print(out, "{} on {}: P = {}, batch {}: best kind per layer ({})\n\n", net.name,
@@ -189,20 +187,23 @@ void add_optimize_command(CLI::App& app) {
         if (!takes_kind(net.layers[i].type)) continue;
         const LayerResult& l = result.layers[i];
         fmt::print(out, "{:<24} {:<12} {:>8} {:>12} {:>12}\n", net.layers[i].name,
-                   to_string(best->plan.layers[i].kind), layer_grid(i).to_string(),
+                   to_string(best.plan.layers[i].kind), layer_grid(i).to_string(),
                    human_seconds(l.compute_s), human_seconds(l.comm_s()));
       }
       fmt::print(out, "\noptimized plan: {} per iteration\n", human_seconds(result.iteration_s));
-      fmt::print(out, "best uniform:   {} {} : {} ({:.3g}x the optimized time)\n",
-                 to_string(uniform.strategy), uniform.grid.to_string(), human_seconds(uniform_s),
-                 uniform_s / result.iteration_s);
-      if (best->uniform_won) {
+      if (uniform) {
+        fmt::print(out, "best uniform:   {} : {} ({:.3g}x the optimized time)\n", label(*uniform),
+                   human_seconds(uniform->iteration_s), uniform->iteration_s / result.iteration_s);
+      } else {
+        fmt::print(out, "best uniform:   none fits the model's limits on these grids\n");
+      }
+      if (best.uniform_won) {
         fmt::print(out,
                    "(on this layer graph the per-layer search found nothing better than the "
                    "best uniform strategy)\n");
       }
     }
-    if (!o->output.empty()) emit(o->output, plan_to_yaml(best->plan, net));
+    if (!o->output.empty()) emit(o->output, plan_to_yaml(best.plan, net));
     emit("", out.str());
   });
 }

@@ -30,8 +30,8 @@
 #include "sim/common/text_file.hpp"
 #include "sim/engine/isolated_run.hpp"
 #include "sim/model/analytic_model.hpp"
+#include "sim/optimizer/optimizer.hpp"
 #include "sim/platform/platform_loader.hpp"
-#include "sim/strategy/optimizer.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 #include "sim/taskgraph/task_graph.hpp"
 #include "sim/workload/network_loader.hpp"
@@ -140,19 +140,13 @@ std::optional<std::string> unfit_xml_platform(const Platform& platform, const Sw
 Plan plan_for(const Network& net, const Platform& platform, const SweepConfig& c,
               std::int64_t batch) {
   if (!c.strategy.optimized) return uniform_plan(net, c.strategy.strategy, c.grid);
-  std::optional<Optimization> best;
-  for (const ProcessGrid& g : factorizations(c.procs)) {
-    OptimizerOptions o;
-    o.procs = c.procs;
-    o.grids = {g};
-    try {
-      Optimization opt = optimize(net, platform, batch, o);
-      if (!best || opt.result.iteration_s < best->result.iteration_s) best = std::move(opt);
-    } catch (const InputError&) {
-    }
+  SearchOptions options;
+  options.procs = c.procs;
+  try {
+    return optimize(net, platform, batch, options).plan;
+  } catch (const InputError&) {
+    throw LimitError(net.layers.front().name, "no plan fits the model's limits");
   }
-  if (!best) throw LimitError(net.layers.front().name, "no plan fits the model's limits");
-  return best->plan;
 }
 
 /// The shard this process runs: --shard K/N, else the launcher's environment.
@@ -228,7 +222,8 @@ void add_sweep_command(CLI::App& app) {
       ->default_str("1");
   cmd->add_option("--shard", o->shard,
                   "K/N: run the K-th of N shards (default: from mpirun or Slurm, else 0/1)");
-  cmd->add_flag("--no-progress", o->no_progress, "No progress bar");
+  cmd->add_flag("--no-progress", o->no_progress,
+                "No progress on stderr (a bar on a terminal, else a line every 5 s)");
   cmd->callback([o] {
     require_writable_output(o->output, "--output");
     Study study;
@@ -259,7 +254,7 @@ void add_sweep_command(CLI::App& app) {
     }
 
     std::vector<std::string> rows(configs.size());
-    Progress progress(configs.size(), !o->no_progress && ::isatty(STDERR_FILENO));
+    Progress progress(configs.size(), "sweep", "rows", stderr_progress_style(o->no_progress));
     struct Running {
       std::size_t row;
       std::int64_t batch;

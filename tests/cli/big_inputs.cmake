@@ -1,11 +1,11 @@
-# Huge but valid inputs (issue 7): P = 10^6 and a 1,000-layer network, each dnnsim run
+# Huge but valid inputs: P = 10^6, a 1,000- and a 10,000-layer network, each dnnsim run
 # within 60 s and a peak resident memory (AddressSanitizer's shadow memory needs more).
 if(DNNSIM_SANITIZE)
   set(BIG_INPUTS_MAX_RSS_MB 1500)
 else()
   set(BIG_INPUTS_MAX_RSS_MB 200)
 endif()
-foreach(check million_procs deep_network)
+foreach(check million_procs deep_network deeper_network)
   add_test(NAME cli.big.${check}
            COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/big_inputs.py
                    $<TARGET_FILE:dnnsim> ${check} ${BIG_INPUTS_MAX_RSS_MB}

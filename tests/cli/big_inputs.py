@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Huge but valid inputs (issue 7): dnnsim must answer them in reasonable time and memory.
+"""Huge but valid inputs: dnnsim must answer them in reasonable time and memory.
 
 usage: big_inputs.py DNNSIM CHECK MAX_RSS_MB
 
@@ -7,6 +7,7 @@ usage: big_inputs.py DNNSIM CHECK MAX_RSS_MB
                  and --grid all (the 49 factorizations of 10^6)
   deep_network   a generated chain of 1,000 layers (residual blocks) through info, analytic
                  --grid all and optimize (one grid, and every layer its own grid)
+  deeper_network the same with 10,000 layers through optimize --per-layer-grids
 
 Each dnnsim run is timed and its peak resident memory checked against MAX_RSS_MB.
 """
@@ -107,6 +108,22 @@ def deep_network():
             fail("optimize --per-layer-grids gave no time")
 
 
+def deeper_network():
+    # 10,000 layers, every layer its own grid among the 13 of P = 4096: the search's work
+    # per layer grows with its choices, not with their square (it took 10 s at 10,000
+    # layers before, and grew with the square of the grids).
+    blocks = 2499  # 1 + 4 * 2499 + 3 = 10,000 layers
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "deeper.yaml")
+        with open(path, "w") as f:
+            f.write(deep_network_yaml(blocks))
+        plan = json.loads(run("optimize", path, "--platform", "crossbar", "--procs", "4096",
+                              "--batch", "4096", "--per-layer-grids", "--format", "json"))
+        if len(plan["plan"]) != blocks + 2 or not plan["iteration_s"] > 0:
+            fail(f"optimize planned {len(plan['plan'])} layers, expected {blocks + 2}")
+
+
 if __name__ == "__main__":
     DNNSIM, CHECK, MAX_RSS_MB = sys.argv[1], sys.argv[2], float(sys.argv[3])
-    {"million_procs": million_procs, "deep_network": deep_network}[CHECK]()
+    {"million_procs": million_procs, "deep_network": deep_network,
+     "deeper_network": deeper_network}[CHECK]()

@@ -123,7 +123,7 @@ void run_import(const ImportOptions& o) {
   const fs::path output(o.output);
   // From here on ^C or a SIGTERM is noticed and passed to the importer, not fatal to dnnsim:
   // the work directory must be removed on the way out.
-  const ForwardedSignals signals;
+  ForwardedSignals signals;
   const WorkDirectory work(output);
   const fs::path written = work.path() / output.filename();
   const fs::path message_file = work.path() / "message";
@@ -142,7 +142,7 @@ void run_import(const ImportOptions& o) {
   if (o.verbose) argv.emplace_back("--verbose");
   if (signals.received() != 0) throw_interrupted(o, signals.received());
 
-  const ChildExit child = run_in_own_group(argv, importer_environment(), kGrace);
+  const ChildExit child = run_in_own_group(argv, importer_environment(), kGrace, signals);
   if (child.interrupted != 0) throw_interrupted(o, child.interrupted);
   const int status = child.status;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {

@@ -17,44 +17,11 @@ namespace {
 
 constexpr std::array<int, 3> kForwarded{SIGINT, SIGTERM, SIGHUP};
 
-// Shared with the handler, hence sig_atomic_t: the first signal received, and the process
-// group it is forwarded to (0 while there is no child). pid_t is an int, as is sig_atomic_t.
-static_assert(sizeof(pid_t) <= sizeof(std::sig_atomic_t));
-volatile std::sig_atomic_t g_received = 0;
-volatile std::sig_atomic_t g_child_group = 0;
-
-extern "C" void forward_signal(int signal) {
-  if (g_received == 0) g_received = signal;
-  const pid_t group = g_child_group;
-  if (group > 0) ::kill(-group, signal);
-}
-
 }  // namespace
 
-ForwardedSignals::ForwardedSignals() {
-  g_received = 0;
-  g_child_group = 0;
-  struct sigaction action {};
-  action.sa_handler = forward_signal;
-  sigemptyset(&action.sa_mask);
-  for (std::size_t i = 0; i < kForwarded.size(); ++i) {
-    ::sigaction(kForwarded[i], &action, &previous_[i]);
-  }
-}
-
-ForwardedSignals::~ForwardedSignals() {
-  g_child_group = 0;
-  for (std::size_t i = 0; i < kForwarded.size(); ++i) {
-    ::sigaction(kForwarded[i], &previous_[i], nullptr);
-  }
-}
-
-int ForwardedSignals::received() const noexcept {
-  return g_received;
-}
-
 ChildExit run_in_own_group(const std::vector<std::string>& argv,
-                           const std::vector<std::string>& env, std::chrono::milliseconds grace) {
+                           const std::vector<std::string>& env, std::chrono::milliseconds grace,
+                           ForwardedSignals& signals) {
   // Everything the child needs is built before fork: after it, only system calls.
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -92,8 +59,7 @@ ChildExit run_in_own_group(const std::vector<std::string>& argv,
   ::close(null_fd);
   // Also here: whichever of the two runs first, the group exists before a signal goes to it.
   ::setpgid(pid, pid);
-  g_child_group = pid;
-  if (g_received != 0) ::kill(-pid, g_received);
+  signals.forward_to(pid);
 
   // Polled rather than blocked on: a signal landing between a check and a blocking wait
   // would leave a child that ignores it running, with no deadline to kill it.
@@ -103,39 +69,20 @@ ChildExit run_in_own_group(const std::vector<std::string>& argv,
     const pid_t done = ::waitpid(pid, &status, WNOHANG);
     if (done == pid) break;
     if (done < 0 && errno != EINTR) {
-      g_child_group = 0;
+      signals.forward_to(0);
       throw std::runtime_error(fmt::format("waiting for {}: {}", argv[0], std::strerror(errno)));
     }
-    if (g_received != 0) {
+    if (signals.received() != 0) {
       const auto now = std::chrono::steady_clock::now();
       if (!kill_at) kill_at = now + grace;
       if (now >= *kill_at) ::kill(-pid, SIGKILL);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  g_child_group = 0;
+  signals.forward_to(0);
   // What the child started and left in its group would outlive dnnsim: none of it is wanted.
   ::kill(-pid, SIGKILL);
-  return {status, g_received};
-}
-
-std::string signal_name(int signal) {
-  switch (signal) {
-    case SIGINT:
-      return "SIGINT";
-    case SIGTERM:
-      return "SIGTERM";
-    case SIGHUP:
-      return "SIGHUP";
-    case SIGKILL:
-      return "SIGKILL";
-    case SIGSEGV:
-      return "SIGSEGV";
-    case SIGABRT:
-      return "SIGABRT";
-    default:
-      return fmt::format("signal {}", signal);
-  }
+  return {status, signals.received()};
 }
 
 }  // namespace dnnsim::cli

@@ -10,24 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/cli/forwarded_signals.hpp"
+
 namespace dnnsim::cli {
-
-/// While alive, SIGINT, SIGTERM and SIGHUP do not end dnnsim: the first one is remembered
-/// and each is forwarded to the process group of the child `run_in_own_group` runs. The
-/// previous handlers come back on destruction. One at a time.
-class ForwardedSignals {
- public:
-  ForwardedSignals();
-  ~ForwardedSignals();
-  ForwardedSignals(const ForwardedSignals&) = delete;
-  ForwardedSignals& operator=(const ForwardedSignals&) = delete;
-
-  /// The first signal received since construction, 0 if none.
-  [[nodiscard]] int received() const noexcept;
-
- private:
-  std::array<struct sigaction, 3> previous_{};
-};
 
 struct ChildExit {
   int status = 0;       ///< waitpid's status
@@ -35,14 +20,12 @@ struct ChildExit {
 };
 
 /// Runs argv[0] (a path) with `argv` and environment `env` in a new process group, stdin
-/// from /dev/null and stdout onto stderr; waits for it. Once a signal has been received,
-/// the group has `grace` to end before it is killed. Needs a live ForwardedSignals; throws
-/// std::runtime_error when the child cannot be started.
+/// from /dev/null and stdout onto stderr; waits for it, forwarding `signals` to its group.
+/// Once a signal has been received, the group has `grace` to end before it is killed.
+/// Throws std::runtime_error when the child cannot be started.
 [[nodiscard]] ChildExit run_in_own_group(const std::vector<std::string>& argv,
                                          const std::vector<std::string>& env,
-                                         std::chrono::milliseconds grace);
-
-/// "SIGINT", "SIGTERM", ... for messages.
-[[nodiscard]] std::string signal_name(int signal);
+                                         std::chrono::milliseconds grace,
+                                         ForwardedSignals& signals);
 
 }  // namespace dnnsim::cli

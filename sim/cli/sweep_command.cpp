@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <list>
@@ -22,6 +24,7 @@
 #include <fmt/format.h>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/forwarded_signals.hpp"
 #include "sim/cli/integer_option.hpp"
 #include "sim/cli/presets.hpp"
 #include "sim/cli/progress.hpp"
@@ -32,6 +35,7 @@
 #include "sim/model/analytic_model.hpp"
 #include "sim/optimizer/optimizer.hpp"
 #include "sim/platform/platform_loader.hpp"
+#include "sim/sweep/shard.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 #include "sim/taskgraph/task_graph.hpp"
 #include "sim/workload/network_loader.hpp"
@@ -104,8 +108,8 @@ std::string result_row(const Study& s, const SweepConfig& c, std::int64_t batch,
                      num(std::ceil(r.memory_bytes_per_proc)), r.exceeds_memory());
 }
 
-std::string error_row(const Study& s, const SweepConfig& c, std::int64_t batch,
-                      const std::string& error) {
+std::string error_row(const Study& s, const SweepConfig& c, std::int64_t batch, std::string error) {
+  std::replace(error.begin(), error.end(), '\n', ' ');  // one line per row
   return fmt::format("{},,,,,,,,,,,{}\n", row_prefix(s, c, batch), csv_text(error));
 }
 
@@ -150,65 +154,78 @@ Plan plan_for(const Network& net, const Platform& platform, const SweepConfig& c
 }
 
 /// The shard this process runs: --shard K/N, else the launcher's environment.
-std::pair<int, int> shard_of(const std::string& option) {
+Shard shard_of(const std::string& option) {
   if (!option.empty()) {
     const auto s = parse_shard(option);
     if (!s)
       throw InputError("", std::nullopt, "--shard",
                        fmt::format("expected K/N with 0 <= K < N, got '{}'", option));
-    return *s;
+    return {s->first, s->second};
   }
-  const auto env = [](const char* name) -> std::optional<int> {
+  return shard_from_environment([](const char* name) -> std::optional<std::string> {
     const char* v = std::getenv(name);
     if (v == nullptr || *v == '\0') return std::nullopt;
-    const std::string_view text(v);
-    int value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size()) {
-      throw InputError("", std::nullopt, name,
-                       fmt::format("expected an integer (the launcher's shard), got '{}'", text));
-    }
-    return value;
-  };
-  for (const auto& [rank, size] : {std::pair{"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"},
-                                   std::pair{"PMI_RANK", "PMI_SIZE"},
-                                   std::pair{"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT"},
-                                   std::pair{"SLURM_PROCID", "SLURM_NTASKS"}}) {
-    const auto k = env(rank);
-    const auto n = env(size);
-    if (k && n && *n > 1 && *k >= 0 && *k < *n) return {*k, *n};
-  }
-  return {0, 1};
+    return std::string(v);
+  });
 }
 
 std::string part_name(const std::string& output, int k, int n) {
   return fmt::format("{}.part-{}-of-{}", output, k, n);
 }
 
-/// After writing its part, a shard merges when every part is there; an O_EXCL lock file
-/// makes exactly one shard do it. Rows come out in the single-machine order.
-void merge_if_complete(const std::string& output, int n) {
-  for (int k = 0; k < n; ++k) {
-    if (!std::filesystem::exists(part_name(output, k, n))) return;
-  }
-  const std::string lock = output + ".merge-lock";
-  const int fd = ::open(lock.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
-  if (fd < 0) return;  // another shard merges
-  ::close(fd);
-  std::map<std::size_t, std::string> rows;
-  for (int k = 0; k < n; ++k) {
-    std::ifstream in(part_name(output, k, n));
-    std::string line;
-    while (std::getline(in, line)) {
-      const auto comma = line.find(',');
-      rows.emplace(std::stoull(line.substr(0, comma)), line.substr(comma + 1) + "\n");
+/// After writing its part, a shard merges when every part is there. Exactly one shard does
+/// it: the one that takes an fcntl lock on OUTPUT.merge-lock, which the system releases when
+/// its holder ends, however it ends, so a crash never blocks later runs. Every part must be
+/// of this study and whole; rows come out in the single-machine order.
+void merge_if_complete(const std::string& output, int n, std::string_view study,
+                       std::size_t total) {
+  const auto all_there = [&] {
+    for (int k = 0; k < n; ++k) {
+      if (!std::filesystem::exists(part_name(output, k, n))) return false;
     }
+    return true;
+  };
+  if (!all_there()) return;
+  const std::string lock = output + ".merge-lock";
+  const int fd = ::open(lock.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw InputError(lock, std::nullopt, "--output",
+                     fmt::format("cannot create the merge lock: {}", std::strerror(errno)));
   }
-  std::string text = std::string(sweep_csv_header()) + "\n";
-  for (const auto& [index, row] : rows) text += row;
-  write_atomically(output, text, "--output");
-  for (int k = 0; k < n; ++k) std::filesystem::remove(part_name(output, k, n));
-  std::filesystem::remove(lock);
+  struct flock whole {};
+  whole.l_type = F_WRLCK;
+  whole.l_whence = SEEK_SET;
+  if (::fcntl(fd, F_SETLK, &whole) != 0 || !all_there()) {  // another shard merges, or did
+    ::close(fd);
+    return;
+  }
+  try {
+    std::map<std::size_t, std::string> rows;
+    for (int k = 0; k < n; ++k) {
+      const std::string part = part_name(output, k, n);
+      read_part(part, read_input_file(part, "sweep part"), {k, n}, study, total, rows);
+    }
+    std::string text = std::string(sweep_csv_header()) + "\n";
+    for (const auto& [index, row] : rows) text += row;
+    write_atomically(output, text, "--output");
+    for (int k = 0; k < n; ++k) std::filesystem::remove(part_name(output, k, n));
+  } catch (...) {
+    ::unlink(lock.c_str());
+    ::close(fd);
+    throw;
+  }
+  ::unlink(lock.c_str());
+  ::close(fd);
+}
+
+/// What makes this study this study: the sweep file and every input it reads.
+std::string fingerprint_of(const std::string& spec_file, const SweepSpec& spec) {
+  std::vector<std::string> texts{read_input_file(spec_file, "sweep")};
+  for (const auto& w : spec.workloads) texts.push_back(read_input_file(w, "workload"));
+  for (const auto& p : spec.platforms) {
+    texts.push_back(read_input_file(p, p.ends_with(".xml") ? "SimGrid platform" : "platform"));
+  }
+  return study_fingerprint(texts);
 }
 
 }  // namespace
@@ -246,12 +263,27 @@ void add_sweep_command(CLI::App& app) {
     study.replay.placement = *placement;
     study.replay.overlap = study.spec.overlap;
 
-    const auto [shard, shards] = shard_of(o->shard);
+    const Shard shard = shard_of(o->shard);
+    const int shards = shard.count;
+    const std::vector<SweepConfig> all = expand(study.spec);
     std::vector<SweepConfig> configs;
-    for (const SweepConfig& c : expand(study.spec)) {
-      if (static_cast<int>(c.index % static_cast<std::size_t>(shards)) == shard)
+    for (const SweepConfig& c : all) {
+      if (static_cast<int>(c.index % static_cast<std::size_t>(shards)) == shard.index)
         configs.push_back(c);
     }
+    const std::string study_id = shards > 1 ? fingerprint_of(o->spec, study.spec) : "";
+
+    // SIGINT, SIGTERM or SIGHUP stop the sweep where it stands: the children are killed
+    // (ChildProcess's destructor), nothing is written.
+    ForwardedSignals signals;
+    const auto stop_if_interrupted = [&] {
+      if (const int signal = signals.received(); signal != 0) {
+        throw InputError(o->spec, std::nullopt, "",
+                         fmt::format("sweep interrupted by {}; its simulations stopped, "
+                                     "nothing written to {}",
+                                     signal_name(signal), o->output));
+      }
+    };
 
     std::vector<std::string> rows(configs.size());
     Progress progress(configs.size(), "sweep", "rows", stderr_progress_style(o->no_progress));
@@ -269,6 +301,7 @@ void add_sweep_command(CLI::App& app) {
       // Start work: analytic rows at once, SimGrid rows up to --jobs children.
       while (next < configs.size() && (configs[next].engine == "analytic" ||
                                        running.size() < static_cast<std::size_t>(o->jobs))) {
+        stop_if_interrupted();
         const SweepConfig& c = configs[next];
         const Network& net = study.networks[c.workload];
         const Platform platform = scaled(study.platforms[c.platform], c);
@@ -307,7 +340,9 @@ void add_sweep_command(CLI::App& app) {
       // Wait for a child to finish.
       std::vector<pollfd> fds;
       for (const Running& r : running) fds.push_back({r.child.fd(), POLLIN, 0});
-      if (::poll(fds.data(), fds.size(), 250) <= 0) {
+      const int ready = ::poll(fds.data(), fds.size(), 250);
+      stop_if_interrupted();  // before reading children a terminal's ^C may have killed too
+      if (ready <= 0) {
         progress.draw();
         continue;
       }
@@ -322,6 +357,10 @@ void add_sweep_command(CLI::App& app) {
           rows[it->row] = result_row(study, c, it->batch, it->child.finish());
         } catch (const LimitError& e) {
           rows[it->row] = error_row(study, c, it->batch, e.what());
+        } catch (const InputError& e) {
+          // What SimGrid refused on this row (a route a SimGrid XML platform lacks for these
+          // ranks): the row's error, like a limit.
+          rows[it->row] = error_row(study, c, it->batch, e.what());
         }
         it = running.erase(it);
         progress.advance();
@@ -335,12 +374,12 @@ void add_sweep_command(CLI::App& app) {
       write_atomically(o->output, text, "--output");
       return;
     }
-    std::string text;
-    for (std::size_t k = 0; k < configs.size(); ++k) {
-      text += fmt::format("{},{}", configs[k].index, rows[k]);
-    }
-    write_atomically(part_name(o->output, shard, shards), text, "--output");
-    merge_if_complete(o->output, shards);
+    std::vector<std::pair<std::size_t, std::string>> indexed;
+    for (std::size_t k = 0; k < configs.size(); ++k)
+      indexed.emplace_back(configs[k].index, rows[k]);
+    write_atomically(part_name(o->output, shard.index, shards), part_text(shard, study_id, indexed),
+                     "--output");
+    merge_if_complete(o->output, shards, study_id, all.size());
   });
 }
 

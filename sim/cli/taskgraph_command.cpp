@@ -2,6 +2,7 @@
 
 #include <array>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <sstream>
 
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/forwarded_signals.hpp"
 #include "sim/cli/integer_option.hpp"
 #include "sim/cli/run_options.hpp"
 #include "sim/common/error.hpp"
@@ -30,12 +32,12 @@ struct TaskGraphOptions {
 };
 
 void write_smpi_files(const RunRequest& req, const TaskGraphCompiler& compiler, Algorithm algorithm,
-                      const std::string& dir);
+                      const std::string& dir, const std::function<void()>& after_rank);
 
 // Writes DIR/{rank-*.txt, traces.txt, platform.xml, hostfile, run.sh}: everything
 // `smpirun -replay` needs to replay the iteration on the same machine. The files are
-// written in DIR/.dnnsim-export and moved into DIR once all are written: a failed export
-// leaves nothing behind.
+// written in DIR/.dnnsim-export and moved into DIR once all are written: a failed or
+// interrupted (SIGINT, SIGTERM, SIGHUP) export leaves nothing behind.
 void export_smpi(const RunRequest& req, const TaskGraphCompiler& compiler, Algorithm algorithm,
                  const std::string& dir) {
   namespace fs = std::filesystem;
@@ -45,9 +47,18 @@ void export_smpi(const RunRequest& req, const TaskGraphCompiler& compiler, Algor
   }
   const bool existed = fs::exists(dir, ec);
   const fs::path staging = fs::path(dir) / ".dnnsim-export";
+  ForwardedSignals signals;
+  const auto stop_if_interrupted = [&] {
+    if (const int signal = signals.received(); signal != 0) {
+      throw InputError(
+          dir, std::nullopt, "--export",
+          fmt::format("export interrupted by {}; nothing written", signal_name(signal)));
+    }
+  };
   try {
     fs::remove_all(staging, ec);
-    write_smpi_files(req, compiler, algorithm, staging.string());
+    write_smpi_files(req, compiler, algorithm, staging.string(), stop_if_interrupted);
+    stop_if_interrupted();
     for (const auto& entry : fs::directory_iterator(staging)) {
       fs::rename(entry.path(), fs::path(dir) / entry.path().filename());
     }
@@ -59,7 +70,7 @@ void export_smpi(const RunRequest& req, const TaskGraphCompiler& compiler, Algor
 }
 
 void write_smpi_files(const RunRequest& req, const TaskGraphCompiler& compiler, Algorithm algorithm,
-                      const std::string& dir) {
+                      const std::string& dir, const std::function<void()>& after_rank) {
   if (req.platform.name == "none" || !req.platform.simgrid_xml.empty()) {
     throw InputError("", std::nullopt, "--export",
                      "the SMPI export writes the platform as SimGrid XML: give --platform a YAML "
@@ -67,7 +78,7 @@ void write_smpi_files(const RunRequest& req, const TaskGraphCompiler& compiler, 
   }
   const Plan& plan = req.plans.front();
   const std::string xml = simgrid_platform_xml(req.platform, plan.procs);
-  write_smpi_traces(compiler, algorithm, dir);
+  write_smpi_traces(compiler, algorithm, dir, after_rank);
   emit((std::filesystem::path(dir) / "platform.xml").string(), xml);
   std::string hosts;
   for (std::int64_t rank = 0; rank < plan.procs; ++rank) {

@@ -12,7 +12,7 @@
 namespace dnnsim {
 
 void write_smpi_traces(const TaskGraphCompiler& compiler, Algorithm algorithm,
-                       const std::string& dir) {
+                       const std::string& dir, const std::function<void()>& after_rank) {
   require_schedules(compiler.compile_rank(0), algorithm);
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -49,6 +49,7 @@ void write_smpi_traces(const TaskGraphCompiler& compiler, Algorithm algorithm,
     fmt::format_to(out, "{} finalize\n", rank);
     write_atomically((fs::path(dir) / name).string(), std::string_view(text.data(), text.size()),
                      "--export");
+    if (after_rank) after_rank();
   }
   write_atomically((fs::path(dir) / "traces.txt").string(), list, "--export");
 }

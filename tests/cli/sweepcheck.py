@@ -1,7 +1,9 @@
 #!/usr/bin/python3
-"""Checks of `dnnsim sweep` (issue 6): rows equal the single runs they stand for; limits
-and collective algorithms without a schedule for a grid give rows, not crashes; a sweep
-sharded under mpirun merges into the same CSV.
+"""Checks of `dnnsim sweep`: rows equal the single runs they stand for; limits and
+collective algorithms without a schedule for a grid give rows, not crashes; a sweep sharded
+under mpirun merges into the same CSV; stale or damaged shard parts and launcher variables
+that make no sense are refused in one line; an interrupted sweep or SMPI export stops its
+children and leaves nothing.
 
 usage: sweepcheck.py DNNSIM CHECK
 """
@@ -9,9 +11,11 @@ import csv
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 SPEC = "tests/data/sweep-small.yaml"
 PLATFORMS = {"crossbar-16": "tests/data/crossbar-16.yaml", "fat-tree-16": "tests/data/fat-tree-16.yaml"}
@@ -98,6 +102,141 @@ def shards_merge():
                             "--jobs", "2"], check=True, capture_output=True)
         with open(explicit) as f:
             expect(list(csv.DictReader(f)) == single, "--shard 0/2 then 1/2 merge")
+
+
+def refused(args, env_extra, fragment, what):
+    """Runs dnnsim, expects exit 1, one line on stderr containing `fragment`."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("OMPI_", "PMI_", "SLURM_"))}
+    env.update(env_extra)
+    r = subprocess.run([DNNSIM, *args], capture_output=True, text=True, env=env)
+    lines = r.stderr.splitlines()
+    expect(r.returncode == 1 and r.stdout == "" and len(lines) == 1 and fragment in lines[0],
+           f"{what}: {r.stderr.strip()!r}")
+
+
+def shard_problems():
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "out.csv")
+        small = os.path.join(tmp, "small.yaml")
+        with open(small, "w") as f:
+            f.write("workloads: [mlp]\nplatforms: [tests/data/crossbar-16.yaml]\nprocs: [4]\n"
+                    "strategies: [batch, model]\n")
+        other = os.path.join(tmp, "other.yaml")
+        with open(other, "w") as f:
+            f.write("workloads: [mlp]\nplatforms: [tests/data/crossbar-16.yaml]\nprocs: [8]\n"
+                    "strategies: [batch, model]\n")
+        run = lambda spec, k: subprocess.run([DNNSIM, "sweep", spec, "-o", out, "--shard", f"{k}/2"],
+                                             capture_output=True, text=True)
+        single = os.path.join(tmp, "single.csv")
+        subprocess.run([DNNSIM, "sweep", small, "-o", single], check=True)
+        with open(single) as f:
+            expected = f.read()
+
+        # A lock left by a merge that died blocks nothing: the lock is the system's (fcntl).
+        with open(out + ".merge-lock", "w") as f:
+            f.write("left by a crash\n")
+        expect(run(small, 0).returncode == 0 and run(small, 1).returncode == 0, "both shards ran")
+        with open(out) as f:
+            expect(f.read() == expected, "a stale lock file does not block the merge")
+        expect(sorted(os.listdir(tmp)) == ["other.yaml", "out.csv", "single.csv", "small.yaml"],
+               "parts and lock removed after the merge")
+
+        # A part of another study is refused, not merged.
+        os.remove(out)
+        expect(run(other, 0).returncode == 0, "shard 0 of another study")
+        refused(["sweep", small, "-o", out, "--shard", "1/2"], {},
+                "out.csv.part-0-of-2:1: a part of another study", "a stale part of another study")
+        expect(not os.path.exists(out), "nothing merged")
+        # ... nor a damaged one: a part cut short.
+        os.remove(out + ".part-0-of-2")
+        os.remove(out + ".part-1-of-2")
+        expect(run(small, 0).returncode == 0, "shard 0 again")
+        with open(out + ".part-0-of-2") as f:
+            lines = f.readlines()
+        with open(out + ".part-0-of-2", "w") as f:
+            f.writelines(lines[:-1])
+        refused(["sweep", small, "-o", out, "--shard", "1/2"], {},
+                "out.csv.part-0-of-2:2: cut short: 0 of its 1 rows", "a part cut short")
+        expect(not os.path.exists(out), "nothing merged")
+
+        # Launcher variables that make no sense.
+        args = ["sweep", small, "-o", os.path.join(tmp, "l.csv")]
+        refused(args, {"OMPI_COMM_WORLD_RANK": "3", "OMPI_COMM_WORLD_SIZE": "2"},
+                "'OMPI_COMM_WORLD_RANK / OMPI_COMM_WORLD_SIZE': OMPI_COMM_WORLD_RANK is '3' and "
+                "OMPI_COMM_WORLD_SIZE is '2': shard 3 does not exist in 2 shards", "rank >= size")
+        refused(args, {"PMI_RANK": "0", "PMI_SIZE": "0"}, "the size must be 1 to 1000000", "size 0")
+        refused(args, {"SLURM_PROCID": "1"}, "SLURM_PROCID is '1' and SLURM_NTASKS is unset: a "
+                "shard needs both", "a rank without a size")
+        refused(args, {"SLURM_ARRAY_TASK_ID": "one", "SLURM_ARRAY_TASK_COUNT": "2"},
+                "expected whole numbers", "text")
+        # A job array numbered from 1 (--array=1-2): task 2 is shard 1 of 2.
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("OMPI_", "PMI_", "SLURM_"))}
+        env.update({"SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "2",
+                    "SLURM_ARRAY_TASK_MIN": "1"})
+        r = subprocess.run([DNNSIM, *args], capture_output=True, text=True, env=env)
+        expect(r.returncode == 0 and os.path.exists(os.path.join(tmp, "l.csv.part-1-of-2")),
+               "Slurm array task 2 of --array=1-2 runs shard 1 of 2")
+
+
+def children_of(pid):
+    """The pids whose parent is `pid`, from /proc."""
+    kids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                if int(fields[1]) == pid:
+                    kids.append(int(entry))
+            except OSError:
+                pass
+    return kids
+
+
+def interruptions():
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = os.path.join(tmp, "slow.yaml")
+        with open(spec, "w") as f:
+            f.write("workloads: [alexnet]\nplatforms: [fat-tree]\nprocs: [256, 512]\n"
+                    "batch: [512]\nstrategies: [integrated]\nengine: [simgrid]\n")
+        out = os.path.join(tmp, "slow.csv")
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            p = subprocess.Popen([DNNSIM, "sweep", spec, "-o", out, "--jobs", "2"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            kids = []
+            deadline = time.monotonic() + 30
+            while len(kids) < 2 and time.monotonic() < deadline:  # both simulations running
+                time.sleep(0.05)
+                kids = children_of(p.pid)
+            expect(len(kids) == 2, f"two SimGrid children run ({kids})")
+            p.send_signal(sig)  # to the parent alone
+            _, err = p.communicate(timeout=30)
+            name = signal.Signals(sig).name
+            expect(p.returncode == 1 and err.strip().endswith(
+                f"slow.yaml: sweep interrupted by {name}; its simulations stopped, nothing "
+                f"written to {out}") and len(err.splitlines()) == 1, f"{name}: {err.strip()!r}")
+            time.sleep(0.2)
+            alive = [k for k in kids if os.path.exists(f"/proc/{k}")]
+            expect(alive == [], f"{name}: no SimGrid child left ({alive})")
+            expect(sorted(os.listdir(tmp)) == ["slow.yaml"], f"{name}: no file left")
+
+        # An SMPI export interrupted halfway removes what it wrote.
+        export = os.path.join(tmp, "export")
+        p = subprocess.Popen([DNNSIM, "taskgraph", "alexnet", "--platform", "crossbar", "--procs",
+                              "4096", "--strategy", "batch", "--batch", "4096", "--export", "smpi",
+                              export], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        staging = os.path.join(export, ".dnnsim-export")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if os.path.isdir(staging) and len(os.listdir(staging)) > 10:
+                break
+            time.sleep(0.02)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=30)
+        expect(p.returncode == 1 and "export interrupted by SIGINT; nothing written" in err,
+               f"export: {err.strip()!r}")
+        expect(not os.path.exists(export), "no partial export directory")
 
 
 if __name__ == "__main__":

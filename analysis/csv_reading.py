@@ -13,7 +13,7 @@ import csv
 import math
 from collections.abc import Iterator, Sequence
 
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, require_input_file
 
 MAX_COUNT = 2**40  # the largest count dnnsim reads or writes (sim/common/bounds.hpp)
 
@@ -77,6 +77,7 @@ class CsvField:
 
 def read_contract_csv(path: str, columns: Sequence[str], kind: str) -> Iterator[CsvField]:
     """Yields a `CsvField` per data row of `path`, a `kind` CSV that must hold `columns`."""
+    require_input_file(path, f"{kind} CSV")
     try:
         handle = open(path, newline="", encoding="utf-8-sig")
     except OSError as error:

@@ -11,7 +11,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, require_input_file
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ def _rank(event: dict, where: str) -> int:
 
 def read_trace(path: str) -> Trace:
     """Reads a Chrome trace; raises AnalysisError if it is not one."""
+    require_input_file(path, "trace")
     try:
         with open(path, encoding="utf-8") as handle:
             document = json.load(handle)

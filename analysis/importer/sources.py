@@ -27,6 +27,15 @@ class Source:
         return self.path or self.text
 
 
+def _require_regular(path: str, kind: str) -> None:
+    """A device or a FIFO would be read forever: only regular files are sources."""
+    if os.path.exists(path) and not os.path.isfile(path) and not os.path.isdir(path):
+        raise ImportFailure(f"{path}: is not a regular file (a device, FIFO or socket); "
+                            f"expected {'an' if kind == 'ONNX' else 'a'} {kind} file")
+    if not os.path.isfile(path):
+        raise ImportFailure(f"{path}: no such {kind} file")
+
+
 def parse_source(text: str) -> Source:
     if text.startswith("torchvision:"):
         name = text.split(":", 1)[1]
@@ -34,14 +43,12 @@ def parse_source(text: str) -> Source:
             raise ImportFailure(f"{text}: name a torchvision model, e.g. torchvision:resnet50")
         return Source(text, "module", name, f"torchvision's {name} (weights=None)")
     if text.endswith(".onnx"):
-        if not os.path.isfile(text):
-            raise ImportFailure(f"{text}: no such ONNX file")
+        _require_regular(text, "ONNX")
         stem = os.path.splitext(os.path.basename(text))[0]
         return Source(text, "onnx", stem, f"the ONNX file {os.path.basename(text)}", path=text)
     file, sep, function = text.rpartition(":")
     if sep and file.endswith(".py") and function:
-        if not os.path.isfile(file):
-            raise ImportFailure(f"{file}: no such Python file")
+        _require_regular(file, "Python")
         return Source(text, "module", function, f"{function}() of {os.path.basename(file)}",
                       path=file)
     raise ImportFailure(f"{text}: expected torchvision:NAME, FILE.py:FUNCTION or FILE.onnx")

@@ -125,3 +125,11 @@ add_test(NAME analysis.report.chromium
                  --work-dir ${ANALYSIS_OUT}/chromium)
 set_tests_properties(analysis.report.chromium PROPERTIES LABELS "analysis;chromium"
                      ENVIRONMENT "${ANALYSIS_ENV}" SKIP_RETURN_CODE 77 TIMEOUT 300)
+
+# Only regular files: a device such as /dev/zero would be read forever.
+analysis_bad_input(sweep_device
+  "plot.py: error: /dev/zero: is not a regular file (a device, FIFO or socket); expected a sweep CSV file"
+  ${ANALYSIS_OUT}/device.png plot.py scaling --input /dev/zero --output ${ANALYSIS_OUT}/device.png)
+analysis_bad_input(trace_device
+  "plot.py: error: /dev/zero: is not a regular file (a device, FIFO or socket); expected a trace file"
+  ${ANALYSIS_OUT}/device.png plot.py timeline --input /dev/zero --output ${ANALYSIS_OUT}/device.png)

@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.join(HERE, "..", "data", "import", "custom_models.py")
@@ -105,6 +106,14 @@ def main():
     r = run([args.dnnsim, "import", "resnet50", "--input", "3x224x224", "--output", target])
     check(r.returncode == 1 and "expected torchvision:NAME, FILE.py:FUNCTION or FILE.onnx"
           in r.stderr, f"a bad SOURCE: {r.stderr!r}")
+
+    # A FIFO named like a model file is refused, not read forever.
+    with tempfile.TemporaryDirectory() as fifo_dir:
+        fifo = os.path.join(fifo_dir, "model.onnx")
+        os.mkfifo(fifo)
+        r = run([args.dnnsim, "import", fifo, "--input", "3x8x8", "--output", target])
+        check(r.returncode == 1 and r.stderr.strip() == f"dnnsim: error: {fifo}: is not a regular "
+              "file (a device, FIFO or socket); expected an ONNX file", f"a FIFO: {r.stderr!r}")
 
     print(f"{len(failures)} check(s) failed" if failures else "all checks passed")
     return 1 if failures else 0

@@ -82,15 +82,39 @@ double memory_bytes() {
   throw InputError("/proc/meminfo", std::nullopt, "MemTotal", "cannot read this machine's memory");
 }
 
-// The workloads whose GEMM shapes the kernels timed (--shapes-from, or their default),
-// in the order the measurements name them.
-std::vector<std::string> calibrated_workloads(const nlohmann::json& m) {
-  std::vector<std::string> out;
-  for (const auto& s : m["gemm"]["shapes"]) {
-    std::string w = s["workload"].get<std::string>();
-    if (std::find(out.begin(), out.end(), w) == out.end()) out.push_back(std::move(w));
+// A workload calibrate times: its file, resolved once, is what every run it starts gets
+// (the name inside a file is no preset name in general), and its network is what the
+// analytic engine prices.
+struct Workload {
+  std::string file;     ///< absolute, so that mpirun's working directory does not matter
+  bool preset = false;  ///< named as a preset (`mlp`) rather than by its file
+  Network network;
+};
+
+// --shapes-from, or the default mlp and small-cnn; each loaded here, so that a bad file is
+// refused before any measurement. A file named twice is timed once.
+std::vector<Workload> load_workloads(const std::vector<std::string>& given) {
+  namespace fs = std::filesystem;
+  const std::vector<std::string> names =
+      given.empty() ? std::vector<std::string>{"mlp", "small-cnn"} : given;
+  std::vector<Workload> out;
+  for (const std::string& name : names) {
+    const std::string resolved = resolve_preset(name, "workloads");
+    std::error_code ec;
+    fs::path path = fs::absolute(resolved, ec);
+    if (!ec) path = fs::weakly_canonical(path, ec);
+    const std::string file = ec ? resolved : path.string();
+    if (std::any_of(out.begin(), out.end(), [&](const Workload& w) { return w.file == file; })) {
+      continue;
+    }
+    out.push_back({file, resolved != name, load_network(resolved)});
   }
   return out;
+}
+
+// How the platform's header names a workload: a preset by its name, a file by both.
+std::string label(const Workload& w) {
+  return w.preset ? w.network.name : fmt::format("{} ({})", w.network.name, w.file);
 }
 
 std::vector<std::string> mpirun_argv(const CalibrateOptions& o, int np) {
@@ -116,10 +140,10 @@ nlohmann::json run_kernels(const std::vector<std::string>& argv) {
   }
 }
 
-nlohmann::json measure(const CalibrateOptions& o) {
+nlohmann::json measure(const CalibrateOptions& o, const std::vector<Workload>& workloads) {
   std::vector<std::string> argv = mpirun_argv(o, o.np);
   argv.insert(argv.end(), {"--calibrate", "--format", "json", "--batch", std::to_string(o.batch)});
-  for (const std::string& w : o.shapes_from) argv.insert(argv.end(), {"--shapes-from", w});
+  for (const Workload& w : workloads) argv.insert(argv.end(), {"--shapes-from", w.file});
   return run_kernels(argv);
 }
 
@@ -129,28 +153,31 @@ nlohmann::json measure(const CalibrateOptions& o) {
 // than the average. One process runs each workload's training iteration (grid 1x1, the
 // median of `iterations`); the efficiency is the analytic compute time at efficiency 1
 // over the measured compute time, summed over the workloads (at most 1).
-nlohmann::json measure_efficiency(const CalibrateOptions& o, const nlohmann::json& measurements,
+nlohmann::json measure_efficiency(const CalibrateOptions& o, const std::vector<Workload>& workloads,
                                   const Platform& platform) {
   nlohmann::json runs = nlohmann::json::array();
   double predicted = 0.0;
   double measured = 0.0;
-  for (const std::string& w : calibrated_workloads(measurements)) {
+  for (const Workload& w : workloads) {
     std::vector<std::string> argv = mpirun_argv(o, 1);
     argv.insert(argv.end(),
-                {w, "--grid", "1x1", "--strategy", "batch", "--batch", std::to_string(o.batch),
+                {w.file, "--grid", "1x1", "--strategy", "batch", "--batch", std::to_string(o.batch),
                  "--iterations", std::to_string(o.iterations), "--format", "json"});
     const nlohmann::json run = run_kernels(argv);
-    const Network network = load_network(resolve_preset(w, "workloads"));
-    AnalyticModel model(network, platform);
-    const double p_s = model.run(uniform_plan(network, Strategy::batch, {1, 1}), o.batch).compute_s;
+    AnalyticModel model(w.network, platform);
+    const double p_s =
+        model.run(uniform_plan(w.network, Strategy::batch, {1, 1}), o.batch).compute_s;
     const double m_s = run.at("compute_s").get<double>();
     if (!(m_s > 0.0) || !(p_s > 0.0)) {
-      throw InputError("", std::nullopt, "--kernel-efficiency",
+      throw InputError(w.file, std::nullopt, "--kernel-efficiency",
                        fmt::format("workload '{}' has no compute to time ({} s measured, {} s "
                                    "predicted)",
-                                   w, m_s, p_s));
+                                   w.network.name, m_s, p_s));
     }
-    runs.push_back({{"workload", w}, {"measured_compute_s", m_s}, {"predicted_compute_s", p_s}});
+    runs.push_back({{"workload", w.network.name},
+                    {"file", w.file},
+                    {"measured_compute_s", m_s},
+                    {"predicted_compute_s", p_s}});
     predicted += p_s;
     measured += m_s;
   }
@@ -160,12 +187,15 @@ nlohmann::json measure_efficiency(const CalibrateOptions& o, const nlohmann::jso
           {"efficiency", std::min(1.0, predicted / measured)}};
 }
 
-std::string platform_yaml(const CalibrateOptions& o, const nlohmann::json& m) {
+std::string platform_yaml(const CalibrateOptions& o, const std::vector<Workload>& calibrated,
+                          const nlohmann::json& m) {
   const long cores = sysconf(_SC_NPROCESSORS_ONLN);
   const double flops = m["gemm"]["flops_per_s"].get<double>();
   const double latency = m["pingpong"]["latency_s"].get<double>();
   const double bandwidth = m["pingpong"]["bandwidth_bytes_per_s"].get<double>();
-  const std::string workloads = fmt::format("{}", fmt::join(calibrated_workloads(m), ", "));
+  std::vector<std::string> labels;
+  for (const Workload& w : calibrated) labels.push_back(label(w));
+  const std::string workloads = fmt::format("{}", fmt::join(labels, ", "));
   double efficiency = 1.0;
   std::string efficiency_note =
       "# efficiency 1: the measured rate is already what the kernels reach).\n";
@@ -225,8 +255,9 @@ void add_calibrate_command(CLI::App& app) {
       ->default_str("2");
   add_integer_option(*cmd, "--batch,-B", o->batch, "Mini-batch of the GEMM shapes")
       ->default_str("64");
-  cmd->add_option("--shapes-from", o->shapes_from,
-                  "Workloads whose GEMM shapes are timed (default: mlp, small-cnn)");
+  cmd->add_option(
+      "--shapes-from", o->shapes_from,
+      "Workloads (presets or files) whose GEMM shapes are timed (default: mlp, small-cnn)");
   cmd->add_option("--name", o->name, "The platform's name")->default_str("local");
   cmd->add_flag("--kernel-efficiency", o->kernel_efficiency,
                 "Also time one process running the workloads' whole training iteration and set "
@@ -237,12 +268,13 @@ void add_calibrate_command(CLI::App& app) {
       ->default_str("10");
   cmd->callback([o] {
     const std::string file = o->output.empty() ? "calibrate" : o->output;
-    nlohmann::json m = measure(*o);
-    std::string yaml = platform_yaml(*o, m);
+    const std::vector<Workload> workloads = load_workloads(o->shapes_from);
+    nlohmann::json m = measure(*o, workloads);
+    std::string yaml = platform_yaml(*o, workloads, m);
     const Platform platform = parse_platform(YAML::Load(yaml), file);
     if (o->kernel_efficiency) {
-      m["kernel_efficiency"] = measure_efficiency(*o, m, platform);
-      yaml = platform_yaml(*o, m);
+      m["kernel_efficiency"] = measure_efficiency(*o, workloads, platform);
+      yaml = platform_yaml(*o, workloads, m);
       (void)parse_platform(YAML::Load(yaml), file);
     }
     if (!o->measurements.empty()) emit(o->measurements, m.dump(2) + "\n");

@@ -1,8 +1,6 @@
 #include "sim/engine/replay.hpp"
 
 #include <algorithm>
-#include <cstdlib>
-#include <fstream>
 #include <limits>
 #include <memory>
 #include <unordered_map>
@@ -12,6 +10,7 @@
 #include <simgrid/s4u.hpp>
 
 #include "sim/common/error.hpp"
+#include "sim/common/memory.hpp"
 #include "sim/engine/engine_arguments.hpp"
 #include "sim/model/analytic_model.hpp"
 #include "sim/platform/platform_size.hpp"
@@ -296,22 +295,6 @@ class RankActor {
   std::vector<double> phase_s_;
   std::vector<double> compute_s_;
 };
-
-/// Bytes this machine can still give: DNNSIM_MEMORY_LIMIT_BYTES if set (tests), else
-/// MemAvailable from /proc/meminfo; 0 when unknown.
-double available_memory_bytes() {
-  if (const char* limit = std::getenv("DNNSIM_MEMORY_LIMIT_BYTES"); limit != nullptr) {
-    return std::strtod(limit, nullptr);
-  }
-  std::ifstream meminfo("/proc/meminfo");
-  std::string key;
-  double kib = 0.0;
-  std::string unit;
-  while (meminfo >> key >> kib >> unit) {
-    if (key == "MemAvailable:") return kib * 1024.0;
-  }
-  return 0.0;
-}
 
 /// What a replay of P ranks with `tasks` tasks each needs, measured on SimGrid 3.32 (README,
 /// "Speed"): about 30 MB for the engine, 25 kB per actor (context, mailboxes, comms in

@@ -93,6 +93,7 @@ nlohmann::ordered_json calibrate(const CalibrationRequest& req, MPI_Comm world) 
       flops += s.flops();
       seconds += t;
       shapes_json.push_back({{"workload", network.name},
+                             {"file", network.file},
                              {"layer", s.layer},
                              {"pass", s.pass},
                              {"m", s.m},

@@ -6,8 +6,9 @@
 //       --batch 8 --format json
 //   mpirun -np 2 dnnsim-kernels --calibrate --format json     (what `dnnsim calibrate` runs)
 //
-// Every process parses and checks the command line alike; they agree on the verdict with
-// one all-reduce before anything else, and only rank 0 speaks.
+// Every process parses and checks the command line alike, then works out whether the run
+// fits in memory; they agree on each verdict with one all-reduce before any buffer is
+// allocated, and only rank 0 speaks.
 
 #include <malloc.h>
 
@@ -22,6 +23,7 @@
 #include "sim/kernels/kernel_options.hpp"
 #include "sim/kernels/kernel_run.hpp"
 #include "sim/kernels/local/gemm.hpp"
+#include "sim/kernels/memory_check.hpp"
 
 namespace {
 
@@ -70,16 +72,30 @@ int run(int argc, char** argv, int rank, int size) {
     if (rank == 0) std::cout << app.help();
     return 0;
   }
-  status = agree(status);
-  if (status != 0) {
-    if (rank == 0) {
-      std::cerr << "dnnsim-kernels: error: "
-                << (message.empty() ? "another process rejected the arguments" : message) << '\n';
+  const auto refused = [&](const char* elsewhere) {
+    status = agree(status);
+    if (status != 0 && rank == 0) {
+      std::cerr << "dnnsim-kernels: error: " << (message.empty() ? elsewhere : message) << '\n';
     }
-    return status;
-  }
+    return status != 0;
+  };
+  if (refused("another process rejected the arguments")) return status;
 
-  // 2. Run.
+  // 2. Memory, before any buffer exists: a batch this machine cannot hold is one message,
+  // not std::bad_alloc on some ranks and MPI_Abort on the others.
+  try {
+    if (options.calibrate) {
+      dnnsim::kernels::require_memory(calibration, MPI_COMM_WORLD);
+    } else {
+      dnnsim::kernels::require_memory(request, MPI_COMM_WORLD);
+    }
+  } catch (const std::exception& e) {
+    status = kBadInput;
+    message = e.what();
+  }
+  if (refused("another machine has not enough memory for this run")) return status;
+
+  // 3. Run.
   std::ostringstream out;
   if (options.calibrate) {
     const auto json = dnnsim::kernels::calibrate(calibration, MPI_COMM_WORLD);

@@ -2,28 +2,6 @@
 
 namespace dnnsim::kernels {
 
-bool BandLayout::replicated() const noexcept {
-  for (const Range& r : rows) {
-    if (!(r == Range{0, height})) return false;
-  }
-  return true;
-}
-
-Range BandLayout::samples(Count batch, int k) const noexcept {
-  return block(batch, grid.pc, k / grid.pr);
-}
-
-Range BandLayout::owned_samples(Count batch, int k) const noexcept {
-  const Range all = samples(batch, k);
-  if (!replicated()) return all;
-  const Range part = block(all.size(), grid.pr, k % grid.pr);
-  return {all.begin + part.begin, all.begin + part.end};
-}
-
-Range BandLayout::rows_of(int k) const noexcept {
-  return rows[static_cast<std::size_t>(k % grid.pr)];
-}
-
 Band redistribute(const Band& src, const BandLayout& from, const BandLayout& to, Count batch,
                   MPI_Comm world, Collectives& coll, Account account, CountAs count_as) {
   int me = 0;

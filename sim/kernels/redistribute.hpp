@@ -10,25 +10,9 @@
 
 #include "sim/kernels/collectives.hpp"
 #include "sim/kernels/local/band.hpp"
-#include "sim/strategy/process_grid.hpp"
+#include "sim/kernels/local/band_layout.hpp"
 
 namespace dnnsim::kernels {
-
-/// Where a batch lies: on `grid`, process (row r, column c) holds the samples of column c
-/// and rows[r] of the image. When every process of a column holds the whole image they
-/// are replicas, and each sends only its row's block of the column's samples.
-struct BandLayout {
-  ProcessGrid grid;
-  std::vector<Range> rows;  ///< per grid row
-  Count height = 1;
-
-  [[nodiscard]] bool replicated() const noexcept;
-  /// Samples world rank k holds.
-  [[nodiscard]] Range samples(Count batch, int k) const noexcept;
-  /// Samples world rank k is the one to send.
-  [[nodiscard]] Range owned_samples(Count batch, int k) const noexcept;
-  [[nodiscard]] Range rows_of(int k) const noexcept;
-};
 
 /// How the payload is counted: the size of the part received (MODEL.md's grid change) or
 /// the bytes that came from other processes (the unmodelled backward changes).

@@ -21,7 +21,8 @@ void add_kernel_options(CLI::App& app, KernelOptions& o) {
   cli::add_integer_option(app, "--iterations", o.iterations,
                           "Timed training iterations, after one warm-up", 0, 1'000'000)
       ->default_str("5");
-  app.add_option("--seed", o.seed, "Seed of the random weights, inputs and loss gradient")
+  cli::add_integer_option(app, "--seed", o.seed,
+                          "Seed of the random weights, inputs and loss gradient", 0)
       ->default_str("1");
   app.add_option("--tolerance", o.tolerance,
                  "Largest max_rel_error accepted against the single-process run")

@@ -118,7 +118,8 @@ KernelReport run_kernels(const KernelRequest& req, const KernelOptions& options,
 
   Traffic traffic(req.network.layers.size());
   Collectives coll(traffic);
-  DistributedNetwork net(req.network, req.plan, req.batch, options.seed, world, coll);
+  DistributedNetwork net(req.network, req.plan, req.batch, static_cast<std::uint64_t>(options.seed),
+                         world, coll);
   for (std::size_t i = 0; i < report.layers.size(); ++i) {
     report.layers[i].kind = net.layers()[i].exec.kind;
   }
@@ -134,8 +135,8 @@ KernelReport run_kernels(const KernelRequest& req, const KernelOptions& options,
     std::unique_ptr<DistributedNetwork> reference;
     if (me == 0) {
       reference = std::make_unique<DistributedNetwork>(
-          req.network, uniform_plan(req.network, Strategy::batch, {1, 1}), req.batch, options.seed,
-          MPI_COMM_SELF, ref_coll);
+          req.network, uniform_plan(req.network, Strategy::batch, {1, 1}), req.batch,
+          static_cast<std::uint64_t>(options.seed), MPI_COMM_SELF, ref_coll);
       reference->forward();
       reference->backward();
     }

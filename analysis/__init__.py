@@ -22,6 +22,7 @@ Modules, one idea each:
     selection.py             which rows a figure shows: best grid, min over grids, limits
     study.py                 the groups of a sweep a figure or a section is about
     figure_style.py          matplotlib style, colours per strategy, atomic PNG saving
+    label_layout.py          labels that never collide, measured with the renderer
     comm_vs_pr_plot.py       communication over Pr, one line per P (the paper's figure)
     scaling_plot.py          strong scaling per strategy, with the batch limit P = B
     layer_breakdown_plot.py  stacked per-layer communication by phase

@@ -2,11 +2,13 @@
 
 `read_contract_csv` opens a CSV written by dnnsim, checks that its header holds every
 column of the contract (extra columns are allowed: formats are extended, never broken),
-skips repeated header lines (so `cat a.csv b.csv` still reads) and yields each data row
-with its line number. `CsvField`'s getters turn one field into a typed value within the
-bounds the contract allows (counts from 1 to 2^40, finite non-negative times and bytes,
-positive multipliers) or raise an `AnalysisError` naming the file, the line and the
-column: a zero P or a missing time must stop the reader, not a division in a figure.
+skips repeated header lines (so `cat a.csv b.csv` still reads; a header with other
+optional columns, from another version, applies to the rows after it) and yields each
+data row with its line number. `CsvField`'s getters turn one field into a typed value
+within the bounds the contract allows (counts from 1 to 2^40, finite non-negative times
+and bytes, positive multipliers) or raise an `AnalysisError` naming the file, the line
+and the column: a zero P or a missing time must stop the reader, not a division in a
+figure.
 """
 
 import csv
@@ -75,6 +77,11 @@ class CsvField:
         raise self._fail(column, "true or false")
 
 
+def _is_header(fields: list[str], columns: Sequence[str]) -> bool:
+    """A line naming every column of the contract, once each: no data row does."""
+    return len(set(fields)) == len(fields) and all(name in fields for name in columns)
+
+
 def read_contract_csv(path: str, columns: Sequence[str], kind: str) -> Iterator[CsvField]:
     """Yields a `CsvField` per data row of `path`, a `kind` CSV that must hold `columns`."""
     require_input_file(path, f"{kind} CSV")
@@ -97,8 +104,12 @@ def read_contract_csv(path: str, columns: Sequence[str], kind: str) -> Iterator[
             for fields in reader:
                 if not fields or all(not f.strip() for f in fields):
                     continue
-                if [f.strip() for f in fields] == header:
+                stripped = [f.strip() for f in fields]
+                if stripped == header:
                     continue  # a repeated header: several outputs concatenated
+                if _is_header(stripped, columns):
+                    header = stripped  # the output of a version with other optional columns
+                    continue
                 if len(fields) != len(header):
                     raise AnalysisError(f"{path}:{reader.line_num}: {len(fields)} fields, the "
                                         f"header has {len(header)}")

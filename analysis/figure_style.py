@@ -67,6 +67,24 @@ CATEGORY_COLOR = {"compute": OKABE_ITO["blue"], "comm": OKABE_ITO["orange"]}
 OTHER_COLOR = OKABE_ITO["grey"]
 
 
+def _luminance(color) -> float:
+    """WCAG relative luminance of a matplotlib colour."""
+    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+                for c in matplotlib.colors.to_rgb(color)]
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def contrast(a, b) -> float:
+    """WCAG contrast ratio of two colours, from 1 (the same) to 21 (black on white)."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_color_on(background) -> str:
+    """Black or white, whichever reads better on `background`."""
+    return "black" if contrast("black", background) >= contrast("white", background) else "white"
+
+
 def strategy_color(strategy: str) -> str:
     return STRATEGY_COLOR.get(strategy, OTHER_COLOR)
 
@@ -120,15 +138,19 @@ def _plain_number(value: float, _position=None) -> str:
     return f"{value:g}"
 
 
-def log_value_axis(axis, which: str = "y") -> None:
-    """A base-10 log axis ticked at 1, 2, 3 and 5 times each power of ten, in plain numbers."""
+def log_value_axis(axis, which: str = "y", limits: tuple[float, float] | None = None) -> None:
+    """A base-10 log axis ticked at 1, 2, 3 and 5 times each power of ten, in plain numbers;
+    over `limits` when given, else over the data with a margin."""
     target = axis.yaxis if which == "y" else axis.xaxis
-    limits = axis.dataLim.intervaly if which == "y" else axis.dataLim.intervalx
-    if not max(limits) > 0:
+    data = axis.dataLim.intervaly if which == "y" else axis.dataLim.intervalx
+    if not max(limits or data) > 0:
         return  # nothing positive to draw on a log scale: times of a workload that costs nothing
     (axis.set_yscale if which == "y" else axis.set_xscale)("log")
     target.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(1.0, 2.0, 3.0, 5.0)))
     target.set_major_formatter(matplotlib.ticker.FuncFormatter(_plain_number))
     target.set_minor_locator(matplotlib.ticker.LogLocator(base=10, subs=tuple(range(1, 10))))
     target.set_minor_formatter(matplotlib.ticker.NullFormatter())
-    axis.margins(**{which: 0.06})
+    if limits:
+        (axis.set_ylim if which == "y" else axis.set_xlim)(*limits)
+    else:
+        axis.margins(**{which: 0.06})

@@ -123,7 +123,8 @@ overrides: {{bandwidth_scale: [0.125, 0.25, 0.5, 1, 2, 4, 8]}}
     run([args.dnnsim, "simulate", *common, "--trace", os.path.join(out, "trace.json"),
          "--trace-ranks", "16", "--format", "json"], stdout=subprocess.DEVNULL)
 
-    # 5. Plots and the report.
+    # 5. Plots and the report. One report over both engines' sweeps: its comm-vs-pr
+    # figures of the analytic model and of SimGrid share their axes (analysis/report.py).
     run(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "report.py"),
          "--sweep", os.path.join(out, "analytic.csv"), "--sweep", os.path.join(out, "simgrid.csv"),
          "--sweep", os.path.join(out, "what-if.csv"), "--layers", os.path.join(out, "layers.csv"),

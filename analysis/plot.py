@@ -16,8 +16,10 @@ them. A figure shows one workload, platform, batch and engine: when the selectio
 several, the error names them and the option that picks one. The what-if multipliers
 default to 1, except the one on the what-if figure's axis (--scale, default bandwidth).
 For comm-vs-pr, --strategy names the family of grids drawn (default integrated; the
-batch and model rows stand in for its 1 x P and P x 1 grids). Rows with an error (a
-broken limit) are skipped, and shown as such where the figure has room.
+batch and model rows stand in for its 1 x P and P x 1 grids), and the axes span the same
+study by every engine in the input, so that --engine analytic and --engine simgrid draw
+figures that compare side by side. Rows with an error (a broken limit) are skipped, and
+shown as such where the figure has room.
 
 Exit status: 0 with the PNG written (atomically), 1 on bad input (one line on stderr,
 no PNG), 2 on a bad command line. Needs Debian's python3-matplotlib (/usr/bin/python3).
@@ -69,12 +71,15 @@ def _reject_options(args, argv: list[str], kind: str, columns) -> None:
         raise AnalysisError(f"--ranks does not apply to {kind}")
 
 
-def select_sweep_rows(args) -> list:
-    """The sweep rows the figure shows: the filters, with the what-if multipliers at 1."""
+def select_sweep_rows(args, all_engines: bool = False) -> list:
+    """The sweep rows the figure shows: the filters, with the what-if multipliers at 1
+    (and, with `all_engines`, every engine's rows, --engine or not)."""
     from analysis.sweep_csv import read_sweep
 
     rows = read_sweep(args.input)
     wanted = criteria(args)
+    if all_engines:
+        wanted.pop("engine", None)
     axis_scale = SCALE_COLUMN[args.scale] if args.kind == "what-if" else None
     for column in SCALE_COLUMN.values():
         if column != axis_scale:
@@ -126,8 +131,14 @@ def main(argv=None) -> int:
         _reject_options(args, argv, args.kind, ())
         rows = select_sweep_rows(args)
         if args.kind == "comm-vs-pr":
-            from analysis.comm_vs_pr_plot import plot_comm_vs_pr
-            plot_comm_vs_pr(rows, args.output, args.title, args.strategy or "integrated")
+            from analysis.comm_vs_pr_plot import comm_axes, engine_peers, plot_comm_vs_pr
+            from analysis.study import Study
+            strategy = args.strategy or "integrated"
+            # The axes span the study by every engine in the input, as in the report: the
+            # analytic and SimGrid figures compare side by side.
+            peers = engine_peers(Study.of(rows), select_sweep_rows(args, all_engines=True))
+            plot_comm_vs_pr(rows, args.output, args.title, strategy,
+                            axes=comm_axes(peers, strategy))
         elif args.kind == "scaling":
             from analysis.scaling_plot import plot_strong_scaling
             plot_strong_scaling(rows, args.output, args.title)

@@ -8,7 +8,8 @@
 
 The page has a section per study of the sweep (one workload, platform, batch and engine
 on the machine as described): communication over Pr with the best grid per P and its
-speed-up over pure batch and pure model, strong scaling per strategy with the batch
+speed-up over pure batch and pure model (the figures of one study by several engines on
+the same axes, to be compared side by side), strong scaling per strategy with the batch
 limit P = B, and the fastest grid of every strategy per P. Then a section per what-if
 study (a multiplier of bandwidth, latency or FLOP rate taking several values), the
 per-layer breakdown of each configuration in --layers, the rank timeline of --trace
@@ -90,7 +91,7 @@ def _try_figure(page: HtmlPage, draw, path: str, caption: str) -> bool:
 
 
 def add_study_sections(page: HtmlPage, figures: FigureMaker, rows: list) -> None:
-    from analysis.comm_vs_pr_plot import plot_comm_vs_pr
+    from analysis.comm_vs_pr_plot import plot_comm_vs_pr, shared_comm_axes
     from analysis.report_tables import best_grid_table, strategy_table
     from analysis.report_text import study_text
     from analysis.scaling_plot import plot_strong_scaling
@@ -99,14 +100,20 @@ def add_study_sections(page: HtmlPage, figures: FigureMaker, rows: list) -> None
     # Rows of a what-if variant are shown in the what-if section, not as studies of their own.
     covered = {id(r) for scale in SCALES for group in what_if_studies(rows, scale).values()
                for r in group if not r.is_baseline}
-    for index, (study, group) in enumerate(studies([r for r in rows if id(r) not in covered])
-                                           .items()):
+    shown = [r for r in rows if id(r) not in covered]
+    # One study by several engines: the same axes, so the figures compare side by side.
+    axes = shared_comm_axes(shown)
+    for index, (study, group) in enumerate(studies(shown).items()):
         heading = study.describe()
         page.section(f"study-{index + 1}", heading, study_text(group))
-        _try_figure(page, lambda p: plot_comm_vs_pr(group, p), figures.path(f"comm {heading}"),
+        others = _other_engines(study, shown)
+        _try_figure(page, lambda p: plot_comm_vs_pr(group, p, axes=axes.get(study)),
+                    figures.path(f"comm {heading}"),
                     "Communication time per iteration over Pr, one line per P: squares are "
                     "pure batch (1 × P), triangles pure model (P × 1), stars the best grid "
-                    "of each P; crosses on the floor are grids that break a limit.")
+                    "of each P; crosses on the floor are grids that break a limit."
+                    + (f" Same axes as the {' and '.join(others)} engine's figure of this "
+                       "study." if others else ""))
         page.table(best_grid_table(group))
         procs = {r.procs for r in possible(group)}
         if len(procs) > 1:
@@ -120,6 +127,13 @@ def add_study_sections(page: HtmlPage, figures: FigureMaker, rows: list) -> None
                            "evaluated here: no scaling figure.", note=True)
         page.table(strategy_table(group))
         page.end_section()
+
+
+def _other_engines(study, rows: list) -> list[str]:
+    """The engines other than the study's that ran the same study."""
+    from analysis.comm_vs_pr_plot import engine_peers
+
+    return sorted({r.engine for r in engine_peers(study, rows)} - {study.engine})
 
 
 def add_what_if_sections(page: HtmlPage, figures: FigureMaker, rows: list) -> None:
@@ -144,6 +158,7 @@ def add_what_if_sections(page: HtmlPage, figures: FigureMaker, rows: list) -> No
 
 def add_layer_section(page: HtmlPage, figures: FigureMaker, rows: list, path: str) -> None:
     from analysis.layer_breakdown_plot import plot_layer_breakdown
+    from analysis.layer_csv import describe_layers
     from analysis.report_tables import layer_totals_table
     from analysis.report_text import layers_text
 
@@ -153,7 +168,7 @@ def add_layer_section(page: HtmlPage, figures: FigureMaker, rows: list, path: st
                  f"{'' if len(configs) == 1 else 's'}.")
     for config in configs[:MAX_LAYER_CONFIGS]:
         mine = [r for r in rows if r.config == config]
-        page.subsection(config.describe())
+        page.subsection(describe_layers(mine))
         page.paragraph(layers_text(mine))
         _try_figure(page, lambda p: plot_layer_breakdown(mine, p),
                     figures.path(f"layers {config.describe()}"),

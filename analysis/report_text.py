@@ -6,7 +6,7 @@ the best grid lies and how much it gains, where pure batch parallelism stops, wh
 what-if multiplier buys, which layers communicate most, how busy the ranks are.
 """
 
-from analysis.layer_csv import PHASES, LayerRow
+from analysis.layer_csv import PHASES, LayerRow, describe_layers
 from analysis.selection import (best_grid_table, fastest, past_batch_limit, possible,
                                 what_if)
 from analysis.study import SCALE_NAME
@@ -74,17 +74,17 @@ def what_if_text(rows: list[SweepRow], scale: str) -> str:
 
 
 def layers_text(rows: list[LayerRow]) -> str:
-    config = rows[0].config
+    run = describe_layers(rows)
     ranked = sorted((r for r in rows if r.comm_s > 0), key=lambda r: -r.comm_s)[:3]
     if not ranked:
-        return f"No layer of {config.describe()} communicates."
+        return f"No layer of {run} communicates."
     total = sum(r.comm_s for r in rows)
     parts = []
     for r in ranked:
         main = max(PHASES, key=lambda p: getattr(r, p))
         parts.append(f"{r.layer} ({format_seconds(r.comm_s)}, mostly {PHASE_WORDS[main]})")
     share = sum(r.comm_s for r in ranked) / total if total else 0
-    return (f"Communication per layer of {config.describe()}. The layers that communicate "
+    return (f"Communication per layer of {run}. The layers that communicate "
             f"most: {', '.join(parts)}; together {share:.0%} of the "
             f"{format_seconds(total)} of communication.")
 

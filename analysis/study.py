@@ -69,13 +69,17 @@ def describe_scales(scales: dict[str, float]) -> str:
     return (", " + ", ".join(parts)) if parts else ""
 
 
+def study_of(row: SweepRow) -> Study:
+    """The study one row belongs to."""
+    return Study(row.workload, row.platform, row.batch, row.engine, row.bandwidth_scale,
+                 row.latency_scale, row.flops_scale)
+
+
 def studies(rows: list[SweepRow]) -> dict[Study, list[SweepRow]]:
     """The rows of each study (workload, platform, batch, engine, multipliers), sorted."""
     groups: dict[Study, list[SweepRow]] = defaultdict(list)
     for row in rows:
-        key = Study(row.workload, row.platform, row.batch, row.engine, row.bandwidth_scale,
-                    row.latency_scale, row.flops_scale)
-        groups[key].append(row)
+        groups[study_of(row)].append(row)
     return dict(sorted(groups.items(), key=lambda item: (not _baseline(item[0]), item[0])))
 
 

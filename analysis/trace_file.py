@@ -5,13 +5,27 @@
 microseconds and `tid` = the rank; "M" (metadata) events name the process (the run) and
 each thread ("rank N"). `read_trace(path)` returns a `Trace` with the spans in seconds;
 the bare JSON array form of the format is read too. Other event phases are ignored.
+
+A span's name is its layer's name followed by the task (sim/engine/replay.cpp,
+`task_name`): `conv2 forward`, `fc8 weight gradient`, `fc6 gradient allreduce`,
+`conv1 backward halo`, `fc6 redistribute`. `Span.layer` takes the task off the end, so a
+layer name holding spaces stays whole; a name of another form has no layer (None).
 """
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
 from analysis.errors import AnalysisError, require_input_file
+
+
+# The tasks a span name ends with: compute kinds, then the phases of communication with
+# their collective (sim/taskgraph/task_graph.cpp, sim/taskgraph/collective_schedule.cpp).
+_TASK = re.compile(
+    r"(?P<layer>.+?) (?P<task>forward|input gradient|weight gradient"
+    r"|(?:forward|backward) halo|redistribute"
+    r"|(?:forward|backward|gradient) (?:allgather|reduce-scatter|allreduce|broadcast|reduce))")
 
 
 @dataclass(frozen=True)
@@ -27,6 +41,12 @@ class Span:
     @property
     def duration_s(self) -> float:
         return self.end_s - self.start_s
+
+    @property
+    def layer(self) -> str | None:
+        """The layer this span works for, from its name; None for a name of another form."""
+        match = _TASK.fullmatch(self.name)
+        return match["layer"] if match else None
 
 
 @dataclass

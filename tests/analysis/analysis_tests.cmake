@@ -39,6 +39,9 @@ analysis_plot(scaling scaling ${ANALYSIS_DATA}/sweep.csv --platform cori-knl)
 analysis_plot(layers layers ${ANALYSIS_DATA}/layers.csv --strategy hybrid)
 analysis_plot(what_if what-if ${ANALYSIS_DATA}/sweep.csv)
 analysis_plot(timeline timeline ${ANALYSIS_DATA}/trace.json --ranks 3)
+analysis_plot(layers_plan layers ${ANALYSIS_DATA}/layers-plan.csv)
+analysis_plot(comm_vs_pr_simgrid comm-vs-pr ${ANALYSIS_DATA}/sweep-paper.csv --engine simgrid
+              --batch 2048)
 
 analysis_failure(empty_selection "plot.py: error: .*no configuration has --workload resnet50 \\(the input holds workloads: alexnet\\)"
                  ${ANALYSIS_OUT}/empty.png ${ANALYSIS_DIR}/plot.py scaling

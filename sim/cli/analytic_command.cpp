@@ -1,4 +1,4 @@
-// `dnnsim analytic`: MODEL.md for one plan, or every grid of P with the best marked.
+// `dnnsim analytic`: docs/model.md for one plan, or every grid of P with the best marked.
 
 #include <memory>
 
@@ -14,7 +14,7 @@ namespace dnnsim::cli {
 void add_analytic_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "analytic", "Cost of one training iteration under the paper's model (MODEL.md)");
+      "analytic", "Cost of one training iteration under the paper's model (docs/model.md)");
   add_run_options(*cmd, *options);
   cmd->callback([options] {
     const RunRequest req = make_request(*options);

@@ -147,7 +147,7 @@ nlohmann::json measure(const CalibrateOptions& o, const std::vector<Workload>& w
   return run_kernels(argv);
 }
 
-// node.efficiency (MODEL.md, Compute: compute_s divides by node.flops * node.efficiency):
+// node.efficiency (docs/model.md, Compute: compute_s divides by node.flops * node.efficiency):
 // the model prices only the FLOPs of conv2d and linear layers, at the GEMM rate, while the
 // kernels also spend time in im2col, col2im, pooling, ReLU and in GEMMs of shapes slower
 // than the average. One process runs each workload's training iteration (grid 1x1, the

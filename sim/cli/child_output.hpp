@@ -1,7 +1,7 @@
 #pragma once
 // Runs a program as a child process and collects its standard output (its standard
 // error goes to ours). `dnnsim` uses it to run `mpirun dnnsim-kernels`: it never links MPI
-// itself (DESIGN.md, "Beyond one machine").
+// itself (docs/design.md, "Beyond one machine").
 
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-// dnnsim: a simulator of distributed DNN training (see README.md and DESIGN.md).
+// dnnsim: a simulator of distributed DNN training (see README.md and docs/design.md).
 // Errors from inside arrive here as exceptions and leave as one message and exit status.
 
 #include <array>

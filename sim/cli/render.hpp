@@ -1,5 +1,5 @@
 #pragma once
-// Renders results the same way for every engine (DESIGN.md, "Outputs").
+// Renders results the same way for every engine (docs/design.md, "Outputs").
 
 #include <string>
 #include <vector>

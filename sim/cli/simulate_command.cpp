@@ -34,7 +34,7 @@ void add_simulate_command(CLI::App& app) {
     const ReplayOptions replay = make_replay_options(*sim);
     if (!req.grid_all) {
       // One simulation needs no process of its own (SimGrid's engine is one per process,
-      // DESIGN.md "Beyond one machine"), and a child costs about 2 ms of a 40 ms run. A user's
+      // docs/design.md "Beyond one machine"), and a child costs about 2 ms of a 40 ms run. A user's
       // SimGrid XML platform still gets one: on a platform missing a route SimGrid 3.32
       // aborts the process, and the parent turns that into an error message.
       const Result r =

@@ -108,7 +108,7 @@ std::string label(const Network& net, const Task& t) {
                      to_string(t.group), t.group_size);
 }
 
-// MODEL.md's count for this rank: n per collective, n per round it takes in a halo.
+// the cost model's count for this rank: n per collective, n per round it takes in a halo.
 double counted(const Task& t) {
   if (t.kind != CollectiveKind::halo) return t.model_bytes;
   const auto steps = collective_schedule(CollectiveKind::halo, Algorithm::automatic, t.group_size,

@@ -26,7 +26,7 @@ class InputError : public std::runtime_error {
   std::string detail_;
 };
 
-/// A plan that breaks one of MODEL.md's scaling limits.
+/// A plan that breaks one of the cost model's scaling limits.
 class LimitError : public std::runtime_error {
  public:
   LimitError(std::string layer, std::string limit);

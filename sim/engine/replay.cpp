@@ -32,7 +32,7 @@ struct Shared {
 
   // Per-layer times: the max over ranks. A collective counts from the moment its last
   // member started it, so that a rank that arrives early and waits for its partners is not
-  // charged for their lateness (MODEL.md prices the collective, not the skew).
+  // charged for their lateness (docs/model.md prices the collective, not the skew).
   std::vector<double> phase_s;                             ///< per (layer, phase)
   std::vector<double> compute_s;                           ///< per layer
   std::unordered_map<std::uint64_t, double> latest_start;  ///< per collective instance

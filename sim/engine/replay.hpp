@@ -1,6 +1,6 @@
 #pragma once
 // The SimGrid replay: one S4U actor per rank executes that rank's task graph with a compute
-// stream and a communication stream (DESIGN.md, "The SimGrid engine"). One simulation per
+// stream and a communication stream (docs/design.md, "The SimGrid engine"). One simulation per
 // process: SimGrid's engine cannot be run twice in the same process.
 
 #include <cstdint>

@@ -108,7 +108,7 @@ nlohmann::ordered_json calibrate(const CalibrationRequest& req, MPI_Comm world) 
                  {"flops_per_s", flops / seconds},
                  {"shapes", shapes_json}};
 
-  // Ping-pong from 8 B to 8 MiB. One alpha-beta line for all sizes (MODEL.md's
+  // Ping-pong from 8 B to 8 MiB. One alpha-beta line for all sizes (the model's
   // point-to-point cost): least squares on the relative error, so that small and large
   // messages weigh alike (shared memory switches protocol at some size, and no single line
   // meets both regimes exactly).

@@ -1,8 +1,8 @@
 #pragma once
 // Blocking collectives on float data that time themselves and count their payload n
-// (MODEL.md, "Collectives"): the whole result of an all-gather, the reduced vector of an
+// (docs/model.md, "Collectives"): the whole result of an all-gather, the reduced vector of an
 // all-reduce, the larger direction of a pairwise exchange. A group of one process moves
-// nothing and counts nothing, as MODEL.md's costs are zero for p = 1.
+// nothing and counts nothing, as the cost model's costs are zero for p = 1.
 
 #include <cstddef>
 #include <vector>
@@ -13,7 +13,7 @@
 
 namespace dnnsim::kernels {
 
-inline constexpr double kWordBytes = 4.0;  ///< fp32, MODEL.md's s
+inline constexpr double kWordBytes = 4.0;  ///< fp32, the cost model's s
 
 class Collectives {
  public:
@@ -27,7 +27,7 @@ class Collectives {
   void allreduce(MPI_Comm comm, float* data, std::size_t count, Account account);
 
   /// Sends to and receives from `partner` at once (full duplex, `recv` sized by the
-  /// caller); counts the larger direction, as MODEL.md counts a halo exchange.
+  /// caller); counts the larger direction, as docs/model.md counts a halo exchange.
   void exchange(MPI_Comm comm, int partner, const std::vector<float>& send,
                 std::vector<float>& recv, Account account);
 

@@ -92,7 +92,7 @@ BandLayout DistributedNetwork::output_layout(std::size_t i) const {
 }
 
 Band DistributedNetwork::network_input() const {
-  // MODEL.md: the input arrives laid out as the first layer needs it, at no cost.
+  // docs/model.md: the input arrives laid out as the first layer needs it, at no cost.
   const BandLayout layout = input_layout(0);
   int me = 0;
   MPI_Comm_rank(base_, &me);
@@ -113,7 +113,7 @@ const Band* DistributedNetwork::arrange_input(std::size_t i) {
   const Band& prev = layers_[i - 1].output;
   const std::size_t r = s.row_index();
   if (s.exec.regrid) {
-    // MODEL.md: each process receives the whole input of its new share of samples.
+    // docs/model.md: each process receives the whole input of its new share of samples.
     BandLayout whole{s.exec.grid, {}, s.layer->in_shape.height()};
     whole.rows.assign(static_cast<std::size_t>(s.exec.grid.pr), Range{0, whole.height});
     s.arranged = redistribute(prev, output_layout(i - 1), whole, batch_, base_, coll_,
@@ -124,7 +124,7 @@ const Band* DistributedNetwork::arrange_input(std::size_t i) {
     return &s.arranged;
   }
   if (s.exec.gather_input) {
-    // MODEL.md: a split input reaching a whole-sample layer is all-gathered in the column.
+    // docs/model.md: a split input reaching a whole-sample layer is all-gathered in the column.
     const std::vector<Range>& parts = layers_[i - 1].rows.out_rows;
     Band& whole = s.arranged;
     whole.samples = prev.samples;
@@ -159,7 +159,7 @@ const Band* DistributedNetwork::gradient_for_previous(std::size_t i, Band& stora
   const LayerState& p = layers_[i - 1];
   const Band& dx = s.input_grad;
   // Free when every process already holds what the previous layer's output had (a
-  // gathered input gives back its slab); otherwise an all-to-all MODEL.md does not count.
+  // gathered input gives back its slab); otherwise an all-to-all docs/model.md does not count.
   bool local = !s.exec.regrid;
   for (std::size_t r = 0; local && r < s.rows.in_held.size(); ++r) {
     local = s.rows.in_held[r].covers(p.rows.out_rows[r]);

@@ -1,6 +1,6 @@
 #pragma once
 // A network's forward and backward passes distributed over the processes of a base
-// communicator as a plan says (MODEL.md): each layer on its Pr x Pc grid, its weights,
+// communicator as a plan says (docs/model.md): each layer on its Pr x Pc grid, its weights,
 // samples and image rows split as its scheme requires, with real collectives on real
 // data. On a 1 x 1 plan over MPI_COMM_SELF it is the single-process reference.
 

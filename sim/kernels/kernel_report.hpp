@@ -1,5 +1,5 @@
 #pragma once
-// What a kernel run reports: per layer the bytes of each phase (counted as MODEL.md counts
+// What a kernel run reports: per layer the bytes of each phase (counted as docs/model.md counts
 // them), the time measured, and the error against the single-process run.
 
 #include <array>
@@ -18,15 +18,15 @@ namespace dnnsim::kernels {
 
 struct LayerReport {
   Kind kind = Kind::integrated;
-  /// Per Account: MODEL.md's n summed over the layer's collectives, averaged over the
+  /// Per Account: the cost model's n summed over the layer's collectives, averaged over the
   /// parallel groups (halos: the busiest process of each column).
   std::array<double, kAccounts> bytes{};
-  double busiest_rank_bytes = 0.0;  ///< the most any one process counted (MODEL.md phases)
+  double busiest_rank_bytes = 0.0;  ///< the most any one process counted (docs/model.md phases)
   double compute_s = 0.0;
   double comm_s = 0.0;
   double max_rel_error = 0.0;
 
-  /// The five phases of MODEL.md; the unmodelled backward changes are not in it.
+  /// The five phases of docs/model.md; the unmodelled backward changes are not in it.
   [[nodiscard]] double comm_bytes() const noexcept {
     double sum = 0.0;
     for (std::size_t a = 0; a < kAccounts; ++a) {

@@ -10,8 +10,8 @@
 namespace dnnsim::kernels {
 namespace {
 
-// MODEL.md counts n per group; with uneven shares groups differ, and the mean over the
-// parallel groups is exactly MODEL.md's real division (B / Pc, W / Pr). Every process of
+// docs/model.md counts n per group; with uneven shares groups differ, and the mean over the
+// parallel groups is exactly the cost model's real division (B / Pc, W / Pr). Every process of
 // a group counts the same n for an all-gather or all-reduce, so the mean over processes
 // is the mean over groups. A halo's n is its busiest process's: the column's maximum.
 void summarize_bytes(const DistributedNetwork& net, const Traffic& traffic, MPI_Comm world,

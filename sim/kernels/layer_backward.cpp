@@ -1,4 +1,4 @@
-// The backward pass of one layer under each scheme of MODEL.md: weight gradients summed
+// The backward pass of one layer under each scheme of docs/model.md: weight gradients summed
 // over the processes that share the weights, input gradients where something upstream
 // has parameters.
 
@@ -65,7 +65,7 @@ void DistributedNetwork::backward_weighted(LayerState& s, const Band& dy_all) {
   } else {
     conv_weight_grad(dy, s.conv, s.grads.data(), bias_grad_of(s));
   }
-  // MODEL.md: dW is all-reduced over the Pc processes of a row (payload W / Pr integrated,
+  // docs/model.md: dW is all-reduced over the Pc processes of a row (payload W / Pr integrated,
   // W replicated).
   coll_.allreduce(s.comms->row_comm(), s.grads.data(), s.grads.size(), Account::gradient);
   if (!s.exec.input_grad) return;
@@ -76,7 +76,7 @@ void DistributedNetwork::backward_weighted(LayerState& s, const Band& dy_all) {
   } else {
     conv_input_grad(dy, Window::of(layer), s.params.data(), s.fan_in, s.conv, s.input_grad);
   }
-  // Integrated: each process has W_r^T dY_r; the column sums them (MODEL.md, backward).
+  // Integrated: each process has W_r^T dY_r; the column sums them (docs/model.md, backward).
   if (s.exec.exec == Exec::integrated) {
     coll_.allreduce(s.comms->column(), s.input_grad.data.data(), s.input_grad.data.size(),
                     Account::backward);
@@ -89,7 +89,7 @@ void DistributedNetwork::backward_domain(LayerState& s, const Band& dy) {
   const std::size_t r = s.row_index();
   if (layer.type == LayerType::conv2d) {
     conv_weight_grad(dy, s.conv, s.grads.data(), bias_grad_of(s));
-    // MODEL.md: replicated weights, dW all-reduced over all P.
+    // docs/model.md: replicated weights, dW all-reduced over all P.
     coll_.allreduce(s.comms->all(), s.grads.data(), s.grads.size(), Account::gradient);
   }
   if (!s.exec.input_grad) return;

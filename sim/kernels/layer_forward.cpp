@@ -1,4 +1,4 @@
-// The forward pass of one layer under each scheme of MODEL.md.
+// The forward pass of one layer under each scheme of docs/model.md.
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // dnnsim-kernels: a workload's layers trained for real on MPI + OpenBLAS under a plan of
-// MODEL.md, checked against one process, with every collective's bytes counted as the
+// docs/model.md, checked against one process, with every collective's bytes counted as the
 // simulator counts them. See docs/kernels.md.
 //
 //   mpirun -np 4 --oversubscribe dnnsim-kernels small-cnn --grid 2x2 --strategy hybrid

@@ -1,7 +1,7 @@
 #pragma once
 // Moving a batch of activations between layouts with one all-to-all: a grid change
-// (MODEL.md: "each process must receive the whole input of its new share of samples") and
-// the backward layout changes MODEL.md treats as free. Every process computes every box
+// (docs/model.md: "each process must receive the whole input of its new share of samples") and
+// the backward layout changes docs/model.md treats as free. Every process computes every box
 // the same way, so counts agree without a message.
 
 #include <vector>
@@ -14,7 +14,7 @@
 
 namespace dnnsim::kernels {
 
-/// How the payload is counted: the size of the part received (MODEL.md's grid change) or
+/// How the payload is counted: the size of the part received (the cost model's grid change) or
 /// the bytes that came from other processes (the unmodelled backward changes).
 enum class CountAs : bool { result, received };
 

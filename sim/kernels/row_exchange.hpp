@@ -1,5 +1,5 @@
 #pragma once
-// The halo exchange of domain parallelism (MODEL.md, "Domain"): within a grid column,
+// The halo exchange of domain parallelism (docs/model.md, "Domain"): within a grid column,
 // each process gets the image rows it needs from its neighbours, in two rounds, pairs
 // (0,1), (2,3), ... then (1,2), (3,4), ..., each pair swapping both ways at once.
 

@@ -1,6 +1,6 @@
 #pragma once
 // What one process spends and sends, per layer: the payload n of each collective it takes
-// part in, by phase (MODEL.md, "Where each term goes in the output"), and the time inside
+// part in, by phase (docs/model.md, "Where each term goes in the output"), and the time inside
 // and outside communication.
 
 #include <array>
@@ -10,7 +10,7 @@
 
 namespace dnnsim::kernels {
 
-/// Phases of MODEL.md, plus the backward layout changes MODEL.md treats as free
+/// Phases of docs/model.md, plus the backward layout changes docs/model.md treats as free
 /// (docs/kernels.md): counted apart, never in comm_bytes.
 enum class Account : std::uint8_t { forward, backward, gradient, halo, redistribute, unmodelled };
 inline constexpr std::size_t kAccounts = 6;

@@ -21,7 +21,7 @@ double AnalyticModel::cost_s(const Collective& c) const noexcept {
     case CollectiveOp::halo_exchange:
       return c.rounds * link_.p2p_s(c.bytes);
     case CollectiveOp::regrid:
-      // MODEL.md: alpha * lg(P) + beta * s * (B / Pc') * d_in(i).
+      // docs/model.md: alpha * lg(P) + beta * s * (B / Pc') * d_in(i).
       return link_.alpha_s * ceil_log2(c.group_size) + link_.beta_s_per_byte * c.bytes;
   }
   return 0.0;
@@ -97,7 +97,7 @@ LayerResult AnalyticModel::layer_result(const std::vector<LayerExec>& execs, std
   const LayerExec& e = execs[i];
   LayerResult lr;
   lr.kind = e.kind;
-  // MODEL.md, Compute: backward is twice the forward (input and weight gradients), once
+  // docs/model.md, Compute: backward is twice the forward (input and weight gradients), once
   // for the first weighted layer; matmul's input gradient is two products. A layer computed
   // redundantly within its column divides its work by Pc only.
   if (layer.flops_per_sample > 0.0) {

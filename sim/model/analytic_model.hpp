@@ -1,5 +1,5 @@
 #pragma once
-// The analytic engine: MODEL.md computed exactly, for one plan at a time. Construct once
+// The analytic engine: docs/model.md computed exactly, for one plan at a time. Construct once
 // per (network, platform) and evaluate many plans; buffers are reused.
 
 #include <optional>
@@ -34,12 +34,12 @@ class AnalyticModel {
   /// The same, throwing LimitError on a violation.
   [[nodiscard]] Result run(const Plan& plan, std::int64_t batch);
 
-  /// Compute and communication of layer `i` under resolved `execs` (MODEL.md), at
+  /// Compute and communication of layer `i` under resolved `execs` (docs/model.md), at
   /// mini-batch `batch`; raises `largest` to the layer's largest collective payload.
   [[nodiscard]] LayerResult layer_result(const std::vector<LayerExec>& execs, std::size_t i,
                                          double batch, double& largest);
 
-  /// The price of one collective under MODEL.md (seconds).
+  /// The price of one collective under docs/model.md (seconds).
   [[nodiscard]] double cost_s(const Collective& c) const noexcept;
 
  private:
@@ -55,7 +55,7 @@ class AnalyticModel {
 [[nodiscard]] Result result_for(std::string engine, const Network& network,
                                 const Platform& platform, const Plan& plan, std::int64_t batch);
 
-/// Memory one process needs (MODEL.md's plan, docs/model-notes.md): weights, gradients
+/// Memory one process needs (docs/model.md, "Memory per process"): weights, gradients
 /// and momentum of its share of the parameters, the activations kept for the backward
 /// pass, and a receive buffer as large as its largest collective.
 [[nodiscard]] double memory_bytes_per_proc(const Network& network,

@@ -1,6 +1,6 @@
 #pragma once
 // Costs of collectives among p processes with payload n bytes on a contention-free network
-// (MODEL.md, "Collectives"). All are zero when p = 1.
+// (docs/model.md, "Collectives"). All are zero when p = 1.
 
 #include <bit>
 #include <cstdint>

@@ -62,7 +62,7 @@ void layer_collectives(const Network& network, const std::vector<LayerExec>& exe
     if (p > 1 && bytes > 0.0) out.push_back({phase, op, group, backward, p, bytes, rounds, input});
   };
 
-  // Layout changes before the layer (MODEL.md, "Layouts and changing them").
+  // Layout changes before the layer (docs/model.md, "Layouts and changing them").
   if (e.regrid) {
     for (std::size_t k = 0; k < layer.inputs.size(); ++k) {
       const std::size_t j = layer.inputs[k];

@@ -1,7 +1,7 @@
 #pragma once
-// The communication one layer does under a resolved plan: every collective of MODEL.md's
-// tables, with its phase, group and payload n. The analytic engine prices these with
-// MODEL.md's formulas; the task-graph compiler expands the same list into point-to-point
+// The communication one layer does under a resolved plan: every collective of the tables
+// of docs/model.md, with its phase, group and payload n. The analytic engine prices these with
+// the formulas of docs/model.md; the task-graph compiler expands the same list into point-to-point
 // schedules, so both engines see the same collectives and bytes.
 
 #include <cstdint>
@@ -13,7 +13,7 @@
 
 namespace dnnsim {
 
-/// Where a collective's time goes in the output (MODEL.md, "Where each term goes").
+/// Where a collective's time goes in the output (docs/model.md, "Where each term goes").
 enum class Phase : std::uint8_t { forward, backward, gradient, halo, redistribute };
 
 enum class CollectiveOp : std::uint8_t {
@@ -36,7 +36,7 @@ struct Collective {
   Group group = Group::column;
   bool backward_pass = false;  ///< runs in the backward pass (else forward)
   std::int64_t group_size = 1;
-  double bytes = 0.0;     ///< MODEL.md's n (one exchange for a halo)
+  double bytes = 0.0;     ///< the model's n (one exchange for a halo)
   int rounds = 1;         ///< halo rounds; 1 otherwise
   std::size_t input = 0;  ///< regrid: which input of the layer
 };

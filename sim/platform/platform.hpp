@@ -1,6 +1,6 @@
 #pragma once
 // A machine: its processing devices and the network joining them, as the platform YAML
-// describes it (DESIGN.md "Inputs", docs/platforms.md). Plain data; the SimGrid zone
+// describes it (docs/design.md "Inputs", docs/platforms.md). Plain data; the SimGrid zone
 // builders turn it into a simulated platform.
 
 #include <cstdint>

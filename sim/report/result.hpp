@@ -1,5 +1,5 @@
 #pragma once
-// The result of timing one training iteration, the same for every engine (DESIGN.md,
+// The result of timing one training iteration, the same for every engine (docs/design.md,
 // "Outputs"). Layers are in the workload file's order; names come from the Network.
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
 // Result as JSON (for programs), CSV (one row per layer) and a table (for people), and the
-// one-row-per-grid forms of `--grid all` (DESIGN.md, "Outputs").
+// one-row-per-grid forms of `--grid all` (docs/design.md, "Outputs").
 
 #include <iosfwd>
 #include <optional>

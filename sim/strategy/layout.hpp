@@ -1,7 +1,7 @@
 #pragma once
-// How each layer of a plan actually runs: which scheme of MODEL.md applies, the layout of
+// How each layer of a plan actually runs: which scheme of docs/model.md applies, the layout of
 // its input and output, and whether its input must change layout or grid first
-// (MODEL.md, "Layouts and changing them"). Both engines read this, so they agree on
+// (docs/model.md, "Layouts and changing them"). Both engines read this, so they agree on
 // which collectives exist.
 
 #include <cstdint>
@@ -33,11 +33,11 @@ struct LayerExec {
   Layout out_layout = Layout::whole;
   bool gather_input = false;       ///< split input assembled over the column (redistribute)
   bool regrid = false;             ///< some input arrives on another grid (per-layer plans)
-  bool input_grad = false;         ///< something upstream has parameters (MODEL.md)
+  bool input_grad = false;         ///< something upstream has parameters (docs/model.md)
   bool domain_statistics = false;  ///< batchnorm on a split input: per-column statistics
 };
 
-/// How many processes share a layer's FLOPs (MODEL.md, "Compute"): all P for integrated
+/// How many processes share a layer's FLOPs (docs/model.md, "Compute"): all P for integrated
 /// and domain layers; the Pc columns for a layer computed redundantly within its column (a
 /// replicated linear layer, and a whole-sample layer such as matmul, which communicates
 /// nothing and so cannot split its work over the column).

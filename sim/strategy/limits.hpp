@@ -1,5 +1,5 @@
 #pragma once
-// The scaling limits of MODEL.md: a plan that breaks one is rejected, naming the layer.
+// The scaling limits of docs/model.md: a plan that breaks one is rejected, naming the layer.
 
 #include <optional>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// A Plan says how each layer is parallelized: its kind and its grid (MODEL.md). Built from
+// A Plan says how each layer is parallelized: its kind and its grid (docs/model.md). Built from
 // a uniform strategy (`--strategy` + `--grid`) or read from a plan file.
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// The Pr x Pc grid of MODEL.md: Pr splits features (model) or image height (domain), Pc
+// The Pr x Pc grid of docs/model.md: Pr splits features (model) or image height (domain), Pc
 // splits the batch.
 
 #include <cstdint>

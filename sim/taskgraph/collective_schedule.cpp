@@ -137,7 +137,7 @@ void mpich_allreduce(std::int64_t p, std::int64_t rank, double bytes, RankSchedu
   if (folded) out.push_back(send_only(rank - 1, bytes));
 }
 
-// MODEL.md's halo ("Communication per weighted layer", Domain): round 1 pairs (0,1), (2,3), ...;
+// The model's halo (docs/model.md, "Domain"): round 1 pairs (0,1), (2,3), ...;
 // round 2 pairs (1,2), (3,4), ...; a rank without a partner in a round skips it.
 void halo(std::int64_t p, std::int64_t rank, double bytes, RankSchedule& out) {
   for (const std::int64_t round : {0, 1}) {
@@ -167,7 +167,7 @@ void halo(std::int64_t p, std::int64_t rank, double bytes, RankSchedule& out) {
     case CollectiveKind::allreduce:
       break;
   }
-  // The default meets MODEL.md's "Collectives" costs exactly for every p.
+  // The default meets the costs of docs/model.md, "Collectives", exactly for every p.
   if (algorithm == Algorithm::automatic) {
     return is_power_of_two(p) ? Algorithm::recursive : Algorithm::bruck;
   }

@@ -1,7 +1,7 @@
 #pragma once
 // Collective algorithms as point-to-point schedules: plain data, no SimGrid. A rank's
 // schedule is a list of steps; in a step the rank posts every send and receive of the step
-// at once and the step ends when all of them are done (MODEL.md, "Collectives"; DESIGN.md,
+// at once and the step ends when all of them are done (docs/model.md, "Collectives"; docs/design.md,
 // "The SimGrid engine").
 
 #include <array>
@@ -51,9 +51,9 @@ struct ScheduleStep {
 
 using RankSchedule = std::vector<ScheduleStep>;
 
-/// The steps rank `rank` (0 <= rank < p) of a group of `p` takes. `bytes` is MODEL.md's n:
+/// The steps rank `rank` (0 <= rank < p) of a group of `p` takes. `bytes` is the model's n:
 /// the whole result of an all-gather, the vector reduced by a (all-)reduce / reduce-scatter,
-/// the message of a broadcast (root 0), one exchange of a halo (MODEL.md's two rounds:
+/// the message of a broadcast (root 0), one exchange of a halo (the model's two rounds:
 /// pairs (0,1), (2,3), ... then (1,2), (3,4), ...; both directions at once).
 /// Empty when p == 1. Throws std::invalid_argument for a combination that does not exist
 /// (e.g. `recursive` on a non-power-of-two group, `binomial` all-gather).

@@ -103,7 +103,7 @@ RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
         break;
     }
     if (c.op == CollectiveOp::regrid) {
-      // MODEL.md's grid change, alpha * lg(P) + beta * n: an all-gather in which every
+      // The model's grid change (docs/model.md), alpha * lg(P) + beta * n: an all-gather in which every
       // process receives n bytes, i.e. of a whole of n * P / (P - 1).
       const double p = static_cast<double>(c.group_size);
       t.bytes = c.bytes * p / (p - 1.0);

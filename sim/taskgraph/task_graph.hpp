@@ -19,7 +19,7 @@ namespace dnnsim {
 
 enum class TaskType : std::uint8_t { compute, collective };
 
-/// What a compute task computes (MODEL.md, "Compute").
+/// What a compute task computes (docs/model.md, "Compute").
 enum class ComputeKind : std::uint8_t { forward, input_gradient, weight_gradient };
 
 [[nodiscard]] std::string_view to_string(ComputeKind kind) noexcept;
@@ -45,7 +45,7 @@ struct Task {
   std::int64_t group_first = 0;   ///< global rank of member 0
   std::int64_t group_stride = 1;  ///< member k is group_first + k * group_stride
   double bytes = 0.0;             ///< the n the schedule expands
-  double model_bytes = 0.0;       ///< MODEL.md's n (differs from `bytes` for a grid change)
+  double model_bytes = 0.0;       ///< the model's n (differs from `bytes` for a grid change)
 
   [[nodiscard]] std::int64_t member(std::int64_t k) const noexcept {
     return group_first + k * group_stride;

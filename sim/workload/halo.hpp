@@ -1,5 +1,5 @@
 #pragma once
-// Halo geometry of a windowed layer split along the image height (MODEL.md, "Domain").
+// Halo geometry of a windowed layer split along the image height (docs/model.md, "Domain").
 
 #include <algorithm>
 

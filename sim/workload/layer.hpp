@@ -41,9 +41,9 @@ enum class LayerType : std::uint8_t {
   slice,
 };
 
-/// How a layer type behaves under parallelism (MODEL.md, "Layouts and changing them").
+/// How a layer type behaves under parallelism (docs/model.md, "Layouts and changing them").
 enum class LayerRole : std::uint8_t {
-  weighted,     ///< conv2d, linear: the table of MODEL.md
+  weighted,     ///< conv2d, linear: the table of docs/model.md
   windowed,     ///< maxpool, avgpool: domain-parallel under domain / hybrid, no weights
   elementwise,  ///< keeps its input's layout; communicates nothing (batchnorm has its own rule)
   whole,        ///< needs whole samples (flatten, adaptive pooling, layernorm, softmax,
@@ -112,7 +112,7 @@ struct Layer {
   Count d_in = 0;   ///< activations per sample entering (summed over inputs for concat)
   Count d_out = 0;  ///< activations per sample leaving
   Count params = 0;
-  double flops_per_sample = 0.0;  ///< forward, MODEL.md "Compute"
+  double flops_per_sample = 0.0;  ///< forward, docs/model.md "Compute"
 };
 
 /// Forward FLOPs per sample of the input gradient: the forward once for conv2d and linear,

@@ -15,7 +15,7 @@ namespace dnnsim {
 
 enum class DType : std::uint8_t { fp32, fp16, bf16 };
 
-/// Bytes per word `s` of MODEL.md.
+/// Bytes per word `s` of docs/model.md.
 [[nodiscard]] constexpr int word_bytes(DType dtype) noexcept {
   return dtype == DType::fp32 ? 4 : 2;
 }
@@ -34,7 +34,7 @@ struct Network {
   LayerGraph graph;
   std::vector<std::size_t> topo_order;  ///< every input before its readers
   /// True when some layer strictly upstream of layer i has parameters: its input gradient
-  /// is needed. False for the first weighted layer (MODEL.md, "first weighted layer").
+  /// is needed. False for the first weighted layer (docs/model.md, "first weighted layer").
   std::vector<bool> params_upstream;
 
   [[nodiscard]] Count total_params() const noexcept;

@@ -1,5 +1,5 @@
 #pragma once
-// The workload YAML loader (schema: DESIGN.md "Inputs" and docs/workloads.md).
+// The workload YAML loader (schema: docs/design.md "Inputs" and docs/workloads.md).
 
 #include <string>
 

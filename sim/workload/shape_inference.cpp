@@ -183,7 +183,7 @@ void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::stri
       const auto weights = checked_mul(layer.out_channels, fan_in);
       layer.params = require_count(layer, file, weights, "the number of parameters") +
                      (layer.bias ? layer.out_channels : 0);
-      // MODEL.md, Compute: 2 * C_out * H_out * W_out * (C_in / groups) * k_h * k_w.
+      // docs/model.md, Compute: 2 * C_out * H_out * W_out * (C_in / groups) * k_h * k_w.
       layer.flops_per_sample =
           2.0 * static_cast<double>(layer.out_shape.elements()) * static_cast<double>(fan_in);
       break;
@@ -203,7 +203,7 @@ void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::stri
       layer.params = require_count(layer, file, checked_mul(layer.out_features, features),
                                    "the number of parameters") +
                      (layer.bias ? layer.out_features : 0);
-      // MODEL.md, Compute: 2 * d_in * d_out for a vector, once per token.
+      // docs/model.md, Compute: 2 * d_in * d_out for a vector, once per token.
       layer.flops_per_sample = 2.0 * static_cast<double>(tokens) * static_cast<double>(features) *
                                static_cast<double>(layer.out_features);
       break;

@@ -1,6 +1,6 @@
 #pragma once
 // Shapes, parameter counts (PyTorch conventions) and forward FLOPs per sample
-// (MODEL.md, "Compute") for one layer, given the shapes of its inputs.
+// (docs/model.md, "Compute") for one layer, given the shapes of its inputs.
 
 #include <optional>
 #include <vector>

@@ -8,7 +8,7 @@ counts; in the comparison the programs' runs alternate. SMPI is timed as exporte
 (-no-privatize) and with smpirun's default privatization.
 
 usage: bench_simulate.py DNNSIM [--max-procs P] [--smpi-max-procs P] [--resnet-max-procs P]
-Goals (issue 4): AlexNet at P = 1024 in <= 2 s and 1 GiB, P = 4096 in <= 20 s,
+Goals: AlexNet at P = 1024 in <= 2 s and 1 GiB, P = 4096 in <= 20 s,
 P = 16384 in <= 5 minutes; >= 2x faster than SMPI replay.
 """
 import argparse

@@ -1,4 +1,4 @@
-# Bad inputs, one mistake per case (issue 7): the file under tests/data/bad/ or the option,
+# Bad inputs, one mistake per case: the file under tests/data/bad/ or the option,
 # and the message fragment dnnsim must print (file:line, then the key or layer, then what
 # was expected). Every case also checks exit status 1 or 2, an empty stdout and no
 # sanitizer report (expect_error.cmake).

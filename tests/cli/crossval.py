@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Cross-validation: on the crossbar platform, with the default collective algorithms and
 --no-overlap, `dnnsim simulate` must equal `dnnsim analytic` within 1 % per layer (compute
-and communication) and in total, for every grid of P (MODEL.md: the SimGrid engine must
+and communication) and in total, for every grid of P (docs/model.md: the SimGrid engine must
 agree with the model on the ideal network).
 
 usage: crossval.py DNNSIM WORKLOAD BATCH STRATEGY P [P ...]

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Checks of the SimGrid engine through the CLI (issue 4, "Proof"). Each check runs dnnsim
-in its own processes and asserts values worked out from MODEL.md or from the topology.
+"""Checks of the SimGrid engine through the CLI. Each check runs dnnsim
+in its own processes and asserts values worked out from docs/model.md or from the topology.
 
 usage: simcheck.py DNNSIM CHECK
 """

@@ -1,7 +1,7 @@
 # The SimGrid engine through the CLI. Each simulation runs in its own process.
 
-# Cross-validation on the ideal network (issue 4, "Proof"): every grid of several P,
-# powers of two and not, default algorithms, no overlap: within 1 % of MODEL.md.
+# Cross-validation on the ideal network: every grid of several P,
+# powers of two and not, default algorithms, no overlap: within 1 % of docs/model.md.
 foreach(case "mlp;512;integrated;4 6 8" "alexnet;256;integrated;8 12 64"
              "alexnet;256;hybrid;8 16" "vgg16;64;integrated;8 16" "resnet50;64;integrated;4 8"
              "resnet50;32;domain;4")

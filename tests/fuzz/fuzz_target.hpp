@@ -42,7 +42,7 @@ int run(const std::uint8_t* data, std::size_t size, std::string_view what, Parse
   try {
     parse(parse_yaml_text(text, std::string(kFuzzFile), what));
   } catch (const InputError& e) {
-    // Every message about the file names it (DESIGN.md, "Errors").
+    // Every message about the file names it (docs/design.md, "Errors").
     if (e.file() != kFuzzFile) bug(std::string("an error does not name the file: ") + e.what());
   } catch (const LimitError&) {
   }

@@ -1,4 +1,4 @@
-# `dnnsim import` checked against PyTorch (issue 8): one ctest case per model imports it
+# `dnnsim import` checked against PyTorch: one ctest case per model imports it
 # once, compares parameters (total and per layer) and every module call's output shape with
 # PyTorch's, compares the shipped preset twin, and runs analytic --grid all and simulate.
 # Labels: import (PyTorch is slow: `ctest -LE import` leaves them out) and no-sanitizer (the

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Runs dnnsim-kernels under mpirun and the analytic engine on the same configuration,
 and checks that the kernels agree with one process (max_rel_error below the tolerance)
-and with MODEL.md's bytes (per layer comm_bytes equal to `dnnsim analytic`'s, and each
+and with the cost model's bytes (per layer comm_bytes equal to `dnnsim analytic`'s, and each
 phase present in both or in neither). --expect LAYER.FIELD=VALUE adds values worked out
 by hand. Exit status 0 when everything holds; the first failures are printed."""
 

@@ -1,4 +1,4 @@
-// The analytic engine against values worked out by hand from MODEL.md. Platform:
+// The analytic engine against values worked out by hand from docs/model.md. Platform:
 // alpha = 1 us, beta = 1 ns/byte, 1 GFLOP/s; fp32 (s = 4).
 
 #include <doctest/doctest.h>
@@ -32,7 +32,7 @@ Result run(const Network& net, Strategy strategy, ProcessGrid grid, std::int64_t
 
 }  // namespace
 
-TEST_CASE("integrated 2x2 on an MLP: every phase as MODEL.md's table says") {
+TEST_CASE("integrated 2x2 on an MLP: every phase as the cost model's table says") {
   const Network net = test::network_from(test::kTinyMlp);
   const Result r = run(net, Strategy::integrated, {2, 2}, 16);
   const LayerResult& fc1 = r.layers[0];

@@ -1,4 +1,4 @@
-// Collective schedules against costs and step patterns worked out by hand from MODEL.md
+// Collective schedules against costs and step patterns worked out by hand from docs/model.md
 // ("Collectives", and the halo of "Domain"). Timing: alpha = 10 us, beta = 1 ns/byte.
 
 #include <doctest/doctest.h>
@@ -210,7 +210,7 @@ TEST_CASE("the schedule replay catches unmatched messages and deadlocks") {
   CHECK(same(one.time_s, kAlpha + kBeta * kN));
 }
 
-TEST_CASE("default collectives meet MODEL.md's costs exactly for every group size") {
+TEST_CASE("default collectives meet the cost model's costs exactly for every group size") {
   for (const double n : {kN, kFractionalN}) {
     for (const auto [p, lg] : kSizes) {
       CAPTURE(p);
@@ -385,7 +385,7 @@ TEST_CASE("MPICH's Rabenseifner schedule folds the extra ranks of a non-power-of
              2.0 * (kAlpha + kBeta * kN) + 2.0 * (4 * kAlpha + kBeta * 15.0 / 16.0 * kN)));
 }
 
-TEST_CASE("halo schedules run in MODEL.md's two rounds") {
+TEST_CASE("halo schedules run in the cost model's two rounds") {
   CHECK(collective_schedule(CollectiveKind::halo, Algorithm::automatic, 1, 0, kN).empty());
   // p = 2: one round, pair (0,1).
   const auto two = all_ranks(CollectiveKind::halo, Algorithm::automatic, 2, kN);

@@ -1,5 +1,5 @@
-// The layer types that imported models need (issue 8): shapes, parameters and FLOPs worked
-// out by hand, and what each communicates under MODEL.md. Platform of the analytic tests:
+// The layer types that imported models need: shapes, parameters and FLOPs worked
+// out by hand, and what each communicates under docs/model.md. Platform of the analytic tests:
 // alpha = 1 us, beta = 1 ns/byte, 1 GFLOP/s; fp32 (s = 4).
 
 #include <doctest/doctest.h>
@@ -193,7 +193,7 @@ TEST_CASE("a learned tensor's gradient is all-reduced over the row, like batchno
   CHECK(r.layers[net.find("ln")].gradient_s == Approx(2.032e-6));
 }
 
-TEST_CASE("a linear layer on [tokens, features] pays MODEL.md's table on whole samples") {
+TEST_CASE("a linear layer on [tokens, features] pays the cost model's table on whole samples") {
   const Network net = test::network_from(kTinyVit);
   const Result r = run(net, Strategy::integrated, {2, 2}, 16);
   const LayerResult& fc = r.layers[net.find("fc")];

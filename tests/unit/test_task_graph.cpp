@@ -22,7 +22,7 @@ std::vector<const Task*> tasks_of(RankTasks&&) = delete;
 
 }  // namespace
 
-TEST_CASE("an integrated 2x2 MLP rank has MODEL.md's tasks in forward then backward order") {
+TEST_CASE("an integrated 2x2 MLP rank has the cost model's tasks in forward then backward order") {
   const Network net = test::network_from(test::kTinyMlp);
   const TaskGraphCompiler compiler(net, uniform_plan(net, Strategy::integrated, {2, 2}), 16);
   const RankTasks rt = compiler.compile_rank(3);  // row 1, column 1

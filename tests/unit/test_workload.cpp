@@ -35,7 +35,7 @@ TEST_CASE("alexnet shapes follow PyTorch's floor formula") {
 
 TEST_CASE("resnet50 forward FLOPs are about 4.1 GMACs per image") {
   // torchvision documents ResNet-50 at 4.09 GFLOPS counted as multiply-adds (2x that here);
-  // convolutions and the fc layer only, as MODEL.md counts.
+  // convolutions and the fc layer only, as docs/model.md counts.
   const Network net = load_network(test::preset("workloads", "resnet50"));
   CHECK(net.total_flops_per_sample() / 2 == doctest::Approx(4.09e9).epsilon(0.01));
 }
@@ -95,7 +95,7 @@ layers:
   CHECK_FALSE(net.params_upstream[3]);
 }
 
-TEST_CASE("halo rows follow MODEL.md's formulas") {
+TEST_CASE("halo rows follow the cost model's formulas") {
   Layer conv;
   conv.kernel = {3, 3};
   conv.stride = {1, 1};

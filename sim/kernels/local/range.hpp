@@ -1,5 +1,5 @@
 #pragma once
-// Half-open index ranges and the block split used for every share of MODEL.md: samples
+// Half-open index ranges and the block split used for every share of docs/model.md: samples
 // over the Pc columns, weight rows over the Pr rows, output image rows over the Pr rows.
 // Part k of n items over `parts` is [n*k/parts, n*(k+1)/parts): blocks differ by at most
 // one item when `parts` does not divide n, and their mean is exactly n / parts.

@@ -14,7 +14,7 @@ std::vector<Range> whole(Count pr, Count height) {
   return std::vector<Range>(static_cast<std::size_t>(pr), Range{0, height});
 }
 
-// Halo rows must come from the process rows just above and below (MODEL.md's limits).
+// Halo rows must come from the process rows just above and below (the cost model's limits).
 void require_neighbours(const Layer& layer, const std::vector<Range>& held,
                         const std::vector<Range>& fetch, const char* what) {
   const std::size_t pr = held.size();
@@ -61,9 +61,9 @@ std::vector<RowLayout> row_layouts(const Network& network, const std::vector<Lay
   const std::size_t layers = network.layers.size();
   std::vector<RowLayout> out(layers);
 
-  // Output rows of the domain-parallel layers, last first: split evenly (MODEL.md), except
+  // Output rows of the domain-parallel layers, last first: split evenly (docs/model.md), except
   // that a layer feeding another domain-parallel layer keeps exactly that layer's input
-  // slabs, so that every halo is the h rows MODEL.md counts even when Pr does not divide
+  // slabs, so that every halo is the h rows docs/model.md counts even when Pr does not divide
   // the heights.
   for (std::size_t i = layers; i-- > 0;) {
     if (execs[i].exec != Exec::domain) continue;
@@ -102,7 +102,7 @@ std::vector<RowLayout> row_layouts(const Network& network, const std::vector<Lay
         for (Count r = 0; r < pr; ++r) {
           const auto k = static_cast<std::size_t>(r);
           rl.in_fetch.push_back(hull(rl.in_held[k], g.input_rows(rl.out_rows[k])));
-          // No backward halo where nothing upstream needs the input gradient (MODEL.md).
+          // No backward halo where nothing upstream needs the input gradient (docs/model.md).
           rl.dy_fetch.push_back(e.input_grad
                                     ? hull(rl.out_rows[k], g.outputs_reading(rl.in_held[k]))
                                     : rl.out_rows[k]);

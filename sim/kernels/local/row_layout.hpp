@@ -1,6 +1,6 @@
 #pragma once
 // Which image rows each process row of a grid column holds and needs, layer by layer
-// (MODEL.md, "Domain" and "Layouts and changing them"). Pure arithmetic, the same on every
+// (docs/model.md, "Domain" and "Layouts and changing them"). Pure arithmetic, the same on every
 // process, so all of them agree on every halo before any message moves.
 
 #include <vector>
@@ -19,7 +19,7 @@ struct RowLayout {
   std::vector<Range> dy_fetch;  ///< output-gradient rows r needs: its own plus the backward halo
 };
 
-/// The input slabs of a domain-parallel layer (MODEL.md: output block times the stride),
+/// The input slabs of a domain-parallel layer (docs/model.md: output block times the stride),
 /// the first from row 0 and the last to the bottom of the image, so they split it.
 [[nodiscard]] std::vector<Range> input_slabs(const Layer& layer,
                                              const std::vector<Range>& out_rows);

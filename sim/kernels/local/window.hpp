@@ -1,6 +1,6 @@
 #pragma once
 // Geometry of a windowed layer (conv2d, maxpool, avgpool) along the image height, the
-// axis domain parallelism splits (MODEL.md, "Domain"): which input rows a block of output
+// axis domain parallelism splits (docs/model.md, "Domain"): which input rows a block of output
 // rows reads, and which output rows read a block of input rows.
 
 #include "sim/kernels/local/range.hpp"

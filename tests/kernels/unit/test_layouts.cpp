@@ -1,5 +1,5 @@
 // Shares, windows and row layouts of the kernels: pure arithmetic, checked against
-// MODEL.md's formulas and values worked out by hand.
+// the cost model's formulas and values worked out by hand.
 
 #include <doctest/doctest.h>
 
@@ -72,9 +72,9 @@ TEST_CASE("small-cnn under domain 2x2: slabs, halos and kept rows") {
   CHECK(rl[6].in_held == std::vector<Range>{{0, 8}, {0, 8}});
 }
 
-TEST_CASE("every halo exchange moves MODEL.md's h and h_b rows, even split unevenly") {
+TEST_CASE("every halo exchange moves the cost model's h and h_b rows, even split unevenly") {
   // Per boundary between process rows r and r+1, the larger direction is h (forward) and
-  // h_b (backward) rows of the layer: MODEL.md's count, whatever Pr.
+  // h_b (backward) rows of the layer: the cost model's count, whatever Pr.
   for (const std::string name : {"small-cnn", "alexnet"}) {
     const Network net = preset(name);
     for (const Count pr : {2, 3, 4}) {

@@ -9,7 +9,7 @@
 #include "sim/common/error.hpp"
 #include "sim/engine/engine_arguments.hpp"
 #include "sim/platform/simgrid_platform.hpp"
-#include "sim/report/result_json.hpp"
+#include "sim/result/result_json.hpp"
 
 namespace sg4 = simgrid::s4u;
 

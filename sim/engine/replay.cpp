@@ -15,7 +15,7 @@
 #include "sim/model/analytic_model.hpp"
 #include "sim/platform/platform_size.hpp"
 #include "sim/platform/simgrid_platform.hpp"
-#include "sim/report/trace.hpp"
+#include "sim/engine/trace.hpp"
 #include "sim/strategy/limits.hpp"
 #include "sim/taskgraph/task_graph.hpp"
 
@@ -354,6 +354,7 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
     LayerResult& l = r.layers[i];
     l.kind = compiler.execs()[i].kind;
+    l.grid = compiler.execs()[i].grid;
     l.compute_s = shared.compute_s[i];
     l.forward_s = shared.phase_s[i * kPhases + static_cast<int>(Phase::forward)];
     l.backward_s = shared.phase_s[i * kPhases + static_cast<int>(Phase::backward)];

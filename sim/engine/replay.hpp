@@ -7,7 +7,7 @@
 #include <string>
 
 #include "sim/platform/platform.hpp"
-#include "sim/report/result.hpp"
+#include "sim/result/result.hpp"
 #include "sim/strategy/placement.hpp"
 #include "sim/strategy/plan.hpp"
 #include "sim/taskgraph/collective_schedule.hpp"

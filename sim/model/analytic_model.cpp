@@ -97,6 +97,7 @@ LayerResult AnalyticModel::layer_result(const std::vector<LayerExec>& execs, std
   const LayerExec& e = execs[i];
   LayerResult lr;
   lr.kind = e.kind;
+  lr.grid = e.grid;
   // docs/model.md, Compute: backward is twice the forward (input and weight gradients), once
   // for the first weighted layer; matmul's input gradient is two products. A layer computed
   // redundantly within its column divides its work by Pc only.

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "sim/platform/platform.hpp"
-#include "sim/report/result.hpp"
+#include "sim/result/result.hpp"
 #include "sim/strategy/plan.hpp"
 #include "sim/workload/network.hpp"
 

@@ -7,14 +7,14 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include "sim/report/result_json.hpp"
+#include "sim/result/result_json.hpp"
 
 namespace dnnsim {
 namespace {
 
 const char* kLayerCsvHeader =
     "engine,workload,platform,batch,procs,pr,pc,strategy,layer,type,layer_strategy,compute_s,"
-    "comm_s,forward_s,backward_s,gradient_s,halo_s,redistribute_s,comm_bytes\n";
+    "comm_s,forward_s,backward_s,gradient_s,halo_s,redistribute_s,comm_bytes,layer_pr,layer_pc\n";
 
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
@@ -101,11 +101,11 @@ void write_csv(std::ostream& out, const Result& r, const Network& network) {
                   r.batch, r.procs, r.grid.pr, r.grid.pc, to_string(r.strategy));
   for (std::size_t i = 0; i < r.layers.size(); ++i) {
     const LayerResult& l = r.layers[i];
-    fmt::print(out, "{},{},{},{},{},{},{},{},{},{},{},{}\n", prefix,
+    fmt::print(out, "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", prefix,
                csv_field(network.layers[i].name), to_string(network.layers[i].type),
                to_string(l.kind), number(l.compute_s), number(l.comm_s()), number(l.forward_s),
                number(l.backward_s), number(l.gradient_s), number(l.halo_s),
-               number(l.redistribute_s), number(l.comm_bytes));
+               number(l.redistribute_s), number(l.comm_bytes), l.grid.pr, l.grid.pc);
   }
 }
 

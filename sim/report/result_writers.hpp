@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sim/report/result.hpp"
-#include "sim/report/result_json.hpp"
+#include "sim/result/result.hpp"
+#include "sim/result/result_json.hpp"
 #include "sim/workload/network.hpp"
 
 namespace dnnsim {

@@ -16,7 +16,7 @@
 
 #include "sim/common/error.hpp"
 #include "sim/common/yaml_map.hpp"
-#include "sim/report/result.hpp"
+#include "sim/result/result.hpp"
 
 namespace dnnsim::fuzz {
 

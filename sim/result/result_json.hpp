@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sim/report/result.hpp"
+#include "sim/result/result.hpp"
 #include "sim/workload/network.hpp"
 
 namespace dnnsim {

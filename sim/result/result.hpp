@@ -13,6 +13,7 @@ namespace dnnsim {
 
 struct LayerResult {
   Kind kind = Kind::integrated;
+  ProcessGrid grid;  ///< the grid the layer runs on (its own in a per-layer plan)
   double compute_s = 0.0;
   double forward_s = 0.0;
   double backward_s = 0.0;

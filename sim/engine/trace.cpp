@@ -1,4 +1,4 @@
-#include "sim/report/trace.hpp"
+#include "sim/engine/trace.hpp"
 
 #include <filesystem>
 #include <fstream>

@@ -1,4 +1,4 @@
-#include "sim/report/result_json.hpp"
+#include "sim/result/result_json.hpp"
 
 #include <cmath>
 #include <stdexcept>
@@ -48,6 +48,7 @@ nlohmann::ordered_json to_json(const Result& r, const Network& network) {
     layers.push_back({{"name", network.layers[i].name},
                       {"type", std::string(to_string(network.layers[i].type))},
                       {"strategy", std::string(to_string(l.kind))},
+                      {"grid", {{"pr", l.grid.pr}, {"pc", l.grid.pc}}},
                       {"compute_s", l.compute_s},
                       {"comm_s", l.comm_s()},
                       {"forward_s", l.forward_s},
@@ -94,6 +95,8 @@ Result result_from_json(const nlohmann::ordered_json& j) {
     const auto kind = kind_from_string(field<std::string>(l, "strategy"));
     if (!kind) throw std::runtime_error("result JSON: unknown layer strategy");
     lr.kind = *kind;
+    const auto& layer_grid = l.at("grid");
+    lr.grid = {field<std::int64_t>(layer_grid, "pr"), field<std::int64_t>(layer_grid, "pc")};
     lr.compute_s = field<double>(l, "compute_s");
     lr.forward_s = field<double>(l, "forward_s");
     lr.backward_s = field<double>(l, "backward_s");

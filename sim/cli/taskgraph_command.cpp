@@ -104,16 +104,16 @@ void write_smpi_files(const RunRequest& req, const TaskGraphCompiler& compiler, 
 std::string label(const Network& net, const Task& t) {
   const std::string& layer = net.layers[t.layer].name;
   if (t.type == TaskType::compute) return fmt::format("{} {}", layer, to_string(t.compute));
-  return fmt::format("{} {} {} ({} of {})", layer, to_string(t.phase), to_string(t.kind),
+  return fmt::format("{} {} {} ({} of {})", layer, to_string(t.phase), to_string(t.op),
                      to_string(t.group), t.group_size);
 }
 
 // the cost model's count for this rank: n per collective, n per round it takes in a halo.
 double counted(const Task& t) {
-  if (t.kind != CollectiveKind::halo) return t.model_bytes;
-  const auto steps = collective_schedule(CollectiveKind::halo, Algorithm::automatic, t.group_size,
+  if (t.op != CollectiveOp::halo) return t.bytes;
+  const auto steps = collective_schedule(CollectiveOp::halo, Algorithm::automatic, t.group_size,
                                          t.group_rank, t.bytes);
-  return t.model_bytes * static_cast<double>(steps.size());
+  return t.bytes * static_cast<double>(steps.size());
 }
 
 std::string render_json(const Network& net, const Plan& plan, const RankTasks& rt) {
@@ -141,14 +141,14 @@ std::string render_json(const Network& net, const Plan& plan, const RankTasks& r
       task["type"] = "collective";
       task["collective_id"] = t.order;
       task["phase"] = std::string(to_string(t.phase));
-      task["collective"] = std::string(to_string(t.kind));
+      task["collective"] = std::string(to_string(t.op));
       task["group"] = std::string(to_string(t.group));
       task["group_size"] = t.group_size;
       task["group_rank"] = t.group_rank;
       std::vector<std::int64_t> members;
       for (std::int64_t k = 0; k < t.group_size; ++k) members.push_back(t.member(k));
       task["members"] = members;
-      task["bytes"] = t.model_bytes;
+      task["bytes"] = t.bytes;
       bytes[t.layer] += counted(t);
     }
     std::vector<std::size_t> deps;

@@ -87,7 +87,7 @@ std::string task_name(const Network& network, const Task& t) {
     return fmt::format("{} {} halo", layer, t.backward_pass ? "backward" : "forward");
   }
   if (t.phase == Phase::redistribute) return fmt::format("{} redistribute", layer);
-  return fmt::format("{} {} {}", layer, to_string(t.phase), to_string(t.kind));
+  return fmt::format("{} {} {}", layer, to_string(t.phase), to_string(t.op));
 }
 
 /// One rank: executes its task graph with a compute stream and a communication stream
@@ -198,7 +198,7 @@ class RankActor {
     double& latest = shared_.latest_start[instance_key(t)];
     latest = std::max(latest, now);
     run->schedule =
-        collective_schedule(t.kind, options_.algorithm, t.group_size, t.group_rank, t.bytes);
+        collective_schedule(t.op, options_.algorithm, t.group_size, t.group_rank, t.bytes);
     collective_ = std::move(run);
     if (post_step()) {
       finish(v, now);

@@ -112,7 +112,7 @@ const Band* DistributedNetwork::arrange_input(std::size_t i) {
   LayerState& s = layers_[i];
   const Band& prev = layers_[i - 1].output;
   const std::size_t r = s.row_index();
-  if (s.exec.regrid) {
+  if (s.exec.input_change == LayoutChange::change_grid) {
     // docs/model.md: each process receives the whole input of its new share of samples.
     BandLayout whole{s.exec.grid, {}, s.layer->in_shape.height()};
     whole.rows.assign(static_cast<std::size_t>(s.exec.grid.pr), Range{0, whole.height});
@@ -123,7 +123,7 @@ const Band* DistributedNetwork::arrange_input(std::size_t i) {
     }
     return &s.arranged;
   }
-  if (s.exec.gather_input) {
+  if (s.exec.input_change == LayoutChange::gather) {
     // docs/model.md: a split input reaching a whole-sample layer is all-gathered in the column.
     const std::vector<Range>& parts = layers_[i - 1].rows.out_rows;
     Band& whole = s.arranged;
@@ -160,7 +160,7 @@ const Band* DistributedNetwork::gradient_for_previous(std::size_t i, Band& stora
   const Band& dx = s.input_grad;
   // Free when every process already holds what the previous layer's output had (a
   // gathered input gives back its slab); otherwise an all-to-all docs/model.md does not count.
-  bool local = !s.exec.regrid;
+  bool local = s.exec.input_change != LayoutChange::change_grid;
   for (std::size_t r = 0; local && r < s.rows.in_held.size(); ++r) {
     local = s.rows.in_held[r].covers(p.rows.out_rows[r]);
   }

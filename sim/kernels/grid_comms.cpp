@@ -10,9 +10,8 @@ GridComms::GridComms(MPI_Comm base, ProcessGrid grid) : grid_(grid), all_(base) 
   MPI_Comm_rank(base, &rank);
   MPI_Comm_size(base, &size);
   if (size != grid.procs()) throw std::logic_error("grid does not match the communicator");
-  const int pr = static_cast<int>(grid.pr);
-  row_ = rank % pr;
-  col_ = rank / pr;
+  row_ = static_cast<int>(grid.row_of(rank));
+  col_ = static_cast<int>(grid.column_of(rank));
   MPI_Comm_split(base, col_, row_, &column_);
   MPI_Comm_split(base, row_, col_, &row_comm_);
 }

@@ -16,13 +16,20 @@ double AnalyticModel::cost_s(const Collective& c) const noexcept {
   switch (c.op) {
     case CollectiveOp::allgather:
       return link_.allgather_s(c.group_size, c.bytes);
+    case CollectiveOp::reduce_scatter:
+      return link_.reduce_scatter_s(c.group_size, c.bytes);
     case CollectiveOp::allreduce:
       return link_.allreduce_s(c.group_size, c.bytes);
-    case CollectiveOp::halo_exchange:
+    case CollectiveOp::halo:
       return c.rounds * link_.p2p_s(c.bytes);
     case CollectiveOp::regrid:
       // docs/model.md: alpha * lg(P) + beta * s * (B / Pc') * d_in(i).
       return link_.alpha_s * ceil_log2(c.group_size) + link_.beta_s_per_byte * c.bytes;
+    case CollectiveOp::broadcast:
+    case CollectiveOp::reduce:
+      // No layer of the model broadcasts or reduces to one rank; the binomial tree their
+      // schedules use sends the whole n at each of its lg(p) steps.
+      return ceil_log2(c.group_size) * link_.p2p_s(c.bytes);
   }
   return 0.0;
 }

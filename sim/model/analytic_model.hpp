@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "sim/model/collective_cost.hpp"
-#include "sim/model/layer_comm.hpp"
+#include "sim/strategy/layer_comm.hpp"
 #include "sim/platform/platform.hpp"
 #include "sim/result/result.hpp"
 #include "sim/strategy/layout.hpp"

@@ -54,21 +54,19 @@ void resolve_layer(const Network& network, const Plan& plan, std::vector<LayerEx
 
     // Input layouts: the network input arrives as the first layer needs it, for free.
     bool any_split = false;
-    for (const std::size_t input : layer.inputs) {
-      const LayerExec& in = out[input];
-      if (network.layers[input].type == LayerType::parameter) continue;
-      if (!(in.grid == e.grid)) {
-        e.regrid = true;
-      } else if (in.out_layout == Layout::split) {
-        any_split = true;
-      }
+    for (std::size_t k = 0; k < layer.inputs.size(); ++k) {
+      const LayoutChange change = input_change(network, out, i, k);
+      if (static_cast<int>(change) > static_cast<int>(e.input_change)) e.input_change = change;
+      const LayerExec& in = out[layer.inputs[k]];
+      any_split = any_split || (change == LayoutChange::none && in.grid == e.grid &&
+                                in.out_layout == Layout::split &&
+                                network.layers[layer.inputs[k]].type != LayerType::parameter);
     }
     const bool split_grid = e.grid.pr > 1;
     switch (e.exec) {
       case Exec::integrated:
       case Exec::replicated:
       case Exec::whole:
-        e.gather_input = any_split;
         e.out_layout = Layout::whole;
         break;
       case Exec::domain:
@@ -80,6 +78,19 @@ void resolve_layer(const Network& network, const Plan& plan, std::vector<LayerEx
         break;
     }
   }
+}
+
+LayoutChange input_change(const Network& network, const std::vector<LayerExec>& execs,
+                          std::size_t i, std::size_t k) noexcept {
+  const std::size_t j = network.layers[i].inputs[k];
+  if (network.layers[j].type == LayerType::parameter) return LayoutChange::none;
+  const LayerExec& e = execs[i];
+  const LayerExec& in = execs[j];
+  if (!(in.grid == e.grid)) return LayoutChange::change_grid;
+  const bool needs_whole =
+      e.exec == Exec::integrated || e.exec == Exec::replicated || e.exec == Exec::whole;
+  // A domain layer takes its slab of a whole input, and an elementwise one keeps the split.
+  return needs_whole && in.out_layout == Layout::split ? LayoutChange::gather : LayoutChange::none;
 }
 
 double compute_sharers(const LayerExec& e) noexcept {

@@ -21,6 +21,15 @@ enum class Exec : std::uint8_t {
   follow,      ///< elementwise: keeps its input's layout (relu, dropout, batchnorm, add, ...)
 };
 
+/// How one input of a layer must change before the layer runs (docs/model.md, "Layouts and
+/// changing them"): the one place where both engines and the real kernels learn it.
+enum class LayoutChange : std::uint8_t {
+  none,         ///< it lies as the layer needs it, or the layer takes its part for free
+  gather,       ///< split over the Pr processes of a column, needed whole: all-gathered there
+  change_grid,  ///< on another grid (per-layer plans): each process receives, whole, the
+                ///< input of its new share of the samples
+};
+
 enum class Layout : std::uint8_t {
   whole,  ///< every process of a column holds whole samples of the column's share
   split,  ///< the image height is split over the Pr processes of a column (Pr > 1)
@@ -31,8 +40,9 @@ struct LayerExec {
   Kind kind = Kind::integrated;  ///< as reported in the output
   ProcessGrid grid;
   Layout out_layout = Layout::whole;
-  bool gather_input = false;       ///< split input assembled over the column (redistribute)
-  bool regrid = false;             ///< some input arrives on another grid (per-layer plans)
+  /// The largest change any input needs (change_grid, then gather, then none); each input's
+  /// own is input_change().
+  LayoutChange input_change = LayoutChange::none;
   bool input_grad = false;         ///< something upstream has parameters (docs/model.md)
   bool domain_statistics = false;  ///< batchnorm on a split input: per-column statistics
 };
@@ -42,6 +52,11 @@ struct LayerExec {
 /// replicated linear layer, and a whole-sample layer such as matmul, which communicates
 /// nothing and so cannot split its work over the column).
 [[nodiscard]] double compute_sharers(const LayerExec& e) noexcept;
+
+/// The change input `k` of layer `i` needs under resolved `execs` (a learned tensor, which
+/// lies as its reader needs it, never needs one).
+[[nodiscard]] LayoutChange input_change(const Network& network, const std::vector<LayerExec>& execs,
+                                        std::size_t i, std::size_t k) noexcept;
 
 /// Resolves layer `i` from the plan and its inputs' entries of `execs` (already resolved).
 void resolve_layer(const Network& network, const Plan& plan, std::vector<LayerExec>& execs,

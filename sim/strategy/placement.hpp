@@ -1,5 +1,5 @@
 #pragma once
-// Which host each rank runs on. Rank r sits at row r % Pr and column r / Pr of the grid.
+// Which host each rank runs on (rank r sits at grid.row_of(r), grid.column_of(r)).
 // `column` placement packs a grid column (the Pr processes that split a layer's features or
 // image rows) into consecutive hosts, hence inside a node on hierarchical machines; `row`
 // packs a grid row (the Pc processes that split the batch).
@@ -24,9 +24,7 @@ inline constexpr std::array<std::string_view, 2> kPlacementNames{"column", "row"
 [[nodiscard]] inline std::int64_t host_of(std::int64_t rank, ProcessGrid grid,
                                           Placement placement) noexcept {
   if (placement == Placement::column) return rank;
-  const std::int64_t row = rank % grid.pr;
-  const std::int64_t column = rank / grid.pr;
-  return row * grid.pc + column;
+  return grid.row_of(rank) * grid.pc + grid.column_of(rank);
 }
 
 }  // namespace dnnsim

@@ -10,11 +10,18 @@
 
 namespace dnnsim {
 
+/// Rank r sits at row r % Pr and column r / Pr: the processes of a grid column (those that
+/// split a layer's features or image rows) are consecutive ranks.
 struct ProcessGrid {
   std::int64_t pr = 1;
   std::int64_t pc = 1;
 
   [[nodiscard]] std::int64_t procs() const noexcept { return pr * pc; }
+  [[nodiscard]] std::int64_t row_of(std::int64_t rank) const noexcept { return rank % pr; }
+  [[nodiscard]] std::int64_t column_of(std::int64_t rank) const noexcept { return rank / pr; }
+  [[nodiscard]] std::int64_t rank_at(std::int64_t row, std::int64_t column) const noexcept {
+    return column * pr + row;
+  }
   [[nodiscard]] std::string to_string() const;
   friend bool operator==(const ProcessGrid&, const ProcessGrid&) = default;
 };

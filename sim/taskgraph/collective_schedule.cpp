@@ -146,37 +146,38 @@ void halo(std::int64_t p, std::int64_t rank, double bytes, RankSchedule& out) {
   }
 }
 
-[[noreturn]] void no_such(CollectiveKind kind, Algorithm algorithm, std::int64_t p) {
+[[noreturn]] void no_such(CollectiveOp op, Algorithm algorithm, std::int64_t p) {
   throw std::invalid_argument(fmt::format("no '{}' {} for a group of {} processes",
-                                          to_string(algorithm), to_string(kind), p));
+                                          to_string(algorithm), to_string(op), p));
 }
 
 // The algorithm that actually runs, or an exception when the combination does not exist.
-[[nodiscard]] Algorithm resolve(CollectiveKind kind, Algorithm algorithm, std::int64_t p) {
-  switch (kind) {
-    case CollectiveKind::halo:
+[[nodiscard]] Algorithm resolve(CollectiveOp op, Algorithm algorithm, std::int64_t p) {
+  switch (op) {
+    case CollectiveOp::halo:
       return algorithm;  // a single pattern: the choice is ignored
-    case CollectiveKind::broadcast:
-    case CollectiveKind::reduce:
+    case CollectiveOp::broadcast:
+    case CollectiveOp::reduce:
       if (algorithm == Algorithm::automatic || algorithm == Algorithm::binomial) {
         return Algorithm::binomial;
       }
-      no_such(kind, algorithm, p);
-    case CollectiveKind::allgather:
-    case CollectiveKind::reduce_scatter:
-    case CollectiveKind::allreduce:
+      no_such(op, algorithm, p);
+    case CollectiveOp::allgather:
+    case CollectiveOp::regrid:
+    case CollectiveOp::reduce_scatter:
+    case CollectiveOp::allreduce:
       break;
   }
   // The default meets the costs of docs/model.md, "Collectives", exactly for every p.
   if (algorithm == Algorithm::automatic) {
     return is_power_of_two(p) ? Algorithm::recursive : Algorithm::bruck;
   }
-  const bool allreduce = kind == CollectiveKind::allreduce;
+  const bool allreduce = op == CollectiveOp::allreduce;
   const bool exists = (algorithm == Algorithm::recursive && is_power_of_two(p)) ||
                       algorithm == Algorithm::bruck || algorithm == Algorithm::ring ||
                       (allreduce && (algorithm == Algorithm::binomial ||
                                      algorithm == Algorithm::rabenseifner_mpich));
-  if (!exists) no_such(kind, algorithm, p);
+  if (!exists) no_such(op, algorithm, p);
   return algorithm;
 }
 
@@ -242,25 +243,7 @@ std::optional<Algorithm> algorithm_from_string(std::string_view name) noexcept {
   return std::nullopt;
 }
 
-std::string_view to_string(CollectiveKind kind) noexcept {
-  switch (kind) {
-    case CollectiveKind::allgather:
-      return "allgather";
-    case CollectiveKind::reduce_scatter:
-      return "reduce-scatter";
-    case CollectiveKind::allreduce:
-      return "allreduce";
-    case CollectiveKind::broadcast:
-      return "broadcast";
-    case CollectiveKind::reduce:
-      return "reduce";
-    case CollectiveKind::halo:
-      return "halo";
-  }
-  return "allgather";
-}
-
-RankSchedule collective_schedule(CollectiveKind kind, Algorithm algorithm, std::int64_t p,
+RankSchedule collective_schedule(CollectiveOp op, Algorithm algorithm, std::int64_t p,
                                  std::int64_t rank, double bytes) {
   if (p < 1) throw std::invalid_argument(fmt::format("group size {} is below 1", p));
   if (rank < 0 || rank >= p) {
@@ -269,26 +252,34 @@ RankSchedule collective_schedule(CollectiveKind kind, Algorithm algorithm, std::
   if (!std::isfinite(bytes) || bytes < 0.0) {
     throw std::invalid_argument(fmt::format("payload {} bytes is not a size", bytes));
   }
-  const Algorithm a = resolve(kind, algorithm, p);
+  const Algorithm a = resolve(op, algorithm, p);
   RankSchedule out;
   if (p == 1) return out;
-  switch (kind) {
-    case CollectiveKind::allgather:
+  switch (op) {
+    case CollectiveOp::allgather:
       allgather(a, p, rank, bytes, out);
       break;
-    case CollectiveKind::reduce_scatter:
+    case CollectiveOp::regrid: {
+      // The model's grid change, alpha * lg(P) + beta * n (docs/model.md, "Layouts and
+      // changing them"): an all-gather in which every process receives n bytes, i.e. of a
+      // whole of n * P / (P - 1).
+      const double pd = static_cast<double>(p);
+      allgather(a, p, rank, bytes * pd / (pd - 1.0), out);
+      break;
+    }
+    case CollectiveOp::reduce_scatter:
       reduce_scatter(a, p, rank, bytes, out);
       break;
-    case CollectiveKind::allreduce:
+    case CollectiveOp::allreduce:
       allreduce(a, p, rank, bytes, out);
       break;
-    case CollectiveKind::broadcast:
+    case CollectiveOp::broadcast:
       binomial_broadcast(p, rank, bytes, out);
       break;
-    case CollectiveKind::reduce:
+    case CollectiveOp::reduce:
       binomial_reduce(p, rank, bytes, out);
       break;
-    case CollectiveKind::halo:
+    case CollectiveOp::halo:
       halo(p, rank, bytes, out);
       break;
   }

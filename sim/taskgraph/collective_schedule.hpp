@@ -1,8 +1,8 @@
 #pragma once
 // Collective algorithms as point-to-point schedules: plain data, no SimGrid. A rank's
 // schedule is a list of steps; in a step the rank posts every send and receive of the step
-// at once and the step ends when all of them are done (docs/model.md, "Collectives"; docs/design.md,
-// "The SimGrid engine").
+// at once and the step ends when all of them are done (docs/model.md, "Collectives";
+// docs/design.md, "The SimGrid engine").
 
 #include <array>
 #include <cstdint>
@@ -10,16 +10,9 @@
 #include <string_view>
 #include <vector>
 
-namespace dnnsim {
+#include "sim/strategy/collective_op.hpp"
 
-enum class CollectiveKind : std::uint8_t {
-  allgather,
-  reduce_scatter,
-  allreduce,
-  broadcast,
-  reduce,
-  halo
-};
+namespace dnnsim {
 
 /// Which algorithm expands a collective.
 enum class Algorithm : std::uint8_t {
@@ -36,7 +29,6 @@ enum class Algorithm : std::uint8_t {
 /// Every name algorithm_from_string takes, for messages.
 inline constexpr std::array<std::string_view, 7> kAlgorithmNames{
     "auto", "rabenseifner", "recursive", "bruck", "ring", "binomial", "rabenseifner-mpich"};
-[[nodiscard]] std::string_view to_string(CollectiveKind kind) noexcept;
 
 /// One message of a step: the peer's rank within the group and the payload in bytes.
 struct Message {
@@ -57,7 +49,7 @@ using RankSchedule = std::vector<ScheduleStep>;
 /// pairs (0,1), (2,3), ... then (1,2), (3,4), ...; both directions at once).
 /// Empty when p == 1. Throws std::invalid_argument for a combination that does not exist
 /// (e.g. `recursive` on a non-power-of-two group, `binomial` all-gather).
-[[nodiscard]] RankSchedule collective_schedule(CollectiveKind kind, Algorithm algorithm,
-                                               std::int64_t p, std::int64_t rank, double bytes);
+[[nodiscard]] RankSchedule collective_schedule(CollectiveOp op, Algorithm algorithm, std::int64_t p,
+                                               std::int64_t rank, double bytes);
 
 }  // namespace dnnsim

@@ -33,7 +33,7 @@ void write_smpi_traces(const TaskGraphCompiler& compiler, Algorithm algorithm,
         continue;
       }
       for (const ScheduleStep& step :
-           collective_schedule(t.kind, algorithm, t.group_size, t.group_rank, t.bytes)) {
+           collective_schedule(t.op, algorithm, t.group_size, t.group_rank, t.bytes)) {
         // The same whole-byte rounding as the SimGrid engine; tag 0 keeps pairwise order.
         for (const Message& m : step.recvs) {
           fmt::format_to(out, "{} irecv {} 0 {}\n", rank, t.member(m.peer),

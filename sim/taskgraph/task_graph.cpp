@@ -29,30 +29,16 @@ TaskId add_task(TaskGraph& g, const Task& task, const TaskSet& deps) {
 
 }  // namespace
 
-std::string_view to_string(ComputeKind kind) noexcept {
-  switch (kind) {
-    case ComputeKind::forward:
+std::string_view to_string(ComputePart part) noexcept {
+  switch (part) {
+    case ComputePart::forward:
       return "forward";
-    case ComputeKind::input_gradient:
+    case ComputePart::input_gradient:
       return "input gradient";
-    case ComputeKind::weight_gradient:
+    case ComputePart::weight_gradient:
       return "weight gradient";
   }
   return "forward";
-}
-
-CollectiveKind schedule_kind(CollectiveOp op) noexcept {
-  switch (op) {
-    case CollectiveOp::allgather:
-      return CollectiveKind::allgather;
-    case CollectiveOp::allreduce:
-      return CollectiveKind::allreduce;
-    case CollectiveOp::halo_exchange:
-      return CollectiveKind::halo;
-    case CollectiveOp::regrid:
-      return CollectiveKind::allgather;
-  }
-  return CollectiveKind::allgather;
 }
 
 TaskGraphCompiler::TaskGraphCompiler(const Network& network, const Plan& plan, std::int64_t batch)
@@ -73,21 +59,20 @@ RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
 
   const auto collective_task = [&](std::size_t layer, const Collective& c) {
     const ProcessGrid grid = execs_[layer].grid;
-    const std::int64_t row = rank % grid.pr;
-    const std::int64_t column = rank / grid.pr;
+    const std::int64_t row = grid.row_of(rank);
+    const std::int64_t column = grid.column_of(rank);
     Task t;
     t.type = TaskType::collective;
     t.layer = static_cast<std::uint32_t>(layer);
     t.backward_pass = c.backward_pass;
     t.phase = c.phase;
-    t.kind = schedule_kind(c.op);
+    t.op = c.op;
     t.group = c.group;
     t.group_size = c.group_size;
     t.bytes = c.bytes;
-    t.model_bytes = c.bytes;
     switch (c.group) {
       case Group::column:
-        t.group_first = column * grid.pr;
+        t.group_first = grid.rank_at(0, column);
         t.group_stride = 1;
         t.group_rank = row;
         break;
@@ -102,24 +87,18 @@ RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
         t.group_rank = rank;
         break;
     }
-    if (c.op == CollectiveOp::regrid) {
-      // The model's grid change (docs/model.md), alpha * lg(P) + beta * n: an all-gather in which every
-      // process receives n bytes, i.e. of a whole of n * P / (P - 1).
-      const double p = static_cast<double>(c.group_size);
-      t.bytes = c.bytes * p / (p - 1.0);
-    }
     return t;
   };
-  const auto compute_task = [&](std::size_t layer, ComputeKind kind, bool backward) {
+  const auto compute_task = [&](std::size_t layer, ComputePart part, bool backward) {
     const Layer& l = network_.layers[layer];
     double flops = l.flops_per_sample;
-    if (kind == ComputeKind::input_gradient) flops = input_gradient_flops(l);
-    if (kind == ComputeKind::weight_gradient) flops = weight_gradient_flops(l);
+    if (part == ComputePart::input_gradient) flops = input_gradient_flops(l);
+    if (part == ComputePart::weight_gradient) flops = weight_gradient_flops(l);
     Task t;
     t.type = TaskType::compute;
     t.layer = static_cast<std::uint32_t>(layer);
     t.backward_pass = backward;
-    t.compute = kind;
+    t.compute = part;
     t.flops = batch * flops / compute_sharers(execs_[layer]);
     return t;
   };
@@ -134,7 +113,7 @@ RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
     for (const Collective& c : collectives_[i]) {
       if (!c.backward_pass && c.phase != Phase::forward) chain(collective_task(i, c));
     }
-    if (layer.flops_per_sample > 0.0) chain(compute_task(i, ComputeKind::forward, false));
+    if (layer.flops_per_sample > 0.0) chain(compute_task(i, ComputePart::forward, false));
     for (const Collective& c : collectives_[i]) {
       if (!c.backward_pass && c.phase == Phase::forward) chain(collective_task(i, c));
     }
@@ -158,14 +137,14 @@ RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
       if (c.backward_pass && c.phase == Phase::halo) chain_dx(collective_task(i, c));
     }
     if (e.input_grad && input_gradient_flops(layer) > 0.0) {
-      chain_dx(compute_task(i, ComputeKind::input_gradient, true));
+      chain_dx(compute_task(i, ComputePart::input_gradient, true));
     }
     for (const Collective& c : collectives_[i]) {
       if (c.backward_pass && c.phase == Phase::backward) chain_dx(collective_task(i, c));
     }
     TaskSet dw = dy;
     if (weight_gradient_flops(layer) > 0.0) {
-      dw = TaskSet{add_task(g, compute_task(i, ComputeKind::weight_gradient, true), dw)};
+      dw = TaskSet{add_task(g, compute_task(i, ComputePart::weight_gradient, true), dw)};
     }
     for (const Collective& c : collectives_[i]) {
       if (c.backward_pass && c.phase == Phase::gradient)
@@ -185,7 +164,7 @@ void require_schedules(const RankTasks& tasks, Algorithm algorithm) {
     const Task& t = g[v];
     if (t.type != TaskType::collective) continue;
     try {
-      (void)collective_schedule(t.kind, algorithm, t.group_size, t.group_rank, t.bytes);
+      (void)collective_schedule(t.op, algorithm, t.group_size, t.group_rank, t.bytes);
     } catch (const std::invalid_argument& e) {
       throw InputError("", std::nullopt, "--collective",
                        fmt::format("{}; 'auto' fits every group", e.what()));

@@ -9,7 +9,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 
-#include "sim/model/layer_comm.hpp"
+#include "sim/strategy/layer_comm.hpp"
 #include "sim/strategy/layout.hpp"
 #include "sim/strategy/plan.hpp"
 #include "sim/taskgraph/collective_schedule.hpp"
@@ -20,9 +20,9 @@ namespace dnnsim {
 enum class TaskType : std::uint8_t { compute, collective };
 
 /// What a compute task computes (docs/model.md, "Compute").
-enum class ComputeKind : std::uint8_t { forward, input_gradient, weight_gradient };
+enum class ComputePart : std::uint8_t { forward, input_gradient, weight_gradient };
 
-[[nodiscard]] std::string_view to_string(ComputeKind kind) noexcept;
+[[nodiscard]] std::string_view to_string(ComputePart part) noexcept;
 
 struct Task {
   TaskType type = TaskType::compute;
@@ -33,19 +33,18 @@ struct Task {
   std::uint32_t order = 0;
 
   // compute
-  ComputeKind compute = ComputeKind::forward;
+  ComputePart compute = ComputePart::forward;
   double flops = 0.0;
 
   // collective
   Phase phase = Phase::forward;
-  CollectiveKind kind = CollectiveKind::allgather;
+  CollectiveOp op = CollectiveOp::allgather;
   Group group = Group::column;
   std::int64_t group_size = 1;
   std::int64_t group_rank = 0;    ///< this rank's index in the group
   std::int64_t group_first = 0;   ///< global rank of member 0
   std::int64_t group_stride = 1;  ///< member k is group_first + k * group_stride
-  double bytes = 0.0;             ///< the n the schedule expands
-  double model_bytes = 0.0;       ///< the model's n (differs from `bytes` for a grid change)
+  double bytes = 0.0;             ///< the model's n, which the schedule expands
 
   [[nodiscard]] std::int64_t member(std::int64_t k) const noexcept {
     return group_first + k * group_stride;
@@ -79,9 +78,6 @@ class TaskGraphCompiler {
   std::vector<LayerExec> execs_;
   std::vector<std::vector<Collective>> collectives_;  ///< per layer
 };
-
-/// The schedule kind a collective task expands to.
-[[nodiscard]] CollectiveKind schedule_kind(CollectiveOp op) noexcept;
 
 /// Throws InputError on `--collective` when `algorithm` has no schedule for one of the
 /// collectives of `tasks` (e.g. `recursive` on a group of 6). Every rank's groups have the

@@ -38,7 +38,7 @@ constexpr Size kSizes[] = {{1, 0}, {2, 1},  {3, 2},  {4, 2},  {5, 3},  {6, 3}, {
 
 using Schedules = std::vector<RankSchedule>;
 
-[[nodiscard]] Schedules all_ranks(CollectiveKind kind, Algorithm algorithm, std::int64_t p,
+[[nodiscard]] Schedules all_ranks(CollectiveOp kind, Algorithm algorithm, std::int64_t p,
                                   double n) {
   Schedules out;
   for (std::int64_t r = 0; r < p; ++r) out.push_back(collective_schedule(kind, algorithm, p, r, n));
@@ -150,7 +150,7 @@ struct Replay {
 }
 
 // The replayed time of a collective, failing the test on a mismatch or deadlock.
-[[nodiscard]] double time_of(CollectiveKind kind, Algorithm algorithm, std::int64_t p, double n) {
+[[nodiscard]] double time_of(CollectiveOp kind, Algorithm algorithm, std::int64_t p, double n) {
   const Replay r = replay(all_ranks(kind, algorithm, p, n));
   INFO(to_string(kind), " ", to_string(algorithm), " p=", p, ": ", r.error);
   CHECK(r.error.empty());
@@ -187,12 +187,12 @@ TEST_CASE("collective names round-trip and 'rabenseifner' means recursive") {
   CHECK(algorithm_from_string("rabenseifner") == Algorithm::recursive);
   CHECK_FALSE(algorithm_from_string("automatic"));
   CHECK_FALSE(algorithm_from_string("Ring"));
-  CHECK(to_string(CollectiveKind::allgather) == "allgather");
-  CHECK(to_string(CollectiveKind::reduce_scatter) == "reduce-scatter");
-  CHECK(to_string(CollectiveKind::allreduce) == "allreduce");
-  CHECK(to_string(CollectiveKind::broadcast) == "broadcast");
-  CHECK(to_string(CollectiveKind::reduce) == "reduce");
-  CHECK(to_string(CollectiveKind::halo) == "halo");
+  CHECK(to_string(CollectiveOp::allgather) == "allgather");
+  CHECK(to_string(CollectiveOp::reduce_scatter) == "reduce-scatter");
+  CHECK(to_string(CollectiveOp::allreduce) == "allreduce");
+  CHECK(to_string(CollectiveOp::broadcast) == "broadcast");
+  CHECK(to_string(CollectiveOp::reduce) == "reduce");
+  CHECK(to_string(CollectiveOp::halo) == "halo");
 }
 
 TEST_CASE("the schedule replay catches unmatched messages and deadlocks") {
@@ -218,10 +218,10 @@ TEST_CASE("default collectives meet the cost model's costs exactly for every gro
       const double pd = static_cast<double>(p);
       const double expected = kAlpha * lg + kBeta * (pd - 1.0) / pd * n;
       const auto a = Algorithm::automatic;
-      CHECK(same(time_of(CollectiveKind::allgather, a, p, n), expected));
-      CHECK(same(time_of(CollectiveKind::reduce_scatter, a, p, n), expected));
-      CHECK(same(time_of(CollectiveKind::allreduce, a, p, n), 2.0 * expected));
-      CHECK(all_ranks(CollectiveKind::allgather, a, p, n)[0].size() ==
+      CHECK(same(time_of(CollectiveOp::allgather, a, p, n), expected));
+      CHECK(same(time_of(CollectiveOp::reduce_scatter, a, p, n), expected));
+      CHECK(same(time_of(CollectiveOp::allreduce, a, p, n), 2.0 * expected));
+      CHECK(all_ranks(CollectiveOp::allgather, a, p, n)[0].size() ==
             static_cast<std::size_t>(lg));
     }
   }
@@ -233,7 +233,7 @@ TEST_CASE("all-gather collectives send (p-1)/p of the result per rank with every
     std::vector<Algorithm> algorithms{Algorithm::automatic, Algorithm::bruck, Algorithm::ring};
     if ((p & (p - 1)) == 0) algorithms.push_back(Algorithm::recursive);
     for (const Algorithm a : algorithms) {
-      const Schedules s = all_ranks(CollectiveKind::allgather, a, p, kFractionalN);
+      const Schedules s = all_ranks(CollectiveOp::allgather, a, p, kFractionalN);
       for (std::int64_t r = 0; r < p; ++r) {
         CAPTURE(p);
         CAPTURE(r);
@@ -248,13 +248,13 @@ TEST_CASE("ring collectives take p-1 steps of n/p per pass") {
     CAPTURE(p);
     const double pd = static_cast<double>(p);
     const double pass = (pd - 1.0) * (kAlpha + kBeta * kN / pd);
-    CHECK(same(time_of(CollectiveKind::allgather, Algorithm::ring, p, kN), pass));
-    CHECK(same(time_of(CollectiveKind::reduce_scatter, Algorithm::ring, p, kN), pass));
-    CHECK(same(time_of(CollectiveKind::allreduce, Algorithm::ring, p, kN), 2.0 * pass));
-    CHECK(all_ranks(CollectiveKind::allreduce, Algorithm::ring, p, kN)[0].size() ==
+    CHECK(same(time_of(CollectiveOp::allgather, Algorithm::ring, p, kN), pass));
+    CHECK(same(time_of(CollectiveOp::reduce_scatter, Algorithm::ring, p, kN), pass));
+    CHECK(same(time_of(CollectiveOp::allreduce, Algorithm::ring, p, kN), 2.0 * pass));
+    CHECK(all_ranks(CollectiveOp::allreduce, Algorithm::ring, p, kN)[0].size() ==
           static_cast<std::size_t>(2 * (p - 1)));
   }
-  const RankSchedule r2 = collective_schedule(CollectiveKind::allgather, Algorithm::ring, 5, 2, kN);
+  const RankSchedule r2 = collective_schedule(CollectiveOp::allgather, Algorithm::ring, 5, 2, kN);
   REQUIRE(r2.size() == 4);
   REQUIRE(r2[0].sends.size() == 1);
   CHECK(r2[0].sends[0].peer == 3);
@@ -266,13 +266,13 @@ TEST_CASE("binomial collectives: broadcast and reduce take ceil(log2 p) steps of
   for (const auto [p, lg] : kSizes) {
     CAPTURE(p);
     const double tree = lg * (kAlpha + kBeta * kN);
-    CHECK(same(time_of(CollectiveKind::broadcast, Algorithm::binomial, p, kN), tree));
-    CHECK(same(time_of(CollectiveKind::broadcast, Algorithm::automatic, p, kN), tree));
-    CHECK(same(time_of(CollectiveKind::reduce, Algorithm::automatic, p, kN), tree));
-    CHECK(same(time_of(CollectiveKind::allreduce, Algorithm::binomial, p, kN), 2.0 * tree));
+    CHECK(same(time_of(CollectiveOp::broadcast, Algorithm::binomial, p, kN), tree));
+    CHECK(same(time_of(CollectiveOp::broadcast, Algorithm::automatic, p, kN), tree));
+    CHECK(same(time_of(CollectiveOp::reduce, Algorithm::automatic, p, kN), tree));
+    CHECK(same(time_of(CollectiveOp::allreduce, Algorithm::binomial, p, kN), 2.0 * tree));
   }
   // p = 6: root 0 sends to 4, 2, 1; rank 2 receives from 0 then sends to 3; rank 5 from 4.
-  const auto bcast = all_ranks(CollectiveKind::broadcast, Algorithm::binomial, 6, kN);
+  const auto bcast = all_ranks(CollectiveOp::broadcast, Algorithm::binomial, 6, kN);
   REQUIRE(bcast[0].size() == 3);
   CHECK(bcast[0][0].sends[0].peer == 4);
   CHECK(bcast[0][1].sends[0].peer == 2);
@@ -289,19 +289,19 @@ TEST_CASE("recursive schedules follow MPICH's order: largest message to the near
   // p = 8, rank 0: reduce-scatter at distances 1, 2, 4 swapping n/2, n/4, n/8; the all-gather
   // mirrors it; the all-reduce is the two in sequence (SMPI's allreduce-rab-rdb).
   const RankSchedule rs =
-      collective_schedule(CollectiveKind::reduce_scatter, Algorithm::recursive, 8, 0, kN);
+      collective_schedule(CollectiveOp::reduce_scatter, Algorithm::recursive, 8, 0, kN);
   REQUIRE(rs.size() == 3);
   check_swap(rs[0], 1, kN / 2);
   check_swap(rs[1], 2, kN / 4);
   check_swap(rs[2], 4, kN / 8);
   const RankSchedule ag =
-      collective_schedule(CollectiveKind::allgather, Algorithm::recursive, 8, 0, kN);
+      collective_schedule(CollectiveOp::allgather, Algorithm::recursive, 8, 0, kN);
   REQUIRE(ag.size() == 3);
   check_swap(ag[0], 4, kN / 8);
   check_swap(ag[1], 2, kN / 4);
   check_swap(ag[2], 1, kN / 2);
   const RankSchedule ar =
-      collective_schedule(CollectiveKind::allreduce, Algorithm::recursive, 8, 5, kN);
+      collective_schedule(CollectiveOp::allreduce, Algorithm::recursive, 8, 5, kN);
   REQUIRE(ar.size() == 6);
   check_swap(ar[0], 4, kN / 2);
   check_swap(ar[1], 7, kN / 4);
@@ -311,7 +311,7 @@ TEST_CASE("recursive schedules follow MPICH's order: largest message to the near
   check_swap(ar[5], 4, kN / 2);
   // The default on a power of two is exactly this schedule.
   const RankSchedule dflt =
-      collective_schedule(CollectiveKind::allreduce, Algorithm::automatic, 8, 5, kN);
+      collective_schedule(CollectiveOp::allreduce, Algorithm::automatic, 8, 5, kN);
   REQUIRE(dflt.size() == ar.size());
   for (std::size_t k = 0; k < ar.size(); ++k)
     check_swap(dflt[k], ar[k].sends[0].peer, ar[k].sends[0].bytes);
@@ -321,7 +321,7 @@ TEST_CASE("Bruck's schedules: the all-gather and its dual reduce-scatter on five
   // ceil(log2 5) = 3 steps at distances 1, 2, 4 moving 1, 2, min(4, 1) = 1 blocks of n/5.
   const double block = kN / 5.0;
   const RankSchedule ag =
-      collective_schedule(CollectiveKind::allgather, Algorithm::bruck, 5, 0, kN);
+      collective_schedule(CollectiveOp::allgather, Algorithm::bruck, 5, 0, kN);
   REQUIRE(ag.size() == 3);
   const std::int64_t to[] = {4, 3, 1};
   const std::int64_t from[] = {1, 2, 4};
@@ -335,7 +335,7 @@ TEST_CASE("Bruck's schedules: the all-gather and its dual reduce-scatter on five
   }
   // The dual: the same steps reversed, data flowing the other way.
   const RankSchedule rs =
-      collective_schedule(CollectiveKind::reduce_scatter, Algorithm::bruck, 5, 0, kN);
+      collective_schedule(CollectiveOp::reduce_scatter, Algorithm::bruck, 5, 0, kN);
   REQUIRE(rs.size() == 3);
   for (std::size_t k = 0; k < 3; ++k) {
     CAPTURE(k);
@@ -344,7 +344,7 @@ TEST_CASE("Bruck's schedules: the all-gather and its dual reduce-scatter on five
     CHECK(same(rs[k].sends[0].bytes, blocks[2 - k] * block));
   }
   // Bruck also runs (and meets the cost) on a power of two.
-  CHECK(same(time_of(CollectiveKind::allreduce, Algorithm::bruck, 8, kN),
+  CHECK(same(time_of(CollectiveOp::allreduce, Algorithm::bruck, 8, kN),
              2.0 * (3 * kAlpha + kBeta * 7.0 / 8.0 * kN)));
 }
 
@@ -353,8 +353,8 @@ TEST_CASE("MPICH's Rabenseifner schedule folds the extra ranks of a non-power-of
   const double core = 2.0 * (2 * kAlpha + kBeta * 3.0 / 4.0 * kN);
   const double fold = 2.0 * (kAlpha + kBeta * kN);
   CHECK(
-      same(time_of(CollectiveKind::allreduce, Algorithm::rabenseifner_mpich, 6, kN), core + fold));
-  const auto s = all_ranks(CollectiveKind::allreduce, Algorithm::rabenseifner_mpich, 6, kN);
+      same(time_of(CollectiveOp::allreduce, Algorithm::rabenseifner_mpich, 6, kN), core + fold));
+  const auto s = all_ranks(CollectiveOp::allreduce, Algorithm::rabenseifner_mpich, 6, kN);
   REQUIRE(s[0].size() == 2);
   CHECK(s[0][0].sends[0].peer == 1);
   CHECK(s[0][0].sends[0].bytes == kN);
@@ -375,27 +375,27 @@ TEST_CASE("MPICH's Rabenseifner schedule folds the extra ranks of a non-power-of
   // On a power of two it is `recursive`.
   for (std::int64_t r = 0; r < 8; ++r) {
     const auto mpich =
-        collective_schedule(CollectiveKind::allreduce, Algorithm::rabenseifner_mpich, 8, r, kN);
-    const auto rec = collective_schedule(CollectiveKind::allreduce, Algorithm::recursive, 8, r, kN);
+        collective_schedule(CollectiveOp::allreduce, Algorithm::rabenseifner_mpich, 8, r, kN);
+    const auto rec = collective_schedule(CollectiveOp::allreduce, Algorithm::recursive, 8, r, kN);
     REQUIRE(mpich.size() == rec.size());
     for (std::size_t k = 0; k < rec.size(); ++k)
       check_swap(mpich[k], rec[k].sends[0].peer, rec[k].sends[0].bytes);
   }
-  CHECK(same(time_of(CollectiveKind::allreduce, Algorithm::rabenseifner_mpich, 17, kN),
+  CHECK(same(time_of(CollectiveOp::allreduce, Algorithm::rabenseifner_mpich, 17, kN),
              2.0 * (kAlpha + kBeta * kN) + 2.0 * (4 * kAlpha + kBeta * 15.0 / 16.0 * kN)));
 }
 
 TEST_CASE("halo schedules run in the cost model's two rounds") {
-  CHECK(collective_schedule(CollectiveKind::halo, Algorithm::automatic, 1, 0, kN).empty());
+  CHECK(collective_schedule(CollectiveOp::halo, Algorithm::automatic, 1, 0, kN).empty());
   // p = 2: one round, pair (0,1).
-  const auto two = all_ranks(CollectiveKind::halo, Algorithm::automatic, 2, kN);
+  const auto two = all_ranks(CollectiveOp::halo, Algorithm::automatic, 2, kN);
   REQUIRE(two[0].size() == 1);
   REQUIRE(two[1].size() == 1);
   check_swap(two[0][0], 1, kN);
   check_swap(two[1][0], 0, kN);
-  CHECK(same(time_of(CollectiveKind::halo, Algorithm::automatic, 2, kN), kAlpha + kBeta * kN));
+  CHECK(same(time_of(CollectiveOp::halo, Algorithm::automatic, 2, kN), kAlpha + kBeta * kN));
   // p = 3: (0,1) then (1,2).
-  const auto three = all_ranks(CollectiveKind::halo, Algorithm::automatic, 3, kN);
+  const auto three = all_ranks(CollectiveOp::halo, Algorithm::automatic, 3, kN);
   REQUIRE(three[0].size() == 1);
   REQUIRE(three[1].size() == 2);
   REQUIRE(three[2].size() == 1);
@@ -404,19 +404,19 @@ TEST_CASE("halo schedules run in the cost model's two rounds") {
   check_swap(three[1][1], 2, kN);
   check_swap(three[2][0], 1, kN);
   // p = 5: (0,1), (2,3) then (1,2), (3,4); the algorithm is ignored.
-  const auto five = all_ranks(CollectiveKind::halo, Algorithm::ring, 5, kN);
+  const auto five = all_ranks(CollectiveOp::halo, Algorithm::ring, 5, kN);
   const std::vector<std::vector<std::int64_t>> peers{{1}, {0, 2}, {3, 1}, {2, 4}, {3}};
   for (std::size_t r = 0; r < 5; ++r) {
     CAPTURE(r);
     REQUIRE(five[r].size() == peers[r].size());
     for (std::size_t k = 0; k < peers[r].size(); ++k) check_swap(five[r][k], peers[r][k], kN);
   }
-  CHECK(same(time_of(CollectiveKind::halo, Algorithm::recursive, 5, kN),
+  CHECK(same(time_of(CollectiveOp::halo, Algorithm::recursive, 5, kN),
              2.0 * (kAlpha + kBeta * kN)));
 }
 
 TEST_CASE("collectives that do not exist or bad arguments throw invalid_argument") {
-  using K = CollectiveKind;
+  using K = CollectiveOp;
   using A = Algorithm;
   for (const K k : {K::allgather, K::reduce_scatter, K::allreduce}) {
     CHECK_THROWS_AS((void)collective_schedule(k, A::recursive, 6, 0, kN), std::invalid_argument);

@@ -274,9 +274,9 @@ TEST_CASE("the task graph charges matmul's input gradient twice its forward") {
   for (std::size_t v = 0; v < boost::num_vertices(rt.graph); ++v) {
     const Task& t = rt.graph[v];
     if (t.layer != scores || t.type != TaskType::compute) continue;
-    if (t.compute == ComputeKind::forward) forward += t.flops;
-    if (t.compute == ComputeKind::input_gradient) input_gradient += t.flops;
-    if (t.compute == ComputeKind::weight_gradient) ++weight_gradient_tasks;
+    if (t.compute == ComputePart::forward) forward += t.flops;
+    if (t.compute == ComputePart::input_gradient) input_gradient += t.flops;
+    if (t.compute == ComputePart::weight_gradient) ++weight_gradient_tasks;
   }
   CHECK(forward == Approx(16.0 * 72 / 2));  // B * flops / Pc
   CHECK(input_gradient == Approx(16.0 * 144 / 2));

@@ -33,22 +33,22 @@ TEST_CASE("an integrated 2x2 MLP rank has the cost model's tasks in forward then
   CHECK(tasks[0]->type == TaskType::compute);
   CHECK(tasks[0]->flops == Approx(16.0 * 64 / 4));  // B * flops / P
   CHECK(tasks[1]->phase == Phase::forward);
-  CHECK(tasks[1]->kind == CollectiveKind::allgather);
+  CHECK(tasks[1]->op == CollectiveOp::allgather);
   CHECK(tasks[1]->group == Group::column);
   CHECK(tasks[1]->member(0) == 2);  // column 1 holds ranks 2 and 3
   CHECK(tasks[1]->member(1) == 3);
   CHECK(tasks[1]->group_rank == 1);
   CHECK(tasks[1]->bytes == Approx(256.0));
-  CHECK(tasks[4]->compute == ComputeKind::input_gradient);
+  CHECK(tasks[4]->compute == ComputePart::input_gradient);
   CHECK(tasks[5]->phase == Phase::backward);
-  CHECK(tasks[5]->kind == CollectiveKind::allreduce);
-  CHECK(tasks[6]->compute == ComputeKind::weight_gradient);
+  CHECK(tasks[5]->op == CollectiveOp::allreduce);
+  CHECK(tasks[6]->compute == ComputePart::weight_gradient);
   CHECK(tasks[7]->phase == Phase::gradient);
   CHECK(tasks[7]->group == Group::row);
   CHECK(tasks[7]->member(0) == 1);  // row 1 holds ranks 1 and 3
   CHECK(tasks[7]->member(1) == 3);
   CHECK(tasks[7]->bytes == Approx(36.0));  // 4 * 18 / Pr
-  CHECK(tasks[8]->compute == ComputeKind::weight_gradient);
+  CHECK(tasks[8]->compute == ComputePart::weight_gradient);
   CHECK(tasks[9]->layer == 0);
   // Every dependency points backwards in the global order.
   for (const auto e : boost::make_iterator_range(boost::edges(rt.graph))) {
@@ -72,7 +72,7 @@ TEST_CASE("every rank's collective payloads add up to the analytic comm_bytes") 
       std::vector<double> bytes(net.layers.size(), 0.0);
       const RankTasks rt = compiler.compile_rank(rank);
       for (const Task* t : tasks_of(rt)) {
-        if (t->type == TaskType::collective) bytes[t->layer] += t->model_bytes;
+        if (t->type == TaskType::collective) bytes[t->layer] += t->bytes;
       }
       for (std::size_t i = 0; i < net.layers.size(); ++i) {
         CHECK(bytes[i] == Approx(r.layers[i].comm_bytes));
@@ -93,8 +93,8 @@ TEST_CASE("a grid change is an all-gather that brings each process n bytes") {
   });
   REQUIRE(regrid != tasks.end());
   CHECK((*regrid)->group_size == 4);
-  CHECK((*regrid)->model_bytes == Approx(128.0));        // 4 * 16/4 * 8
-  CHECK((*regrid)->bytes == Approx(128.0 * 4.0 / 3.0));  // (p-1)/p of it arrives
+  CHECK((*regrid)->op == CollectiveOp::regrid);
+  CHECK((*regrid)->bytes == Approx(128.0));  // 4 * 16/4 * 8: what each process receives
 }
 
 TEST_CASE("domain ranks exchange halos in their column and reduce dW over all P") {

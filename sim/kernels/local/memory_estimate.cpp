@@ -32,8 +32,8 @@ struct Place {
 };
 
 Place place_of(const LayerExec& e, Count batch, int rank) {
-  const Count pr = e.grid.pr;
-  return {static_cast<std::size_t>(rank % pr), block(batch, e.grid.pc, rank / pr).size()};
+  return {static_cast<std::size_t>(e.grid.row_of(rank)),
+          block(batch, e.grid.pc, e.grid.column_of(rank)).size()};
 }
 
 // redistribute(): its result starts as a copy of the source and is resized, so it keeps
@@ -136,7 +136,7 @@ PassMemory pass_memory(const Network& network, const Plan& plan, Count batch, in
     double arranged = 0.0;
     if (i == 0) {
       keep(held_size);
-    } else if (e.regrid) {
+    } else if (e.input_change == LayoutChange::change_grid) {
       const BandLayout from{execs[i - 1].grid, rows[i - 1].out_rows, h_in};
       BandLayout whole{e.grid, {}, h_in};
       whole.rows.assign(static_cast<std::size_t>(e.grid.pr), Range{0, h_in});
@@ -148,7 +148,7 @@ PassMemory pass_memory(const Network& network, const Plan& plan, Count batch, in
         arranged = held_size;
         hold(mv.out + held_size);  // the slab sliced from what arrived
       }
-    } else if (e.gather_input) {
+    } else if (e.input_change == LayoutChange::gather) {
       arranged = box(n, c_in, Range{0, h_in}, w_in);
       hold(arranged);  // the gathered parts before they are laid out
     } else if (rows[i - 1].out_rows[at.row] != held) {
@@ -275,7 +275,7 @@ PassMemory pass_memory(const Network& network, const Plan& plan, Count batch, in
     // The gradient laid out as the layer below produced its output.
     const LayerExec& below = execs[i - 1];
     const std::vector<Range>& below_rows = rows[i - 1].out_rows;
-    bool local = !e.regrid;
+    bool local = e.input_change != LayoutChange::change_grid;
     for (std::size_t r = 0; local && r < rl.in_held.size(); ++r) {
       local = rl.in_held[r].covers(below_rows[r]);
     }

@@ -36,7 +36,7 @@ void require_neighbours(const Layer& layer, const std::vector<Range>& held,
 // elementwise layers only, or nothing.
 std::optional<std::size_t> next_domain(const std::vector<LayerExec>& execs, std::size_t i) {
   for (std::size_t j = i + 1; j < execs.size(); ++j) {
-    if (execs[j].regrid) return std::nullopt;
+    if (execs[j].input_change == LayoutChange::change_grid) return std::nullopt;
     if (execs[j].exec == Exec::domain) return j;
     if (execs[j].exec != Exec::follow) return std::nullopt;
   }
@@ -87,8 +87,9 @@ std::vector<RowLayout> row_layouts(const Network& network, const std::vector<Lay
     // Rows of the input as they arrive: the previous layer's output rows when it is split
     // on the same grid (gathered first when this layer needs whole samples), else whole,
     // of which a domain-parallel layer keeps its slab.
-    const bool from_split = i > 0 && !e.regrid && execs[i - 1].out_layout == Layout::split;
-    if (from_split && !e.gather_input) {
+    const bool from_split = i > 0 && e.input_change != LayoutChange::change_grid &&
+                            execs[i - 1].out_layout == Layout::split;
+    if (from_split && e.input_change != LayoutChange::gather) {
       rl.in_held = out[i - 1].out_rows;
     } else if (e.exec == Exec::domain) {
       rl.in_held = input_slabs(layer, rl.out_rows);

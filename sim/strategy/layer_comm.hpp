@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/strategy/collective_op.hpp"
 #include "sim/strategy/layout.hpp"
 #include "sim/workload/network.hpp"
 
@@ -16,18 +17,10 @@ namespace dnnsim {
 /// Where a collective's time goes in the output (docs/model.md, "Where each term goes").
 enum class Phase : std::uint8_t { forward, backward, gradient, halo, redistribute };
 
-enum class CollectiveOp : std::uint8_t {
-  allgather,
-  allreduce,
-  halo_exchange,  ///< point-to-point swaps with neighbours in `rounds` rounds
-  regrid,         ///< grid change between layers: alpha * lg(P) + beta * n
-};
-
 /// Which processes take part: the Pr of a grid column, the Pc of a grid row, or all P.
 enum class Group : std::uint8_t { column, row, all };
 
 [[nodiscard]] std::string_view to_string(Phase phase) noexcept;
-[[nodiscard]] std::string_view to_string(CollectiveOp op) noexcept;
 [[nodiscard]] std::string_view to_string(Group group) noexcept;
 
 struct Collective {
@@ -47,7 +40,7 @@ void layer_collectives(const Network& network, const std::vector<LayerExec>& exe
 
 /// Bytes the busiest process counts for a collective: n, or n per round for a halo.
 [[nodiscard]] inline double counted_bytes(const Collective& c) noexcept {
-  return c.op == CollectiveOp::halo_exchange ? c.bytes * c.rounds : c.bytes;
+  return c.op == CollectiveOp::halo ? c.bytes * c.rounds : c.bytes;
 }
 
 }  // namespace dnnsim

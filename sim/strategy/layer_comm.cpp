@@ -1,4 +1,4 @@
-#include "sim/model/layer_comm.hpp"
+#include "sim/strategy/layer_comm.hpp"
 
 #include <algorithm>
 
@@ -20,20 +20,6 @@ std::string_view to_string(Phase phase) noexcept {
       return "redistribute";
   }
   return "forward";
-}
-
-std::string_view to_string(CollectiveOp op) noexcept {
-  switch (op) {
-    case CollectiveOp::allgather:
-      return "allgather";
-    case CollectiveOp::allreduce:
-      return "allreduce";
-    case CollectiveOp::halo_exchange:
-      return "halo";
-    case CollectiveOp::regrid:
-      return "regrid";
-  }
-  return "allgather";
 }
 
 std::string_view to_string(Group group) noexcept {
@@ -62,18 +48,24 @@ void layer_collectives(const Network& network, const std::vector<LayerExec>& exe
     if (p > 1 && bytes > 0.0) out.push_back({phase, op, group, backward, p, bytes, rounds, input});
   };
 
-  // Layout changes before the layer (docs/model.md, "Layouts and changing them").
-  if (e.regrid) {
-    for (std::size_t k = 0; k < layer.inputs.size(); ++k) {
-      const std::size_t j = layer.inputs[k];
-      if (execs[j].grid == e.grid || network.layers[j].type == LayerType::parameter) continue;
-      add(Phase::redistribute, CollectiveOp::regrid, Group::all, false, procs,
-          s * samples * static_cast<double>(network.layers[j].d_out), 1, k);
+  // Layout changes before the layer (docs/model.md, "Layouts and changing them"): a grid
+  // change of each input on another grid, then one all-gather of what is split.
+  double split_words = 0.0;
+  for (std::size_t k = 0; k < layer.inputs.size(); ++k) {
+    const double words = samples * static_cast<double>(network.layers[layer.inputs[k]].d_out);
+    switch (input_change(network, execs, i, k)) {
+      case LayoutChange::change_grid:
+        add(Phase::redistribute, CollectiveOp::regrid, Group::all, false, procs, s * words, 1, k);
+        break;
+      case LayoutChange::gather:
+        split_words += words;
+        break;
+      case LayoutChange::none:
+        break;
     }
   }
-  if (e.gather_input) {
-    add(Phase::redistribute, CollectiveOp::allgather, Group::column, false, pr,
-        s * samples * static_cast<double>(layer.d_in));
+  if (split_words > 0.0) {
+    add(Phase::redistribute, CollectiveOp::allgather, Group::column, false, pr, s * split_words);
   }
 
   switch (e.exec) {
@@ -92,11 +84,11 @@ void layer_collectives(const Network& network, const std::vector<LayerExec>& exe
       const int rounds = static_cast<int>(std::min<std::int64_t>(pr - 1, 2));
       const Shape& in = layer.in_shape;
       const Shape& o = layer.out_shape;
-      add(Phase::halo, CollectiveOp::halo_exchange, Group::column, false, pr,
+      add(Phase::halo, CollectiveOp::halo, Group::column, false, pr,
           s * samples * static_cast<double>(forward_halo_rows(layer) * in.width() * in.channels()),
           rounds);
       if (e.input_grad) {
-        add(Phase::halo, CollectiveOp::halo_exchange, Group::column, true, pr,
+        add(Phase::halo, CollectiveOp::halo, Group::column, true, pr,
             s * samples * static_cast<double>(backward_halo_rows(layer) * o.width() * o.channels()),
             rounds);
       }

@@ -6,7 +6,7 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/render.hpp"
-#include "sim/cli/run_options.hpp"
+#include "sim/request/run_options.hpp"
 #include "sim/model/analytic_model.hpp"
 
 namespace dnnsim::cli {

@@ -20,9 +20,9 @@
 
 #include "sim/cli/child_output.hpp"
 #include "sim/cli/commands.hpp"
-#include "sim/cli/integer_option.hpp"
-#include "sim/cli/presets.hpp"
-#include "sim/cli/run_options.hpp"
+#include "sim/request/integer_option.hpp"
+#include "sim/request/presets.hpp"
+#include "sim/request/run_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/model/analytic_model.hpp"
 #include "sim/platform/platform_loader.hpp"

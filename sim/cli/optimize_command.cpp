@@ -9,10 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/commands.hpp"
-#include "sim/cli/integer_option.hpp"
-#include "sim/cli/presets.hpp"
+#include "sim/request/integer_option.hpp"
+#include "sim/request/presets.hpp"
 #include "sim/cli/progress.hpp"
-#include "sim/cli/run_options.hpp"
+#include "sim/request/run_options.hpp"
 #include "sim/cli/sim_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"

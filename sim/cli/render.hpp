@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/cli/run_options.hpp"
+#include "sim/request/run_options.hpp"
 #include "sim/report/result_writers.hpp"
 
 namespace dnnsim::cli {

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/cli/integer_option.hpp"
-#include "sim/cli/run_options.hpp"
+#include "sim/request/integer_option.hpp"
+#include "sim/request/run_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
 #include "sim/common/text_file.hpp"

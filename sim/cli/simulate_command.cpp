@@ -7,7 +7,7 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/render.hpp"
-#include "sim/cli/run_options.hpp"
+#include "sim/request/run_options.hpp"
 #include "sim/cli/sim_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text_file.hpp"

@@ -25,10 +25,10 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/forwarded_signals.hpp"
-#include "sim/cli/integer_option.hpp"
-#include "sim/cli/presets.hpp"
+#include "sim/request/integer_option.hpp"
+#include "sim/request/presets.hpp"
 #include "sim/cli/progress.hpp"
-#include "sim/cli/run_options.hpp"
+#include "sim/request/run_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text_file.hpp"
 #include "sim/engine/isolated_run.hpp"

@@ -12,8 +12,8 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/forwarded_signals.hpp"
-#include "sim/cli/integer_option.hpp"
-#include "sim/cli/run_options.hpp"
+#include "sim/request/integer_option.hpp"
+#include "sim/request/run_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
 #include "sim/platform/platform_xml.hpp"

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/cli/integer_option.hpp"
-#include "sim/cli/presets.hpp"
+#include "sim/request/integer_option.hpp"
+#include "sim/request/presets.hpp"
 #include "sim/common/error.hpp"
 #include "sim/kernels/local/kernel_support.hpp"
 #include "sim/kernels/local/row_layout.hpp"
@@ -15,13 +15,13 @@
 namespace dnnsim::kernels {
 
 void add_kernel_options(CLI::App& app, KernelOptions& o) {
-  cli::add_plan_options(app, o.run);
+  add_plan_options(app, o.run);
   app.get_option("workload")->required(false);
   app.get_option("--format")->description("table | json");
-  cli::add_integer_option(app, "--iterations", o.iterations,
+  add_integer_option(app, "--iterations", o.iterations,
                           "Timed training iterations, after one warm-up", 0, 1'000'000)
       ->default_str("5");
-  cli::add_integer_option(app, "--seed", o.seed,
+  add_integer_option(app, "--seed", o.seed,
                           "Seed of the random weights, inputs and loss gradient", 0)
       ->default_str("1");
   app.add_option("--tolerance", o.tolerance,
@@ -39,12 +39,12 @@ KernelRequest make_kernel_request(const KernelOptions& o, int world_size) {
     throw InputError("", std::nullopt, "workload", "name a workload (or pass --calibrate)");
   }
   KernelRequest req;
-  const cli::Format format = cli::parse_format(o.run.format);
-  if (format == cli::Format::csv) {
+  const Format format = parse_format(o.run.format);
+  if (format == Format::csv) {
     throw InputError("", std::nullopt, "--format", "the kernels print table or json");
   }
-  req.json = format == cli::Format::json;
-  req.network = load_network(cli::resolve_preset(o.run.workload, "workloads"));
+  req.json = format == Format::json;
+  req.network = load_network(resolve_preset(o.run.workload, "workloads"));
   require_kernel_support(req.network);
   req.batch = o.run.batch.value_or(req.network.batch);
   if (req.batch <= 0) {
@@ -53,7 +53,7 @@ KernelRequest make_kernel_request(const KernelOptions& o, int world_size) {
   }
 
   // P is the number of processes mpirun started; --procs, when given, must agree.
-  cli::RunOptions run = o.run;
+  RunOptions run = o.run;
   if (run.procs && *run.procs != world_size) {
     throw InputError(
         "", std::nullopt, "--procs",
@@ -66,7 +66,7 @@ KernelRequest make_kernel_request(const KernelOptions& o, int world_size) {
   }
   run.procs = world_size;
   bool grid_all = false;
-  std::vector<Plan> plans = cli::make_plans(run, req.network, grid_all);
+  std::vector<Plan> plans = make_plans(run, req.network, grid_all);
   if (grid_all) {
     throw InputError("", std::nullopt, "--grid", "the kernels run one grid; name it (e.g. 2x2)");
   }
@@ -96,7 +96,7 @@ CalibrationRequest make_calibration_request(const KernelOptions& o, int world_si
   const std::vector<std::string> names =
       o.shapes_from.empty() ? std::vector<std::string>{"mlp", "small-cnn"} : o.shapes_from;
   for (const std::string& name : names) {
-    req.networks.push_back(load_network(cli::resolve_preset(name, "workloads")));
+    req.networks.push_back(load_network(resolve_preset(name, "workloads")));
   }
   return req;
 }

@@ -9,14 +9,14 @@
 
 #include <CLI/CLI.hpp>
 
-#include "sim/cli/run_options.hpp"
+#include "sim/request/run_options.hpp"
 #include "sim/strategy/plan.hpp"
 #include "sim/workload/network.hpp"
 
 namespace dnnsim::kernels {
 
 struct KernelOptions {
-  cli::RunOptions run;  ///< workload, --procs, --grid, --strategy, --plan, --batch, --format
+  RunOptions run;  ///< workload, --procs, --grid, --strategy, --plan, --batch, --format
   int iterations = 5;   ///< timed iterations, after one warm-up
   std::int64_t seed = 1;  ///< 0 .. 2^40
   double tolerance = 1e-4;  ///< largest max_rel_error accepted (exit status 3 beyond)

@@ -13,7 +13,7 @@
 
 #include "sim/common/bounds.hpp"
 
-namespace dnnsim::cli {
+namespace dnnsim {
 
 /// `text` as a decimal integer in [min, max]; throws InputError naming `option`.
 [[nodiscard]] std::int64_t parse_decimal(std::string_view text, std::string_view option,
@@ -29,4 +29,4 @@ CLI::Option* add_integer_option(CLI::App& command, const std::string& name, std:
 CLI::Option* add_integer_option(CLI::App& command, const std::string& name, int& value,
                                 const std::string& description, int min, int max);
 
-}  // namespace dnnsim::cli
+}  // namespace dnnsim

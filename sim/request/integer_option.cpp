@@ -1,11 +1,11 @@
-#include "sim/cli/integer_option.hpp"
+#include "sim/request/integer_option.hpp"
 
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
 
-namespace dnnsim::cli {
+namespace dnnsim {
 namespace {
 
 /// "2^40 = 1099511627776" for the usual bound, else the number.
@@ -74,4 +74,4 @@ CLI::Option* add_integer_option(CLI::App& command, const std::string& name, int&
       description);
 }
 
-}  // namespace dnnsim::cli
+}  // namespace dnnsim

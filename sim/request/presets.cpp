@@ -1,4 +1,4 @@
-#include "sim/cli/presets.hpp"
+#include "sim/request/presets.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -11,7 +11,7 @@
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
 
-namespace dnnsim::cli {
+namespace dnnsim {
 
 std::filesystem::path data_dir() {
   if (const char* env = std::getenv("DNNSIM_DATA_DIR"); env != nullptr && *env != '\0') return env;
@@ -42,4 +42,4 @@ std::string resolve_preset(const std::string& name, std::string_view kind) {
                   bare ? did_you_mean(name, views) : std::string{}, fmt::join(presets, ", ")));
 }
 
-}  // namespace dnnsim::cli
+}  // namespace dnnsim

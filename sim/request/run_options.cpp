@@ -1,4 +1,4 @@
-#include "sim/cli/run_options.hpp"
+#include "sim/request/run_options.hpp"
 
 #include <array>
 #include <cstdio>
@@ -9,8 +9,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/cli/integer_option.hpp"
-#include "sim/cli/presets.hpp"
+#include "sim/request/integer_option.hpp"
+#include "sim/request/presets.hpp"
 #include "sim/common/bounds.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
@@ -19,7 +19,7 @@
 #include "sim/strategy/plan_loader.hpp"
 #include "sim/workload/network_loader.hpp"
 
-namespace dnnsim::cli {
+namespace dnnsim {
 
 void add_run_options(CLI::App& command, RunOptions& o, bool platform_required) {
   add_plan_options(command, o);
@@ -163,4 +163,4 @@ void emit(const std::string& path, const std::string& text) {
   write_atomically(path, text, "--output");
 }
 
-}  // namespace dnnsim::cli
+}  // namespace dnnsim

@@ -13,7 +13,7 @@
 #include "sim/strategy/plan.hpp"
 #include "sim/workload/network.hpp"
 
-namespace dnnsim::cli {
+namespace dnnsim {
 
 enum class Format { table, json, csv };
 
@@ -64,4 +64,4 @@ struct RunRequest {
 /// `path` is empty.
 void emit(const std::string& path, const std::string& text);
 
-}  // namespace dnnsim::cli
+}  // namespace dnnsim

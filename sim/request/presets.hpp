@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace dnnsim::cli {
+namespace dnnsim {
 
 /// The source tree holding workloads/, platforms/ and analysis/ (DNNSIM_DATA_DIR in the
 /// environment overrides the one compiled in).
@@ -15,4 +15,4 @@ namespace dnnsim::cli {
 /// `kind` is "workloads" or "platforms".
 [[nodiscard]] std::string resolve_preset(const std::string& name_or_path, std::string_view kind);
 
-}  // namespace dnnsim::cli
+}  // namespace dnnsim

@@ -25,17 +25,18 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/forwarded_signals.hpp"
-#include "sim/request/integer_option.hpp"
-#include "sim/request/presets.hpp"
 #include "sim/cli/progress.hpp"
-#include "sim/request/run_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text_file.hpp"
 #include "sim/engine/isolated_run.hpp"
 #include "sim/model/analytic_model.hpp"
 #include "sim/optimizer/optimizer.hpp"
 #include "sim/platform/platform_loader.hpp"
+#include "sim/request/integer_option.hpp"
+#include "sim/request/presets.hpp"
+#include "sim/request/run_options.hpp"
 #include "sim/sweep/shard.hpp"
+#include "sim/sweep/sweep_rows.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 #include "sim/taskgraph/task_graph.hpp"
 #include "sim/workload/network_loader.hpp"
@@ -67,50 +68,17 @@ Platform scaled(const Platform& base, const SweepConfig& c) {
   return p;
 }
 
-std::string num(double x) {
-  return fmt::format("{}", x);
-}
-
-std::string csv_text(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char ch : text) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
-
-std::string row_prefix(const Study& s, const SweepConfig& c, std::int64_t batch) {
-  const std::string strategy =
-      c.strategy.optimized ? "optimized" : std::string(to_string(c.strategy.strategy));
-  return fmt::format("{},{},{},{},{},{},{},{},{},{},{}", csv_text(s.networks[c.workload].name),
-                     csv_text(s.platforms[c.platform].name), c.engine, batch, c.procs, c.grid.pr,
-                     c.grid.pc, strategy, num(c.bandwidth_scale), num(c.latency_scale),
-                     num(c.flops_scale));
+RowNames names_of(const Study& s, const SweepConfig& c) {
+  return {s.networks[c.workload].name, s.platforms[c.platform].name};
 }
 
 std::string result_row(const Study& s, const SweepConfig& c, std::int64_t batch, const Result& r) {
-  double phases[5] = {0, 0, 0, 0, 0};
-  for (const LayerResult& l : r.layers) {
-    phases[0] += l.forward_s;
-    phases[1] += l.backward_s;
-    phases[2] += l.gradient_s;
-    phases[3] += l.halo_s;
-    phases[4] += l.redistribute_s;
-  }
-  // Optimized rows report the plan's default grid.
-  SweepConfig shown = c;
-  shown.grid = r.grid;
-  return fmt::format("{},{},{},{},{},{},{},{},{},{},{},\n", row_prefix(s, shown, batch),
-                     num(r.iteration_s), num(r.compute_s), num(r.comm_s), num(phases[0]),
-                     num(phases[1]), num(phases[2]), num(phases[3]), num(phases[4]),
-                     num(std::ceil(r.memory_bytes_per_proc)), r.exceeds_memory());
+  return sweep_result_row(c, names_of(s, c), batch, r);
 }
 
-std::string error_row(const Study& s, const SweepConfig& c, std::int64_t batch, std::string error) {
-  std::replace(error.begin(), error.end(), '\n', ' ');  // one line per row
-  return fmt::format("{},,,,,,,,,,,{}\n", row_prefix(s, c, batch), csv_text(error));
+std::string error_row(const Study& s, const SweepConfig& c, std::int64_t batch,
+                      const std::string& error) {
+  return sweep_error_row(c, names_of(s, c), batch, error);
 }
 
 /// Why the study's collective algorithm cannot run this configuration (`recursive` on a
@@ -167,55 +135,6 @@ Shard shard_of(const std::string& option) {
     if (v == nullptr || *v == '\0') return std::nullopt;
     return std::string(v);
   });
-}
-
-std::string part_name(const std::string& output, int k, int n) {
-  return fmt::format("{}.part-{}-of-{}", output, k, n);
-}
-
-/// After writing its part, a shard merges when every part is there. Exactly one shard does
-/// it: the one that takes an fcntl lock on OUTPUT.merge-lock, which the system releases when
-/// its holder ends, however it ends, so a crash never blocks later runs. Every part must be
-/// of this study and whole; rows come out in the single-machine order.
-void merge_if_complete(const std::string& output, int n, std::string_view study,
-                       std::size_t total) {
-  const auto all_there = [&] {
-    for (int k = 0; k < n; ++k) {
-      if (!std::filesystem::exists(part_name(output, k, n))) return false;
-    }
-    return true;
-  };
-  if (!all_there()) return;
-  const std::string lock = output + ".merge-lock";
-  const int fd = ::open(lock.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    throw InputError(lock, std::nullopt, "--output",
-                     fmt::format("cannot create the merge lock: {}", std::strerror(errno)));
-  }
-  struct flock whole {};
-  whole.l_type = F_WRLCK;
-  whole.l_whence = SEEK_SET;
-  if (::fcntl(fd, F_SETLK, &whole) != 0 || !all_there()) {  // another shard merges, or did
-    ::close(fd);
-    return;
-  }
-  try {
-    std::map<std::size_t, std::string> rows;
-    for (int k = 0; k < n; ++k) {
-      const std::string part = part_name(output, k, n);
-      read_part(part, read_input_file(part, "sweep part"), {k, n}, study, total, rows);
-    }
-    std::string text = std::string(sweep_csv_header()) + "\n";
-    for (const auto& [index, row] : rows) text += row;
-    write_atomically(output, text, "--output");
-    for (int k = 0; k < n; ++k) std::filesystem::remove(part_name(output, k, n));
-  } catch (...) {
-    ::unlink(lock.c_str());
-    ::close(fd);
-    throw;
-  }
-  ::unlink(lock.c_str());
-  ::close(fd);
 }
 
 /// What makes this study this study: the sweep file and every input it reads.
@@ -377,9 +296,8 @@ void add_sweep_command(CLI::App& app) {
     std::vector<std::pair<std::size_t, std::string>> indexed;
     for (std::size_t k = 0; k < configs.size(); ++k)
       indexed.emplace_back(configs[k].index, rows[k]);
-    write_atomically(part_name(o->output, shard.index, shards), part_text(shard, study_id, indexed),
-                     "--output");
-    merge_if_complete(o->output, shards, study_id, all.size());
+    write_atomically(part_name(o->output, shard), part_text(shard, study_id, indexed), "--output");
+    merge_parts_if_complete(o->output, shards, study_id, all.size(), sweep_csv_header());
   });
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "sim/report/csv.hpp"
 #include "sim/result/result_json.hpp"
 
 namespace dnnsim {
@@ -16,20 +17,8 @@ const char* kLayerCsvHeader =
     "engine,workload,platform,batch,procs,pr,pc,strategy,layer,type,layer_strategy,compute_s,"
     "comm_s,forward_s,backward_s,gradient_s,halo_s,redistribute_s,comm_bytes,layer_pr,layer_pc\n";
 
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (const char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
 
-// Shortest text that reads back as the same double.
-std::string number(double x) {
-  return fmt::format("{}", x);
-}
+
 
 // Table cells: a dash for nothing, so the phases that do happen stand out.
 std::string cell(double seconds) {
@@ -103,9 +92,9 @@ void write_csv(std::ostream& out, const Result& r, const Network& network) {
     const LayerResult& l = r.layers[i];
     fmt::print(out, "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", prefix,
                csv_field(network.layers[i].name), to_string(network.layers[i].type),
-               to_string(l.kind), number(l.compute_s), number(l.comm_s()), number(l.forward_s),
-               number(l.backward_s), number(l.gradient_s), number(l.halo_s),
-               number(l.redistribute_s), number(l.comm_bytes), l.grid.pr, l.grid.pc);
+               to_string(l.kind), csv_number(l.compute_s), csv_number(l.comm_s()), csv_number(l.forward_s),
+               csv_number(l.backward_s), csv_number(l.gradient_s), csv_number(l.halo_s),
+               csv_number(l.redistribute_s), csv_number(l.comm_bytes), l.grid.pr, l.grid.pc);
   }
 }
 
@@ -173,8 +162,8 @@ void write_grid_table_csv(std::ostream& out, const std::vector<GridRow>& rows) {
     if (const auto& r = rows[i].result) {
       fmt::print(out, "{},{},{},{},{},{},{},{},{},{},{},{},{},{},\n", r->engine,
                  csv_field(r->workload), csv_field(r->platform), r->batch, r->procs, r->grid.pr,
-                 r->grid.pc, to_string(r->strategy), number(r->iteration_s), number(r->compute_s),
-                 number(r->comm_s), std::ceil(r->memory_bytes_per_proc), r->exceeds_memory(),
+                 r->grid.pc, to_string(r->strategy), csv_number(r->iteration_s), csv_number(r->compute_s),
+                 csv_number(r->comm_s), std::ceil(r->memory_bytes_per_proc), r->exceeds_memory(),
                  best && *best == i);
     } else {
       fmt::print(out, ",,,,{},{},{},,,,,,,false,{}\n", rows[i].grid.procs(), rows[i].grid.pr,

@@ -110,10 +110,8 @@ std::vector<Plan> make_plans(const RunOptions& o, const Network& network, bool& 
     if (!o.strategy.empty()) {
       const auto parsed = strategy_from_string(o.strategy);
       if (!parsed) {
-        constexpr std::array<std::string_view, 5> kStrategies{"batch", "model", "integrated",
-                                                              "domain", "hybrid"};
         throw InputError("", std::nullopt, "--strategy",
-                         unknown_name("strategy", o.strategy, kStrategies));
+                         unknown_name("strategy", o.strategy, kStrategyNames));
       }
       strategy = *parsed;
     }

@@ -7,49 +7,28 @@
 #include "sim/common/error.hpp"
 
 namespace dnnsim {
-namespace {
-
-constexpr std::array<std::pair<Strategy, std::string_view>, 6> kStrategies{{
-    {Strategy::batch, "batch"},
-    {Strategy::model, "model"},
-    {Strategy::integrated, "integrated"},
-    {Strategy::domain, "domain"},
-    {Strategy::hybrid, "hybrid"},
-    {Strategy::plan, "plan"},
-}};
-constexpr std::array<std::pair<Kind, std::string_view>, 4> kKinds{{
-    {Kind::batch, "batch"},
-    {Kind::model, "model"},
-    {Kind::integrated, "integrated"},
-    {Kind::domain, "domain"},
-}};
-
-}  // namespace
-
+// The enums list their values in the order of kStrategyNames and kKindNames (plan.hpp).
+static_assert(static_cast<std::size_t>(Strategy::hybrid) + 1 == kStrategyNames.size());
+static_assert(static_cast<std::size_t>(Kind::domain) + 1 == kKindNames.size());
 std::string_view to_string(Strategy strategy) noexcept {
-  for (const auto& [s, name] : kStrategies) {
-    if (s == strategy) return name;
-  }
-  return "plan";
+  const auto i = static_cast<std::size_t>(strategy);
+  return i < kStrategyNames.size() ? kStrategyNames[i] : std::string_view("plan");
 }
 
 std::string_view to_string(Kind kind) noexcept {
-  for (const auto& [k, name] : kKinds) {
-    if (k == kind) return name;
-  }
-  return "integrated";
+  return kKindNames[static_cast<std::size_t>(kind)];
 }
 
 std::optional<Strategy> strategy_from_string(std::string_view name) noexcept {
-  for (const auto& [s, n] : kStrategies) {
-    if (n == name && s != Strategy::plan) return s;
+  for (std::size_t i = 0; i < kStrategyNames.size(); ++i) {
+    if (kStrategyNames[i] == name) return static_cast<Strategy>(i);
   }
   return std::nullopt;
 }
 
 std::optional<Kind> kind_from_string(std::string_view name) noexcept {
-  for (const auto& [k, n] : kKinds) {
-    if (n == name) return k;
+  for (std::size_t i = 0; i < kKindNames.size(); ++i) {
+    if (kKindNames[i] == name) return static_cast<Kind>(i);
   }
   return std::nullopt;
 }

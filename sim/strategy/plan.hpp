@@ -2,6 +2,7 @@
 // A Plan says how each layer is parallelized: its kind and its grid (docs/model.md). Built from
 // a uniform strategy (`--strategy` + `--grid`) or read from a plan file.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +24,12 @@ enum class Kind : std::uint8_t { batch, model, integrated, domain };
 [[nodiscard]] std::string_view to_string(Kind kind) noexcept;
 [[nodiscard]] std::optional<Strategy> strategy_from_string(std::string_view name) noexcept;
 [[nodiscard]] std::optional<Kind> kind_from_string(std::string_view name) noexcept;
+/// The uniform strategies' names, in order (for messages and help): batch, model, ...
+inline constexpr std::array<std::string_view, 5> kStrategyNames{"batch", "model", "integrated",
+                                                                "domain", "hybrid"};
+/// The kinds a plan names, in order.
+inline constexpr std::array<std::string_view, 4> kKindNames{"batch", "model", "integrated",
+                                                            "domain"};
 
 struct LayerPlan {
   Kind kind = Kind::integrated;

@@ -11,9 +11,6 @@
 namespace dnnsim {
 namespace {
 
-constexpr std::array<std::string_view, 4> kKindNames{"batch", "model", "integrated", "domain"};
-constexpr std::array<std::string_view, 5> kStrategyNames{"batch", "model", "integrated", "domain",
-                                                         "hybrid"};
 
 ProcessGrid read_grid(const YamlMap& map, std::string_view key, std::int64_t procs) {
   const std::string text = map.string(key);

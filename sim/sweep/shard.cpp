@@ -1,11 +1,18 @@
 #include "sim/sweep/shard.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
+#include "sim/common/text_file.hpp"
 
 namespace dnnsim {
 namespace {
@@ -160,6 +167,51 @@ void read_part(const std::string& file, std::string_view text, Shard shard, std:
   }
   if (at < text.size())
     fail(static_cast<int>(count) + 2, "damaged: more rows than its header says");
+}
+
+std::string part_name(const std::string& output, Shard shard) {
+  return fmt::format("{}.part-{}-of-{}", output, shard.index, shard.count);
+}
+
+void merge_parts_if_complete(const std::string& output, int n, std::string_view study,
+                             std::size_t total, std::string_view header) {
+  const auto all_there = [&] {
+    for (int k = 0; k < n; ++k) {
+      if (!std::filesystem::exists(part_name(output, {k, n}))) return false;
+    }
+    return true;
+  };
+  if (!all_there()) return;
+  const std::string lock = output + ".merge-lock";
+  const int fd = ::open(lock.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw InputError(lock, std::nullopt, "--output",
+                     fmt::format("cannot create the merge lock: {}", std::strerror(errno)));
+  }
+  struct flock whole {};
+  whole.l_type = F_WRLCK;
+  whole.l_whence = SEEK_SET;
+  if (::fcntl(fd, F_SETLK, &whole) != 0 || !all_there()) {  // another shard merges, or did
+    ::close(fd);
+    return;
+  }
+  try {
+    std::map<std::size_t, std::string> rows;
+    for (int k = 0; k < n; ++k) {
+      const std::string part = part_name(output, {k, n});
+      read_part(part, read_input_file(part, "sweep part"), {k, n}, study, total, rows);
+    }
+    std::string text = std::string(header) + "\n";
+    for (const auto& [index, row] : rows) text += row;
+    write_atomically(output, text, "--output");
+    for (int k = 0; k < n; ++k) std::filesystem::remove(part_name(output, {k, n}));
+  } catch (...) {
+    ::unlink(lock.c_str());
+    ::close(fd);
+    throw;
+  }
+  ::unlink(lock.c_str());
+  ::close(fd);
 }
 
 }  // namespace dnnsim

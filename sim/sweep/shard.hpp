@@ -46,4 +46,15 @@ using Environment = std::function<std::optional<std::string>(const char*)>;
 void read_part(const std::string& file, std::string_view text, Shard shard, std::string_view study,
                std::size_t total, std::map<std::size_t, std::string>& rows);
 
+/// OUTPUT.part-K-of-N, the file shard K of N writes.
+[[nodiscard]] std::string part_name(const std::string& output, Shard shard);
+
+/// After writing its part, a shard merges when every part is there. Exactly one shard does
+/// it: the one that takes an fcntl lock on OUTPUT.merge-lock, which the system releases when
+/// its holder ends, however it ends, so a crash never blocks later runs. Every part must be
+/// of `study` and whole (read_part); the rows of the `total` configurations come out in the
+/// single-machine order under `header`, and the parts are removed. Throws InputError.
+void merge_parts_if_complete(const std::string& output, int shard_count, std::string_view study,
+                             std::size_t total, std::string_view header);
+
 }  // namespace dnnsim

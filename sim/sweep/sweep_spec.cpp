@@ -160,8 +160,8 @@ SweepSpec parse_sweep_spec(const YAML::Node& root, const std::string& path,
       }
     }
   }
-  constexpr std::array<std::string_view, 6> kStrategies{"batch",  "model",  "integrated",
-                                                        "domain", "hybrid", "optimized"};
+  std::vector<std::string_view> names(kStrategyNames.begin(), kStrategyNames.end());
+  names.push_back("optimized");
   for (const auto& item : items(top, "strategies")) {
     const std::string s = item.IsScalar() ? item.Scalar() : std::string();
     if (s == "optimized") {
@@ -169,7 +169,7 @@ SweepSpec parse_sweep_spec(const YAML::Node& root, const std::string& path,
       continue;
     }
     const auto strategy = strategy_from_string(s);
-    if (!strategy) fail_item(top, "strategies", item, unknown_name("strategy", s, kStrategies));
+    if (!strategy) fail_item(top, "strategies", item, unknown_name("strategy", s, names));
     spec.strategies.push_back({false, *strategy});
   }
   if (top.has("batch")) spec.batches = positive_ints(top, "batch");

@@ -22,7 +22,7 @@ ALLOWED = {
     "engine": {"common", "workload", "platform", "strategy", "result", "model", "taskgraph"},
     "optimizer": {"common", "workload", "platform", "strategy", "result", "model"},
     "report": {"common", "workload", "platform", "strategy", "result"},
-    "sweep": {"common", "workload", "platform", "strategy", "result", "taskgraph"},
+    "sweep": {"common", "workload", "platform", "strategy", "result", "taskgraph", "report"},
     "request": {"common", "workload", "platform", "strategy", "result"},
     "kernels": {"common", "workload", "platform", "strategy", "result", "model", "report",
                 "request"},

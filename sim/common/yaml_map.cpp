@@ -2,45 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <limits>
-#include <unordered_map>
-#include <unordered_set>
 
 #include <fmt/format.h>
-#include <yaml-cpp/depthguard.h>
 
 #include "sim/common/bounds.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
-#include "sim/common/text_file.hpp"
 
 namespace dnnsim {
 namespace {
-
-std::string describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-      return "nothing";
-    case YAML::NodeType::Sequence: {
-      // A short list of scalars as written, e.g. "[1, 0]"; anything else as "a list".
-      if (node.size() > 8) return "a list";
-      std::string items;
-      for (const auto& item : node) {
-        if (!item.IsScalar()) return "a list";
-        items += (items.empty() ? "" : ", ") + excerpt(item.Scalar(), 20);
-      }
-      return fmt::format("[{}]", items);
-    }
-    case YAML::NodeType::Map:
-      return "a mapping";
-    case YAML::NodeType::Scalar:
-      return fmt::format("'{}'", excerpt(node.Scalar()));
-    default:
-      return "an undefined value";
-  }
-}
 
 // A YAML scalar as a finite double, or nothing.
 std::optional<double> as_number(const YAML::Node& node) {
@@ -69,7 +40,7 @@ std::optional<std::int64_t> bounded_integer(const YAML::Node& node, std::int64_t
 }
 
 std::string too_large(const YAML::Node& node) {
-  return fmt::format("{} is too large; dnnsim takes integers up to 2^40 = {}", describe(node),
+  return fmt::format("{} is too large; dnnsim takes integers up to 2^40 = {}", describe_node(node),
                      kMaxInteger);
 }
 
@@ -79,127 +50,13 @@ bool is_too_large(const YAML::Node& node) {
   return x && std::floor(*x) == *x && *x > static_cast<double>(kMaxInteger);
 }
 
-// Offset of the first byte that is not part of valid UTF-8, or npos.
-std::size_t invalid_utf8(const std::string& text) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const unsigned char c = bytes[i];
-    // The length of the sequence its lead byte announces (0: not a lead byte).
-    const std::size_t length = c < 0x80                 ? 1
-                               : c >= 0xC2 && c <= 0xDF ? 2
-                               : c >= 0xE0 && c <= 0xEF ? 3
-                               : c >= 0xF0 && c <= 0xF4 ? 4
-                                                        : 0;
-    if (length == 0) return i;
-    if (i + length > text.size()) return i;
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((bytes[i + k] & 0xC0) != 0x80) return i;
-    }
-    i += length;
-  }
-  return std::string::npos;
-}
-
-std::string join_key(const std::string& path, const std::string& key) {
-  return path.empty() ? key : fmt::format("{}.{}", path, key);
-}
-
-// yaml-cpp keeps both copies of a repeated key and the loaders would silently read the
-// first: every mapping's keys must be distinct. `seen` holds the start of each collection
-// already checked, so that aliases (which share the node) are walked once.
-void check_duplicate_keys(const YAML::Node& node, const std::string& file, const std::string& path,
-                          std::unordered_set<std::size_t>& seen) {
-  if (!node.IsMap() && !node.IsSequence()) return;
-  const YAML::Mark mark = node.Mark();
-  if (!mark.is_null() && !seen.insert(static_cast<std::size_t>(mark.pos)).second) return;
-  if (node.IsSequence()) {
-    std::size_t i = 0;
-    for (const auto& item : node) {
-      check_duplicate_keys(item, file, fmt::format("{}[{}]", path, i++), seen);
-    }
-    return;
-  }
-  std::unordered_map<std::string, int> lines;
-  for (const auto& entry : node) {
-    std::string key = "?";
-    if (entry.first.IsScalar()) {
-      key = excerpt(entry.first.Scalar());
-      const auto [it, inserted] =
-          lines.emplace(entry.first.Scalar(), line_of(entry.first).value_or(0));
-      if (!inserted) {
-        throw InputError(file, line_of(entry.first), join_key(path, key),
-                         fmt::format("duplicate key; line {} already sets it", it->second));
-      }
-    }
-    check_duplicate_keys(entry.second, file, join_key(path, key), seen);
-  }
-}
-
 }  // namespace
-
-YAML::Node load_yaml_file(const std::string& path, std::string_view what) {
-  return parse_yaml_text(read_input_file(path, what), path, what);
-}
-
-YAML::Node parse_yaml_text(const std::string& text, const std::string& path,
-                           std::string_view what) {
-  if (text.find('\0') != std::string::npos) {
-    throw InputError(path, std::nullopt, "",
-                     fmt::format("is a binary file, expected a YAML {} description", what));
-  }
-  if (const std::size_t bad = invalid_utf8(text); bad != std::string::npos) {
-    const std::string_view before(text.data(), bad);
-    const auto line = static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1;
-    throw InputError(path, line, "",
-                     fmt::format("byte 0x{:02X} is not UTF-8 text; expected a YAML {} "
-                                 "description (is this a binary file?)",
-                                 static_cast<unsigned char>(text[bad]), what));
-  }
-  YAML::Node root;
-  try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (documents.size() > 1) {
-      throw InputError(path, line_of(documents[1]), "",
-                       fmt::format("a second YAML document starts here; a {} file holds one "
-                                   "document (remove the '---' and what follows, or split the "
-                                   "file)",
-                                   what));
-    }
-    if (!documents.empty()) root = documents.front();
-  } catch (const YAML::DeepRecursion& e) {
-    throw InputError(path, e.mark.is_null() ? std::nullopt : std::optional<int>(e.mark.line + 1),
-                     "", fmt::format("YAML syntax error: nested deeper than {} levels", e.depth()));
-  } catch (const YAML::Exception& e) {
-    const std::optional<int> line =
-        e.mark.is_null() ? std::nullopt : std::optional<int>(e.mark.line + 1);
-    throw InputError(path, line, "", fmt::format("YAML syntax error: {}", e.msg));
-  }
-  if (root.IsNull()) {
-    throw InputError(path, std::nullopt, "", fmt::format("the {} file is empty", what));
-  }
-  if (!root.IsMap()) {
-    throw InputError(
-        path, line_of(root), "",
-        fmt::format("expected a YAML mapping describing a {}, got {}", what, describe(root)));
-  }
-  std::unordered_set<std::size_t> seen;
-  check_duplicate_keys(root, path, "", seen);
-  return root;
-}
-
-std::optional<int> line_of(const YAML::Node& node) {
-  if (!node.IsDefined()) return std::nullopt;
-  const YAML::Mark mark = node.Mark();
-  if (mark.is_null()) return std::nullopt;
-  return mark.line + 1;
-}
 
 YamlMap::YamlMap(const YAML::Node& node, std::string file, std::string context)
     : node_(node), file_(std::move(file)), context_(std::move(context)) {
   if (!node_.IsMap()) {
     throw InputError(file_, line_of(node_), context_,
-                     fmt::format("expected a mapping, got {}", describe(node_)));
+                     fmt::format("expected a mapping, got {}", describe_node(node_)));
   }
 }
 
@@ -228,7 +85,7 @@ YAML::Node YamlMap::node(std::string_view key) const {
 std::string YamlMap::string(std::string_view key) const {
   const YAML::Node value = node(key);
   if (!value.IsScalar() || value.Scalar().empty()) {
-    fail(key, fmt::format("expected a name, got {}", describe(value)));
+    fail(key, fmt::format("expected a name, got {}", describe_node(value)));
   }
   return value.Scalar();
 }
@@ -237,7 +94,7 @@ std::int64_t YamlMap::positive_int(std::string_view key) const {
   const YAML::Node value = node(key);
   if (is_too_large(value)) fail(key, too_large(value));
   const auto n = bounded_integer(value, 1);
-  if (!n) fail(key, fmt::format("expected a positive integer, got {}", describe(value)));
+  if (!n) fail(key, fmt::format("expected a positive integer, got {}", describe_node(value)));
   return *n;
 }
 
@@ -245,14 +102,15 @@ std::int64_t YamlMap::non_negative_int(std::string_view key) const {
   const YAML::Node value = node(key);
   if (is_too_large(value)) fail(key, too_large(value));
   const auto n = bounded_integer(value, 0);
-  if (!n) fail(key, fmt::format("expected a non-negative integer, got {}", describe(value)));
+  if (!n) fail(key, fmt::format("expected a non-negative integer, got {}", describe_node(value)));
   return *n;
 }
 
 double YamlMap::positive_number(std::string_view key) const {
   const YAML::Node value = node(key);
   const auto x = as_number(value);
-  if (!x || *x <= 0) fail(key, fmt::format("expected a positive number, got {}", describe(value)));
+  if (!x || *x <= 0)
+    fail(key, fmt::format("expected a positive number, got {}", describe_node(value)));
   return *x;
 }
 
@@ -260,7 +118,7 @@ double YamlMap::number_in(std::string_view key, double lo, double hi) const {
   const YAML::Node value = node(key);
   const auto x = as_number(value);
   if (!x || *x < lo || *x > hi) {
-    fail(key, fmt::format("expected a number in [{}, {}], got {}", lo, hi, describe(value)));
+    fail(key, fmt::format("expected a number in [{}, {}], got {}", lo, hi, describe_node(value)));
   }
   return *x;
 }
@@ -271,20 +129,20 @@ bool YamlMap::boolean(std::string_view key) const {
     if (value.IsScalar()) return value.as<bool>();
   } catch (const YAML::Exception&) {
   }
-  fail(key, fmt::format("expected true or false, got {}", describe(value)));
+  fail(key, fmt::format("expected true or false, got {}", describe_node(value)));
 }
 
 std::vector<std::int64_t> YamlMap::positive_int_list(std::string_view key) const {
   const YAML::Node value = node(key);
   if (!value.IsSequence() || value.size() == 0) {
-    fail(key, fmt::format("expected a list of positive integers, got {}", describe(value)));
+    fail(key, fmt::format("expected a list of positive integers, got {}", describe_node(value)));
   }
   std::vector<std::int64_t> out;
   for (const auto& item : value) {
     if (is_too_large(item)) fail(key, too_large(item));
     const auto n = bounded_integer(item, 1);
     if (!n) {
-      fail(key, fmt::format("expected a list of positive integers, found {}", describe(item)));
+      fail(key, fmt::format("expected a list of positive integers, found {}", describe_node(item)));
     }
     out.push_back(*n);
   }
@@ -294,13 +152,13 @@ std::vector<std::int64_t> YamlMap::positive_int_list(std::string_view key) const
 std::vector<std::int64_t> YamlMap::non_negative_int_list(std::string_view key) const {
   const YAML::Node value = node(key);
   if (!value.IsSequence() || value.size() == 0) {
-    fail(key, fmt::format("expected a list of integers >= 0, got {}", describe(value)));
+    fail(key, fmt::format("expected a list of integers >= 0, got {}", describe_node(value)));
   }
   std::vector<std::int64_t> out;
   for (const auto& item : value) {
     const auto n = as_integer(item);
     if (!n || *n < 0) {
-      fail(key, fmt::format("expected a list of integers >= 0, found {}", describe(item)));
+      fail(key, fmt::format("expected a list of integers >= 0, found {}", describe_node(item)));
     }
     out.push_back(*n);
   }
@@ -312,7 +170,7 @@ std::pair<std::int64_t, std::int64_t> YamlMap::int_pair(std::string_view key,
   const YAML::Node value = node(key);
   const auto expected = [&] {
     return fmt::format("expected an integer >= {} or a pair [h, w] of them, got {}", min_value,
-                       describe(value));
+                       describe_node(value));
   };
   if (value.IsSequence()) {
     if (value.size() != 2) fail(key, expected());
@@ -334,7 +192,7 @@ void YamlMap::require_known_keys(std::initializer_list<std::string_view> allowed
   for (const auto& entry : node_) {
     if (!entry.first.IsScalar()) {
       throw InputError(file_, line_of(entry.first), context_,
-                       fmt::format("a key must be a name, got {}", describe(entry.first)));
+                       fmt::format("a key must be a name, got {}", describe_node(entry.first)));
     }
     const std::string key = excerpt(entry.first.Scalar());
     bool known = false;

@@ -12,19 +12,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "sim/common/yaml_text.hpp"
+
 namespace dnnsim {
-
-/// Parses a YAML file; missing, unreadable, empty and malformed files are InputErrors.
-[[nodiscard]] YAML::Node load_yaml_file(const std::string& path, std::string_view what);
-
-/// The same from the file's text (`path` names it in messages): binary or non-UTF-8 text,
-/// YAML syntax errors, an empty document, a document that is not a mapping and repeated
-/// keys in any mapping are InputErrors.
-[[nodiscard]] YAML::Node parse_yaml_text(const std::string& text, const std::string& path,
-                                         std::string_view what);
-
-/// 1-based line of a node, when yaml-cpp knows it.
-[[nodiscard]] std::optional<int> line_of(const YAML::Node& node);
 
 /// A view of one YAML mapping with typed getters.
 class YamlMap {

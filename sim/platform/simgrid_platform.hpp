@@ -39,6 +39,9 @@ struct SimPlatform {
                                                  std::int64_t hosts_needed,
                                                  const std::string& network_model);
 
+/// Throws std::logic_error when `engine` already has a platform (build one per process).
+void require_no_platform(const simgrid::s4u::Engine& engine);
+
 /// Loads a SimGrid XML platform file as is (its own <config> included, nothing else set);
 /// hosts sorted by name in natural order (host2 before host10). Throws InputError if the
 /// file is missing, unreadable or malformed, or has fewer hosts than needed.

@@ -6,8 +6,8 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/render.hpp"
-#include "sim/request/run_options.hpp"
 #include "sim/model/analytic_model.hpp"
+#include "sim/request/run_options.hpp"
 
 namespace dnnsim::cli {
 

@@ -4,6 +4,7 @@
 // --kernel-efficiency it also times one process running the workloads' whole layers and
 // sets node.efficiency to the share of the GEMM rate they reach (docs/kernels.md).
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,14 +19,14 @@
 #include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 
-#include "sim/cli/child_output.hpp"
 #include "sim/cli/commands.hpp"
-#include "sim/request/integer_option.hpp"
-#include "sim/request/presets.hpp"
-#include "sim/request/run_options.hpp"
+#include "sim/cli/program_run.hpp"
 #include "sim/common/error.hpp"
 #include "sim/model/analytic_model.hpp"
 #include "sim/platform/platform_loader.hpp"
+#include "sim/request/integer_option.hpp"
+#include "sim/request/presets.hpp"
+#include "sim/request/run_options.hpp"
 #include "sim/strategy/plan.hpp"
 #include "sim/workload/network_loader.hpp"
 
@@ -126,11 +127,20 @@ std::vector<std::string> mpirun_argv(const CalibrateOptions& o, int np) {
 }
 
 nlohmann::json run_kernels(const std::vector<std::string>& argv) {
-  const ChildOutput child = run_child(argv);
-  if (child.status != 0) {
+  ForwardedSignals signals;
+  const ProgramRun child =
+      run_program(argv, current_environment(), signals, {.capture_stdout = true});
+  if (child.interrupted != 0) {
     throw InputError(
         "", std::nullopt, "calibrate",
-        fmt::format("'{}' failed with exit status {}", fmt::join(argv, " "), child.status));
+        fmt::format("interrupted by {}; nothing written", signal_name(child.interrupted)));
+  }
+  if (!WIFEXITED(child.status) || WEXITSTATUS(child.status) != 0) {
+    throw InputError("", std::nullopt, "calibrate",
+                     fmt::format("'{}' failed with {}", fmt::join(argv, " "),
+                                 WIFEXITED(child.status)
+                                     ? fmt::format("exit status {}", WEXITSTATUS(child.status))
+                                     : signal_name(WTERMSIG(child.status))));
   }
   try {
     return nlohmann::json::parse(child.out);

@@ -23,15 +23,13 @@
 #include <fmt/format.h>
 
 #include "sim/cli/commands.hpp"
-#include "sim/request/integer_option.hpp"
-#include "sim/cli/interruptible_child.hpp"
-#include "sim/request/presets.hpp"
-#include "sim/request/run_options.hpp"
+#include "sim/cli/program_run.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text_file.hpp"
+#include "sim/request/integer_option.hpp"
+#include "sim/request/presets.hpp"
+#include "sim/request/run_options.hpp"
 #include "sim/workload/network_loader.hpp"
-
-extern char** environ;
 
 namespace dnnsim::cli {
 namespace {
@@ -91,10 +89,9 @@ std::vector<std::string> importer_environment() {
   env.push_back("PYTHONPATH=" + tree +
                 (old_path != nullptr && *old_path != '\0' ? ":" + std::string(old_path) : ""));
   env.emplace_back("PYTHONDONTWRITEBYTECODE=1");
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string_view entry(*e);
+  for (const std::string& entry : current_environment()) {
     if (!entry.starts_with("PYTHONPATH=") && !entry.starts_with("PYTHONDONTWRITEBYTECODE=")) {
-      env.emplace_back(entry);
+      env.push_back(entry);
     }
   }
   return env;
@@ -142,7 +139,8 @@ void run_import(const ImportOptions& o) {
   if (o.verbose) argv.emplace_back("--verbose");
   if (signals.received() != 0) throw_interrupted(o, signals.received());
 
-  const ChildExit child = run_in_own_group(argv, importer_environment(), kGrace, signals);
+  const ProgramRun child = run_program(argv, importer_environment(), signals,
+                                       {.capture_stdout = false, .grace = kGrace});
   if (child.interrupted != 0) throw_interrupted(o, child.interrupted);
   const int status = child.status;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -192,7 +190,8 @@ void add_import_command(CLI::App& app) {
       ->required();
   cmd->add_option("--input", options->input, "One sample: CxHxW (e.g. 3x224x224) or features")
       ->required();
-  add_integer_option(*cmd, "--batch,-B", options->batch, "Default mini-batch of the workload (256)");
+  add_integer_option(*cmd, "--batch,-B", options->batch,
+                     "Default mini-batch of the workload (256)");
   cmd->add_option("--name", options->name, "Workload name (default: the model's)");
   cmd->add_option("--output,-o", options->output, "Workload YAML to write")->required();
   cmd->add_flag("--allow-unknown", options->allow_unknown,

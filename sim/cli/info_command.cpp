@@ -9,12 +9,12 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/commands.hpp"
-#include "sim/request/integer_option.hpp"
-#include "sim/request/presets.hpp"
-#include "sim/request/run_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text_file.hpp"
 #include "sim/report/result_writers.hpp"
+#include "sim/request/integer_option.hpp"
+#include "sim/request/presets.hpp"
+#include "sim/request/run_options.hpp"
 #include "sim/workload/network_loader.hpp"
 
 namespace dnnsim::cli {

@@ -9,10 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/commands.hpp"
-#include "sim/request/integer_option.hpp"
-#include "sim/request/presets.hpp"
 #include "sim/cli/progress.hpp"
-#include "sim/request/run_options.hpp"
 #include "sim/cli/sim_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
@@ -21,6 +18,9 @@
 #include "sim/optimizer/optimizer.hpp"
 #include "sim/platform/platform_loader.hpp"
 #include "sim/report/result_writers.hpp"
+#include "sim/request/integer_option.hpp"
+#include "sim/request/presets.hpp"
+#include "sim/request/run_options.hpp"
 #include "sim/strategy/plan_loader.hpp"
 #include "sim/workload/network_loader.hpp"
 

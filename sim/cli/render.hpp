@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/request/run_options.hpp"
 #include "sim/report/result_writers.hpp"
+#include "sim/request/run_options.hpp"
 
 namespace dnnsim::cli {
 

@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include "sim/request/integer_option.hpp"
-#include "sim/request/run_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
 #include "sim/common/text_file.hpp"
+#include "sim/request/integer_option.hpp"
+#include "sim/request/run_options.hpp"
 
 namespace dnnsim::cli {
 

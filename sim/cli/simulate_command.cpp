@@ -7,11 +7,11 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/render.hpp"
-#include "sim/request/run_options.hpp"
 #include "sim/cli/sim_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text_file.hpp"
 #include "sim/engine/isolated_run.hpp"
+#include "sim/request/run_options.hpp"
 
 namespace dnnsim::cli {
 

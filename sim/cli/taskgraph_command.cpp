@@ -12,11 +12,11 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/forwarded_signals.hpp"
-#include "sim/request/integer_option.hpp"
-#include "sim/request/run_options.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
 #include "sim/platform/platform_xml.hpp"
+#include "sim/request/integer_option.hpp"
+#include "sim/request/run_options.hpp"
 #include "sim/strategy/limits.hpp"
 #include "sim/strategy/placement.hpp"
 #include "sim/taskgraph/smpi_export.hpp"

@@ -15,7 +15,4 @@ inline constexpr const char* kMemoryLimitVariable = "DNNSIM_MEMORY_LIMIT_BYTES";
 /// a positive number.
 [[nodiscard]] double available_memory_bytes();
 
-/// Bytes as messages print them, in decimal units: "25.1 TB", "412.3 GB", "37.2 MB", "512.0 kB".
-[[nodiscard]] std::string format_bytes(double bytes);
-
 }  // namespace dnnsim

@@ -7,6 +7,7 @@
 
 #include "sim/common/error.hpp"
 #include "sim/common/memory.hpp"
+#include "sim/common/units.hpp"
 #include "sim/kernels/local/memory_estimate.hpp"
 
 namespace dnnsim::kernels {
@@ -43,13 +44,13 @@ void require(double need, MPI_Comm world, const std::string& what, const std::st
   if (!error.empty()) throw InputError("", std::nullopt, "", error);
   if (!(available > 0.0) || m.needed <= available) return;  // unknown: nothing to compare
   const std::string largest =
-      m.processes > 1 ? fmt::format("{} in the largest process: ", format_bytes(m.largest))
+      m.processes > 1 ? fmt::format("{} in the largest process: ", human_bytes(m.largest))
                       : std::string{};
   throw InputError(
       "", std::nullopt, "",
       fmt::format("{} needs about {} of memory on this machine ({}{}), but this "
                   "machine has {} available; use a smaller --batch",
-                  what, format_bytes(m.needed), largest, held, format_bytes(available)));
+                  what, human_bytes(m.needed), largest, held, human_bytes(available)));
 }
 
 }  // namespace

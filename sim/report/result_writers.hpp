@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/common/units.hpp"
 #include "sim/result/result.hpp"
 #include "sim/result/result_json.hpp"
 #include "sim/workload/network.hpp"
@@ -33,10 +34,5 @@ struct GridRow {
 void write_grid_table_csv(std::ostream& out, const std::vector<GridRow>& rows);
 void write_grid_table(std::ostream& out, const std::vector<GridRow>& rows,
                       const std::string& title);
-
-/// "1.234 ms", "56.7 us", "2.5 s": seconds for people.
-[[nodiscard]] std::string human_seconds(double seconds);
-/// "1.50 GB", "12.0 MB": bytes for people (powers of 1000).
-[[nodiscard]] std::string human_bytes(double bytes);
 
 }  // namespace dnnsim

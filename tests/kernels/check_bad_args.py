@@ -19,7 +19,7 @@ AVAILABLE = "{AVAILABLE}"
 
 
 def line_pattern(line):
-    return re.escape(line).replace(re.escape(AVAILABLE), r"[0-9]+\.[0-9] [kMGT]B")
+    return re.escape(line).replace(re.escape(AVAILABLE), r"[0-9.]+ [kMGT]B")
 
 
 def main():

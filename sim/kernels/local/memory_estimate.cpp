@@ -325,31 +325,4 @@ double check_memory(const Network& network, const Plan& plan, Count batch, int r
   return kFloat * most;
 }
 
-double run_memory_bytes(const Network& network, const Plan& plan, Count batch, int rank) {
-  const PassMemory mine = pass_memory(network, plan, batch, rank);
-  const double check = check_memory(network, plan, batch, rank);
-  double extra = std::max(mine.temp, check);
-  if (rank == 0) {
-    // Rank 0's single-process run of the whole network, alive from its forward pass to
-    // the end of the comparison, while this process's own buffers are kept.
-    const PassMemory reference =
-        pass_memory(network, uniform_plan(network, Strategy::batch, {1, 1}), batch, 0);
-    extra = std::max(extra, reference.kept + std::max(reference.temp, check));
-  }
-  return kProcessBaseBytes + mine.kept + extra;
-}
-
-double calibration_memory_bytes(const std::vector<Network>& networks, Count batch) {
-  double largest = static_cast<double>(std::size_t{1} << 23);  // the ping-pong buffer
-  for (const Network& network : networks) {
-    for (const GemmShape& s : gemm_shapes(network, batch)) {
-      const double m = static_cast<double>(s.m);
-      const double n = static_cast<double>(s.n);
-      const double k = static_cast<double>(s.k);
-      largest = std::max(largest, kFloat * (m * k + k * n + m * n));
-    }
-  }
-  return kProcessBaseBytes + largest;
-}
-
 }  // namespace dnnsim::kernels

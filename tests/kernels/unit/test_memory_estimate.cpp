@@ -10,6 +10,7 @@
 
 #include "sim/common/error.hpp"
 #include "sim/common/memory.hpp"
+#include "sim/common/units.hpp"
 #include "sim/common/yaml_map.hpp"
 #include "sim/kernels/local/memory_estimate.hpp"
 #include "sim/workload/network_loader.hpp"
@@ -138,8 +139,8 @@ TEST_CASE("available memory: DNNSIM_MEMORY_LIMIT_BYTES, else MemAvailable") {
   }
   const MemoryLimit unset(nullptr);
   CHECK(available_memory_bytes() > 0.0);  // this machine's MemAvailable
-  CHECK(format_bytes(25.11e12) == "25.1 TB");
-  CHECK(format_bytes(412.34e9) == "412.3 GB");
-  CHECK(format_bytes(1e6) == "1.0 MB");
-  CHECK(format_bytes(0.0) == "0.0 kB");
+  CHECK(human_bytes(25.11e12) == "25.1 TB");
+  CHECK(human_bytes(412.34e9) == "412 GB");
+  CHECK(human_bytes(1e6) == "1 MB");
+  CHECK(human_bytes(0.0) == "0 B");
 }

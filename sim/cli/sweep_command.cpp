@@ -27,6 +27,7 @@
 #include "sim/cli/forwarded_signals.hpp"
 #include "sim/cli/progress.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/log.hpp"
 #include "sim/common/text_file.hpp"
 #include "sim/engine/isolated_run.hpp"
 #include "sim/model/analytic_model.hpp"
@@ -249,6 +250,8 @@ void add_sweep_command(CLI::App& app) {
           } else {
             running.push_back(
                 {row, batch, ChildSimulation(net, platform, plan, batch, study.replay)});
+            logger("sweep")->debug("row {} ({} on {}, P = {}, grid {}): SimGrid started", c.index,
+                                   net.name, platform.name, c.procs, plan.grid.to_string());
           }
         } catch (const LimitError& e) {
           rows[row] = error_row(study, c, batch, e.what());

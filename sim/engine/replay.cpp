@@ -8,6 +8,7 @@
 #include <simgrid/s4u.hpp>
 
 #include "sim/common/error.hpp"
+#include "sim/common/log.hpp"
 #include "sim/engine/admission.hpp"
 #include "sim/engine/engine_arguments.hpp"
 #include "sim/engine/rank_actor.hpp"
@@ -31,6 +32,11 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
   const RankTasks first = compiler.compile_rank(0);
   require_schedules(first, options.algorithm);
   require_replay_memory(plan.procs, boost::num_vertices(first.graph));
+  log_layout(network, compiler.execs());
+  const auto log = logger("engine");
+  log->debug("replaying {} ranks of {} tasks (rank 0), collectives by '{}', {}", plan.procs,
+             boost::num_vertices(first.graph), to_string(options.algorithm),
+             options.overlap ? "overlapping compute and communication" : "one stream per rank");
 
   std::vector<std::string> args = engine_arguments();
   std::vector<char*> argv;
@@ -50,6 +56,9 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
     start_rank_actor(host, network, compiler, rank, options, shared);
   }
   engine.run();
+  log->debug("simulated {:.9g} s; ranks finished between {:.9g} s (rank {}) and {:.9g} s (rank {})",
+             engine.get_clock(), shared.spread.first_rank_s, shared.spread.first_rank,
+             shared.spread.last_rank_s, shared.spread.last_rank);
   if (shared.finished != plan.procs) {
     throw std::runtime_error(
         fmt::format("simulation ended with {} of {} ranks finished", shared.finished, plan.procs));

@@ -143,6 +143,7 @@ LayerResult AnalyticModel::layer_result(const std::vector<LayerExec>& execs, std
 
 Result AnalyticModel::run(const Plan& plan, std::int64_t batch) {
   Evaluation e = evaluate(plan, batch);
+  log_layout(network_, execs_);
   if (e.violation) throw LimitError(network_.layers[e.violation->layer].name, e.violation->limit);
   return std::move(e.result);
 }

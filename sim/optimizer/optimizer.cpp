@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
+#include "sim/common/log.hpp"
 #include "sim/model/analytic_model.hpp"
 #include "sim/optimizer/layer_search.hpp"
 
@@ -65,14 +66,21 @@ Optimization optimize(const Network& network, const Platform& platform, std::int
     if (options.progress) options.progress(done, total);
   };
 
+  const auto log = logger("optimizer");
   Optimization out;
   std::optional<Evaluation> best;
   for (const Search& search : searches) {
     const std::optional<Plan> plan =
         search_layers(model, network, batch, procs, search.choices, search.default_grid, tick);
-    if (!plan) continue;
+    if (!plan) {
+      log->debug("search with default grid {} and {} choices per layer: no plan fits",
+                 search.default_grid.to_string(), search.choices.size());
+      continue;
+    }
     Evaluation e = model.evaluate(*plan, batch);
     if (e.violation) continue;
+    log->debug("search with default grid {} and {} choices per layer: {:.9g} s",
+               search.default_grid.to_string(), search.choices.size(), e.result.iteration_s);
     if (!best || e.result.iteration_s < best->result.iteration_s) {
       out.plan = *plan;
       best = std::move(e);
@@ -103,6 +111,7 @@ Optimization optimize(const Network& network, const Platform& platform, std::int
     out.plan.strategy = Strategy::plan;
     best = model.evaluate(out.plan, batch);
     out.uniform_won = true;
+    log->debug("the best uniform strategy, {}, beats the per-layer search", label(u));
   }
   out.result = std::move(best->result);
   return out;

@@ -14,6 +14,7 @@
 #include <simgrid/s4u.hpp>
 
 #include "sim/common/error.hpp"
+#include "sim/common/log.hpp"
 #include "sim/common/suggest.hpp"
 #include "sim/platform/route_length.hpp"
 
@@ -293,6 +294,18 @@ SimPlatform build_simgrid_platform(sg4::Engine& engine, const Platform& platform
     throw;
   } catch (const std::exception& e) {  // SimGrid's zone builders throw on bad parameters
     fail(platform, "network", fmt::format("SimGrid cannot build this network: {}", e.what()));
+  }
+  const auto log = logger("platform");
+  if (log->should_log(spdlog::level::debug)) {
+    const auto& engine_links = engine.get_all_links();
+    log->debug("{}: {} built with {} hosts and {} links, network model {}; rank hosts {} .. {}",
+               platform.name, to_string(platform.network.topology), engine.get_host_count(),
+               engine_links.size(), network_model.empty() ? "CM02" : network_model,
+               sim.hosts.front()->get_name(), sim.hosts.back()->get_name());
+    if (!engine_links.empty()) {
+      log->debug("{}: a link carries {:.6g} s of latency and {:.6g} B/s", platform.name,
+                 engine_links.front()->get_latency(), engine_links.front()->get_bandwidth());
+    }
   }
   return sim;
 }

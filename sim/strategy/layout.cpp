@@ -1,5 +1,7 @@
 #include "sim/strategy/layout.hpp"
 
+#include "sim/common/log.hpp"
+
 namespace dnnsim {
 namespace {
 
@@ -91,6 +93,50 @@ LayoutChange input_change(const Network& network, const std::vector<LayerExec>& 
       e.exec == Exec::integrated || e.exec == Exec::replicated || e.exec == Exec::whole;
   // A domain layer takes its slab of a whole input, and an elementwise one keeps the split.
   return needs_whole && in.out_layout == Layout::split ? LayoutChange::gather : LayoutChange::none;
+}
+
+namespace {
+
+std::string_view exec_name(Exec exec) noexcept {
+  switch (exec) {
+    case Exec::integrated:
+      return "integrated";
+    case Exec::domain:
+      return "domain";
+    case Exec::replicated:
+      return "replicated";
+    case Exec::whole:
+      return "whole samples";
+    case Exec::follow:
+      return "follows its input";
+  }
+  return "?";
+}
+
+std::string_view change_name(LayoutChange change) noexcept {
+  switch (change) {
+    case LayoutChange::none:
+      return "none";
+    case LayoutChange::gather:
+      return "gather over the column";
+    case LayoutChange::change_grid:
+      return "grid change";
+  }
+  return "?";
+}
+
+}  // namespace
+
+void log_layout(const Network& network, const std::vector<LayerExec>& execs) {
+  const auto log = logger("plan");
+  if (!log->should_log(spdlog::level::debug)) return;
+  for (std::size_t i = 0; i < network.layers.size(); ++i) {
+    const LayerExec& e = execs[i];
+    log->debug("{}: kind {}, grid {}, runs {}, input change {}, output {}{}",
+               network.layers[i].name, to_string(e.kind), e.grid.to_string(), exec_name(e.exec),
+               change_name(e.input_change), e.out_layout == Layout::split ? "split" : "whole",
+               e.input_grad ? "" : ", no input gradient");
+  }
 }
 
 double compute_sharers(const LayerExec& e) noexcept {

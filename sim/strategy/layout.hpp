@@ -67,4 +67,7 @@ void resolve_layout(const Network& network, const Plan& plan, std::vector<LayerE
 
 [[nodiscard]] std::vector<LayerExec> resolve_layout(const Network& network, const Plan& plan);
 
+/// Logs every layer's kind, grid, execution and layout changes (logger "plan", debug).
+void log_layout(const Network& network, const std::vector<LayerExec>& execs);
+
 }  // namespace dnnsim

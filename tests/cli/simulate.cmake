@@ -35,3 +35,13 @@ add_test(NAME sim.refuses_runs_beyond_memory
                  "-DEXPECT=simulating 4096 ranks needs about 0.23 GB of memory, but this machine has 0.10 GB available"
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/cli/expect_error.cmake
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# --log-level debug shows each module's lines (the plan's layers, the platform built, the
+# replay); by default nothing but the result.
+cli_test(log_level_debug ARGS --log-level debug simulate mlp --platform crossbar --procs 4
+         --grid 2x2 --strategy integrated
+         PASS "\\[debug\\] \\[plan\\] fc1: kind integrated, grid 2x2, runs integrated.*\\[debug\\] \\[platform\\] crossbar: crossbar built with 4 hosts and 4 links.*\\[debug\\] \\[engine\\] simulated")
+cli_test(log_level_default_quiet ARGS simulate mlp --platform crossbar --procs 4 --grid 2x2
+         --strategy integrated FAIL "\\[debug\\]|\\[info\\]")
+cli_test(log_level_optimizer ARGS --log-level debug optimize mlp --platform crossbar --procs 4
+         PASS "\\[debug\\] \\[optimizer\\] search with default grid 2x2 and 4 choices per layer")

@@ -15,7 +15,7 @@ import sys
 from analysis.errors import AnalysisError
 
 FILTERS = ("workload", "platform", "engine", "batch", "procs", "strategy", "grid",
-           "bandwidth_scale", "latency_scale", "flops_scale")
+           "bandwidth_scale", "latency_scale", "flops_scale", "intra_bandwidth_scale")
 
 
 def grid_text(text: str) -> str:
@@ -61,6 +61,9 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
                        help="what-if latency multiplier (default 1 except on its own axis)")
     group.add_argument("--flops-scale", type=positive_float,
                        help="what-if FLOP-rate multiplier (default 1 except on its own axis)")
+    group.add_argument("--intra-bandwidth-scale", type=positive_float,
+                       help="what-if multiplier of the network inside the nodes of a "
+                            "hierarchical platform (default 1 except on its own axis)")
 
 
 def criteria(args: argparse.Namespace, columns=FILTERS) -> dict:

@@ -64,6 +64,10 @@ class CsvField:
             raise self._fail(column, "a positive number" if positive else "a number >= 0")
         return value
 
+    def scale_or_one(self, column: str) -> float:
+        """A what-if multiplier a later dnnsim added as a column: 1 when the file has none."""
+        return self.number(column, positive=True) if column in self.row else 1.0
+
     def optional_number(self, column: str, positive: bool = False) -> float | None:
         """A number, or None for an empty field."""
         return None if self.text(column) == "" else self.number(column, positive)

@@ -39,7 +39,7 @@ from analysis.selection import explain_no_match, matching  # noqa: E402
 SWEEP_KINDS = ("comm-vs-pr", "scaling", "what-if")
 KINDS = SWEEP_KINDS + ("layers", "timeline")
 SCALE_COLUMN = {"bandwidth": "bandwidth_scale", "latency": "latency_scale",
-                "flops": "flops_scale"}
+                "flops": "flops_scale", "intra-bandwidth": "intra_bandwidth_scale"}
 LAYER_FILTERS = ("workload", "platform", "engine", "batch", "procs", "strategy", "grid")
 
 

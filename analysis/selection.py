@@ -33,12 +33,12 @@ OPTION = {
     "workload": "--workload", "platform": "--platform", "engine": "--engine",
     "batch": "--batch", "procs": "--procs", "strategy": "--strategy", "grid": "--grid",
     "bandwidth_scale": "--bandwidth-scale", "latency_scale": "--latency-scale",
-    "flops_scale": "--flops-scale"}
+    "flops_scale": "--flops-scale", "intra_bandwidth_scale": "--intra-bandwidth-scale"}
 PLURAL = {
     "workload": "workloads", "platform": "platforms", "engine": "engines",
     "batch": "batch sizes", "procs": "process counts", "strategy": "strategies",
     "grid": "grids", "bandwidth_scale": "bandwidth scales", "latency_scale": "latency scales",
-    "flops_scale": "FLOP-rate scales"}
+    "flops_scale": "FLOP-rate scales", "intra_bandwidth_scale": "intra-node bandwidth scales"}
 
 # Which single-strategy rows are the same configuration as a grid of a strategy:
 # 1 x P is pure batch parallelism under every strategy, P x 1 integrated is pure model.

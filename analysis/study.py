@@ -16,9 +16,9 @@ from analysis.selection import only_value
 from analysis.sweep_csv import SweepRow
 from analysis.units import format_scale
 
-SCALES = ("bandwidth_scale", "latency_scale", "flops_scale")
+SCALES = ("bandwidth_scale", "latency_scale", "flops_scale", "intra_bandwidth_scale")
 SCALE_NAME = {"bandwidth_scale": "bandwidth", "latency_scale": "latency",
-              "flops_scale": "FLOP rate"}
+              "flops_scale": "FLOP rate", "intra_bandwidth_scale": "intra-node bandwidth"}
 
 
 @dataclass(frozen=True, order=True)
@@ -32,6 +32,7 @@ class Study:
     bandwidth_scale: float = 1.0
     latency_scale: float = 1.0
     flops_scale: float = 1.0
+    intra_bandwidth_scale: float = 1.0
 
     @staticmethod
     def of(rows: list[SweepRow]) -> "Study":
@@ -72,7 +73,7 @@ def describe_scales(scales: dict[str, float]) -> str:
 def study_of(row: SweepRow) -> Study:
     """The study one row belongs to."""
     return Study(row.workload, row.platform, row.batch, row.engine, row.bandwidth_scale,
-                 row.latency_scale, row.flops_scale)
+                 row.latency_scale, row.flops_scale, row.intra_bandwidth_scale)
 
 
 def studies(rows: list[SweepRow]) -> dict[Study, list[SweepRow]]:

@@ -3,8 +3,10 @@
 The contract (docs/analysis.md):
 
     workload,platform,engine,batch,procs,pr,pc,strategy,bandwidth_scale,latency_scale,
-    flops_scale,iteration_s,compute_s,comm_s,forward_s,backward_s,gradient_s,halo_s,
-    redistribute_s,memory_bytes_per_proc,exceeds_memory,error
+    flops_scale,intra_bandwidth_scale,iteration_s,compute_s,comm_s,forward_s,backward_s,
+    gradient_s,halo_s,redistribute_s,memory_bytes_per_proc,exceeds_memory,error
+
+(`intra_bandwidth_scale` came later: a file without it is read as if it were 1.)
 
 `engine` is analytic or simgrid; `strategy` batch, model, integrated, domain, hybrid or
 optimized; the `*_scale` columns are the what-if multipliers (1 when not overridden);
@@ -44,6 +46,7 @@ class SweepRow:
     bandwidth_scale: float
     latency_scale: float
     flops_scale: float
+    intra_bandwidth_scale: float
     iteration_s: float | None
     compute_s: float | None
     comm_s: float | None
@@ -69,7 +72,8 @@ class SweepRow:
     @property
     def is_baseline(self) -> bool:
         """True when no what-if multiplier changes the machine."""
-        return self.bandwidth_scale == 1 and self.latency_scale == 1 and self.flops_scale == 1
+        return (self.bandwidth_scale == 1 and self.latency_scale == 1 and self.flops_scale == 1
+                and self.intra_bandwidth_scale == 1)
 
 
 def read_sweep(path: str) -> list[SweepRow]:
@@ -91,6 +95,7 @@ def read_sweep(path: str) -> list[SweepRow]:
             bandwidth_scale=field.number("bandwidth_scale", positive=True),
             latency_scale=field.number("latency_scale", positive=True),
             flops_scale=field.number("flops_scale", positive=True),
+            intra_bandwidth_scale=field.scale_or_one("intra_bandwidth_scale"),
             memory_bytes_per_proc=field.optional_number("memory_bytes_per_proc"),
             exceeds_memory=field.boolean("exceeds_memory"), error=error,
             source=f"{path}:{field.line}", **values)

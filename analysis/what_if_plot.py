@@ -1,7 +1,7 @@
 """What-if: the best iteration time as one property of the machine is scaled.
 
 For one workload, batch, P and engine, x = the multiplier of the network bandwidth
-(`bandwidth_scale`, or `latency_scale` / `flops_scale`) on a base-2 log axis, y = the
+(`bandwidth_scale`, or `latency_scale` / `flops_scale` / `intra_bandwidth_scale`) on a base-2 log axis, y = the
 fastest iteration over every strategy and grid the sweep tried at that multiplier; one
 line per platform. Each point is labelled with the winning grid and strategy, and a
 dashed line of the same colour shows that configuration's compute time: the floor a

@@ -66,6 +66,7 @@ Platform scaled(const Platform& base, const SweepConfig& c) {
   p.network.bandwidth_bytes_per_s *= c.bandwidth_scale;
   p.network.latency_s *= c.latency_scale;
   p.node.flops *= c.flops_scale;
+  p.network.hierarchical.bandwidth_bytes_per_s *= c.intra_bandwidth_scale;
   return p;
 }
 
@@ -94,6 +95,17 @@ std::optional<std::string> unfit_collective(const Network& net, const Plan& plan
   return std::nullopt;
 }
 
+/// Why a row cannot run on its platform, if so: an intra-node axis on a platform without
+/// nodes of several accelerators would change nothing, silently.
+std::optional<std::string> unfit_intra_axis(const Platform& platform, const SweepConfig& c) {
+  if (c.intra_bandwidth_scale == 1.0 || platform.network.topology == Topology::hierarchical) {
+    return std::nullopt;
+  }
+  return fmt::format("intra_bandwidth_scale scales the network inside the nodes of a "
+                     "hierarchical platform; {} is a {}",
+                     platform.name, to_string(platform.network.topology));
+}
+
 /// Why a row cannot run on a SimGrid XML platform, if so: the analytic engine needs the
 /// alpha, beta and flops such a file does not state, and the what-if scales have no numbers
 /// of the file to scale.
@@ -103,7 +115,8 @@ std::optional<std::string> unfit_xml_platform(const Platform& platform, const Sw
     return "a SimGrid XML platform has no alpha, beta or flops for the analytic engine; "
            "use engine simgrid";
   }
-  if (c.bandwidth_scale != 1.0 || c.latency_scale != 1.0 || c.flops_scale != 1.0) {
+  if (c.bandwidth_scale != 1.0 || c.latency_scale != 1.0 || c.flops_scale != 1.0 ||
+      c.intra_bandwidth_scale != 1.0) {
     return "what-if scales apply to YAML platforms; a SimGrid XML platform is replayed as it is";
   }
   return std::nullopt;
@@ -229,6 +242,7 @@ void add_sweep_command(CLI::App& app) {
         const std::size_t row = next++;
         // A row the platform cannot run is an error row, like a limit, not the sweep's end.
         std::optional<std::string> unfit = unfit_xml_platform(platform, c);
+        if (!unfit) unfit = unfit_intra_axis(platform, c);
         if (!unfit && c.procs > platform.hosts()) {
           unfit = fmt::format("P = {} exceeds the platform's {} hosts", c.procs, platform.hosts());
         }

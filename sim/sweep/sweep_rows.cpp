@@ -13,10 +13,10 @@ namespace {
 std::string row_prefix(const SweepConfig& c, RowNames names, std::int64_t batch) {
   const std::string strategy =
       c.strategy.optimized ? "optimized" : std::string(to_string(c.strategy.strategy));
-  return fmt::format("{},{},{},{},{},{},{},{},{},{},{}", csv_field(names.workload),
+  return fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}", csv_field(names.workload),
                      csv_field(names.platform), c.engine, batch, c.procs, c.grid.pr, c.grid.pc,
                      strategy, csv_number(c.bandwidth_scale), csv_number(c.latency_scale),
-                     csv_number(c.flops_scale));
+                     csv_number(c.flops_scale), csv_number(c.intra_bandwidth_scale));
 }
 
 }  // namespace

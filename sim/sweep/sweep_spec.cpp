@@ -95,7 +95,8 @@ std::string one_of(const YamlMap& map, std::string_view key, std::string_view wh
 
 std::string_view sweep_csv_header() {
   return "workload,platform,engine,batch,procs,pr,pc,strategy,bandwidth_scale,latency_scale,"
-         "flops_scale,iteration_s,compute_s,comm_s,forward_s,backward_s,gradient_s,halo_s,"
+         "flops_scale,intra_bandwidth_scale,iteration_s,compute_s,comm_s,forward_s,backward_s,"
+         "gradient_s,halo_s,"
          "redistribute_s,memory_bytes_per_proc,exceeds_memory,error";
 }
 
@@ -187,10 +188,14 @@ SweepSpec parse_sweep_spec(const YAML::Node& root, const std::string& path,
   }
   if (top.has("overrides")) {
     const YamlMap o(top.node("overrides"), path, "overrides");
-    o.require_known_keys({"bandwidth_scale", "latency_scale", "flops_scale"});
+    o.require_known_keys(
+        {"bandwidth_scale", "latency_scale", "flops_scale", "intra_bandwidth_scale"});
     if (o.has("bandwidth_scale")) spec.bandwidth_scales = scales(o, "bandwidth_scale");
     if (o.has("latency_scale")) spec.latency_scales = scales(o, "latency_scale");
     if (o.has("flops_scale")) spec.flops_scales = scales(o, "flops_scale");
+    if (o.has("intra_bandwidth_scale")) {
+      spec.intra_bandwidth_scales = scales(o, "intra_bandwidth_scale");
+    }
   }
   if (top.has("collective")) {
     spec.collective = one_of(top, "collective", "algorithm", kAlgorithmNames);
@@ -246,14 +251,18 @@ std::vector<SweepConfig> expand(const SweepSpec& spec) {
                     c.latency_scale = lat;
                     for (const double fl : spec.flops_scales) {
                       c.flops_scale = fl;
-                      c.index = out.size();
-                      if (out.size() == kMaxSweepRows) {
-                        throw InputError(spec.file, std::nullopt, "",
-                                         fmt::format("the sweep has more than {} configurations; "
-                                                     "split it into several sweeps",
-                                                     kMaxSweepRows));
+                      for (const double intra : spec.intra_bandwidth_scales) {
+                        c.intra_bandwidth_scale = intra;
+                        c.index = out.size();
+                        if (out.size() == kMaxSweepRows) {
+                          throw InputError(
+                              spec.file, std::nullopt, "",
+                              fmt::format("the sweep has more than {} configurations; "
+                                          "split it into several sweeps",
+                                          kMaxSweepRows));
+                        }
+                        out.push_back(c);
                       }
-                      out.push_back(c);
                     }
                   }
                 }

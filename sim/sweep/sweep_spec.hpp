@@ -33,6 +33,7 @@ struct SweepSpec {
   std::vector<double> bandwidth_scales{1.0};
   std::vector<double> latency_scales{1.0};
   std::vector<double> flops_scales{1.0};
+  std::vector<double> intra_bandwidth_scales{1.0};  ///< a hierarchical platform's node network
   // SimGrid options
   std::string collective = "auto";
   std::string placement = "column";
@@ -52,6 +53,7 @@ struct SweepConfig {
   double bandwidth_scale = 1.0;
   double latency_scale = 1.0;
   double flops_scale = 1.0;
+  double intra_bandwidth_scale = 1.0;
 };
 
 /// Turns a workload or platform name (`kind` is "workloads" or "platforms") into a path;
@@ -70,7 +72,7 @@ using PresetResolver = std::function<std::string(const std::string&, std::string
 inline constexpr std::size_t kMaxSweepRows = 1'000'000;
 
 /// Every configuration in order: workload, platform, batch, procs, strategy, grid, engine,
-/// bandwidth, latency, flops scale (the last varies fastest). More than kMaxSweepRows is an
+/// bandwidth, latency, flops and intra-node bandwidth scale (the last varies fastest). More than kMaxSweepRows is an
 /// InputError.
 [[nodiscard]] std::vector<SweepConfig> expand(const SweepSpec& spec);
 

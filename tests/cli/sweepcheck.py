@@ -179,6 +179,34 @@ def shard_problems():
                "Slurm array task 2 of --array=1-2 runs shard 1 of 2")
 
 
+def intra_axis():
+    # intra_bandwidth_scale scales the network inside a hierarchical platform's nodes: an
+    # 8x2 grid on DGX-H100 keeps each column of 8 in one node, so its gathers slow down with
+    # it in SimGrid; a platform without such nodes gets error rows, not a silent no-op.
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = os.path.join(tmp, "intra.yaml")
+        with open(spec, "w") as f:
+            f.write("workloads: [alexnet]\nplatforms: [dgx-h100, tests/data/crossbar-16.yaml]\n"
+                    "procs: [16]\ngrids: [8x2]\nstrategies: [integrated]\nengine: [simgrid]\n"
+                    "overrides: {intra_bandwidth_scale: [0.5, 1, 2]}\n")
+        out = os.path.join(tmp, "intra.csv")
+        subprocess.run([DNNSIM, "sweep", spec, "--output", out], check=True)
+        with open(out) as f:
+            rows = list(csv.DictReader(f))
+    dgx = {float(r["intra_bandwidth_scale"]): float(r["iteration_s"]) for r in rows
+           if r["platform"] == "dgx-h100"}
+    expect(dgx[0.5] > dgx[1] > dgx[2], f"DGX-H100 8x2 by intra-node bandwidth: {dgx}")
+    alone = json.loads(subprocess.run([DNNSIM, "simulate", "alexnet", "--platform", "dgx-h100",
+                                       "--procs", "16", "--grid", "8x2", "--format", "json"],
+                                      check=True, capture_output=True, text=True).stdout)
+    expect(dgx[1] == alone["iteration_s"], "the row at scale 1 is the plain run")
+    crossbar = {float(r["intra_bandwidth_scale"]): r["error"] for r in rows
+                if r["platform"] == "crossbar-16"}
+    expect(crossbar[1] == "" and crossbar[0.5].startswith(
+        "intra_bandwidth_scale scales the network inside the nodes of a hierarchical platform"),
+        f"a crossbar's intra-node rows: {crossbar}")
+
+
 def children_of(pid):
     """The pids whose parent is `pid`, from /proc."""
     kids = []

@@ -21,7 +21,11 @@ build: deps
 # The main job: the paper study (analysis/paper_study.py): AlexNet on the paper-era
 # machine, every grid of P = 8 ... 4096, SimGrid on the best grids, the per-layer
 # optimizer, a what-if bandwidth axis; CSVs, plots and report.html in results/paper/.
-demo: build
+# It builds only the dnnsim program (a few minutes on a fresh clone; tests, fuzz targets and
+# kernels wait for `make test`).
+demo: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target dnnsim
 	@/usr/bin/python3 analysis/paper_study.py ./$(BUILD)/dnnsim results/paper
 
 test: build

@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # build
   cmake g++ make pkg-config
+  # make test checks the formatting of the C++ (tests/design)
+  clang-format
   # C++ libraries (libsimgrid-dev brings smpirun too; `simgrid` is only a name it provides,
   # which dpkg-query never reports as installed)
   libsimgrid-dev libboost-graph-dev libyaml-cpp-dev libspdlog-dev libfmt-dev

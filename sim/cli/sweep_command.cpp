@@ -101,9 +101,10 @@ std::optional<std::string> unfit_intra_axis(const Platform& platform, const Swee
   if (c.intra_bandwidth_scale == 1.0 || platform.network.topology == Topology::hierarchical) {
     return std::nullopt;
   }
-  return fmt::format("intra_bandwidth_scale scales the network inside the nodes of a "
-                     "hierarchical platform; {} is a {}",
-                     platform.name, to_string(platform.network.topology));
+  return fmt::format(
+      "intra_bandwidth_scale scales the network inside the nodes of a "
+      "hierarchical platform; {} is a {}",
+      platform.name, to_string(platform.network.topology));
 }
 
 /// Why a row cannot run on a SimGrid XML platform, if so: the analytic engine needs the

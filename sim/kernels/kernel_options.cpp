@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include "sim/request/integer_option.hpp"
-#include "sim/request/presets.hpp"
 #include "sim/common/error.hpp"
 #include "sim/kernels/local/kernel_support.hpp"
 #include "sim/kernels/local/row_layout.hpp"
+#include "sim/request/integer_option.hpp"
+#include "sim/request/presets.hpp"
 #include "sim/strategy/layout.hpp"
 #include "sim/strategy/limits.hpp"
 #include "sim/strategy/process_grid.hpp"
@@ -19,10 +19,10 @@ void add_kernel_options(CLI::App& app, KernelOptions& o) {
   app.get_option("workload")->required(false);
   app.get_option("--format")->description("table | json");
   add_integer_option(app, "--iterations", o.iterations,
-                          "Timed training iterations, after one warm-up", 0, 1'000'000)
+                     "Timed training iterations, after one warm-up", 0, 1'000'000)
       ->default_str("5");
-  add_integer_option(app, "--seed", o.seed,
-                          "Seed of the random weights, inputs and loss gradient", 0)
+  add_integer_option(app, "--seed", o.seed, "Seed of the random weights, inputs and loss gradient",
+                     0)
       ->default_str("1");
   app.add_option("--tolerance", o.tolerance,
                  "Largest max_rel_error accepted against the single-process run")

@@ -16,9 +16,9 @@
 namespace dnnsim::kernels {
 
 struct KernelOptions {
-  RunOptions run;  ///< workload, --procs, --grid, --strategy, --plan, --batch, --format
-  int iterations = 5;   ///< timed iterations, after one warm-up
-  std::int64_t seed = 1;  ///< 0 .. 2^40
+  RunOptions run;           ///< workload, --procs, --grid, --strategy, --plan, --batch, --format
+  int iterations = 5;       ///< timed iterations, after one warm-up
+  std::int64_t seed = 1;    ///< 0 .. 2^40
   double tolerance = 1e-4;  ///< largest max_rel_error accepted (exit status 3 beyond)
   bool calibrate = false;
   std::vector<std::string> shapes_from;  ///< calibration: workloads whose GEMM shapes to time

@@ -46,11 +46,10 @@ void require(double need, MPI_Comm world, const std::string& what, const std::st
   const std::string largest =
       m.processes > 1 ? fmt::format("{} in the largest process: ", human_bytes(m.largest))
                       : std::string{};
-  throw InputError(
-      "", std::nullopt, "",
-      fmt::format("{} needs about {} of memory on this machine ({}{}), but this "
-                  "machine has {} available; use a smaller --batch",
-                  what, human_bytes(m.needed), largest, held, human_bytes(available)));
+  throw InputError("", std::nullopt, "",
+                   fmt::format("{} needs about {} of memory on this machine ({}{}), but this "
+                               "machine has {} available; use a smaller --batch",
+                               what, human_bytes(m.needed), largest, held, human_bytes(available)));
 }
 
 }  // namespace

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "sim/model/collective_cost.hpp"
-#include "sim/strategy/layer_comm.hpp"
 #include "sim/platform/platform.hpp"
 #include "sim/result/result.hpp"
+#include "sim/strategy/layer_comm.hpp"
 #include "sim/strategy/layout.hpp"
 #include "sim/strategy/limits.hpp"
 #include "sim/strategy/plan.hpp"

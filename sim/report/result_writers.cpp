@@ -17,9 +17,6 @@ const char* kLayerCsvHeader =
     "engine,workload,platform,batch,procs,pr,pc,strategy,layer,type,layer_strategy,compute_s,"
     "comm_s,forward_s,backward_s,gradient_s,halo_s,redistribute_s,comm_bytes,layer_pr,layer_pc\n";
 
-
-
-
 // Table cells: a dash for nothing, so the phases that do happen stand out.
 std::string cell(double seconds) {
   return seconds == 0.0 ? std::string("-") : human_seconds(seconds);
@@ -73,9 +70,10 @@ void write_csv(std::ostream& out, const Result& r, const Network& network) {
     const LayerResult& l = r.layers[i];
     fmt::print(out, "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", prefix,
                csv_field(network.layers[i].name), to_string(network.layers[i].type),
-               to_string(l.kind), csv_number(l.compute_s), csv_number(l.comm_s()), csv_number(l.forward_s),
-               csv_number(l.backward_s), csv_number(l.gradient_s), csv_number(l.halo_s),
-               csv_number(l.redistribute_s), csv_number(l.comm_bytes), l.grid.pr, l.grid.pc);
+               to_string(l.kind), csv_number(l.compute_s), csv_number(l.comm_s()),
+               csv_number(l.forward_s), csv_number(l.backward_s), csv_number(l.gradient_s),
+               csv_number(l.halo_s), csv_number(l.redistribute_s), csv_number(l.comm_bytes),
+               l.grid.pr, l.grid.pc);
   }
 }
 
@@ -143,9 +141,9 @@ void write_grid_table_csv(std::ostream& out, const std::vector<GridRow>& rows) {
     if (const auto& r = rows[i].result) {
       fmt::print(out, "{},{},{},{},{},{},{},{},{},{},{},{},{},{},\n", r->engine,
                  csv_field(r->workload), csv_field(r->platform), r->batch, r->procs, r->grid.pr,
-                 r->grid.pc, to_string(r->strategy), csv_number(r->iteration_s), csv_number(r->compute_s),
-                 csv_number(r->comm_s), std::ceil(r->memory_bytes_per_proc), r->exceeds_memory(),
-                 best && *best == i);
+                 r->grid.pc, to_string(r->strategy), csv_number(r->iteration_s),
+                 csv_number(r->compute_s), csv_number(r->comm_s),
+                 std::ceil(r->memory_bytes_per_proc), r->exceeds_memory(), best && *best == i);
     } else {
       fmt::print(out, ",,,,{},{},{},,,,,,,false,{}\n", rows[i].grid.procs(), rows[i].grid.pr,
                  rows[i].grid.pc, csv_field(rows[i].violation));

@@ -9,13 +9,13 @@
 
 #include <fmt/format.h>
 
-#include "sim/request/integer_option.hpp"
-#include "sim/request/presets.hpp"
 #include "sim/common/bounds.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
 #include "sim/common/text_file.hpp"
 #include "sim/platform/platform_loader.hpp"
+#include "sim/request/integer_option.hpp"
+#include "sim/request/presets.hpp"
 #include "sim/strategy/plan_loader.hpp"
 #include "sim/workload/network_loader.hpp"
 

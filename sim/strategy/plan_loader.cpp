@@ -11,7 +11,6 @@
 namespace dnnsim {
 namespace {
 
-
 ProcessGrid read_grid(const YamlMap& map, std::string_view key, std::int64_t procs) {
   const std::string text = map.string(key);
   const auto grid = parse_grid(text);

@@ -255,11 +255,10 @@ std::vector<SweepConfig> expand(const SweepSpec& spec) {
                         c.intra_bandwidth_scale = intra;
                         c.index = out.size();
                         if (out.size() == kMaxSweepRows) {
-                          throw InputError(
-                              spec.file, std::nullopt, "",
-                              fmt::format("the sweep has more than {} configurations; "
-                                          "split it into several sweeps",
-                                          kMaxSweepRows));
+                          throw InputError(spec.file, std::nullopt, "",
+                                           fmt::format("the sweep has more than {} configurations; "
+                                                       "split it into several sweeps",
+                                                       kMaxSweepRows));
                         }
                         out.push_back(c);
                       }

@@ -72,8 +72,8 @@ using PresetResolver = std::function<std::string(const std::string&, std::string
 inline constexpr std::size_t kMaxSweepRows = 1'000'000;
 
 /// Every configuration in order: workload, platform, batch, procs, strategy, grid, engine,
-/// bandwidth, latency, flops and intra-node bandwidth scale (the last varies fastest). More than kMaxSweepRows is an
-/// InputError.
+/// bandwidth, latency, flops and intra-node bandwidth scale (the last varies fastest). More than
+/// kMaxSweepRows is an InputError.
 [[nodiscard]] std::vector<SweepConfig> expand(const SweepSpec& spec);
 
 /// The header of the sweep CSV (docs/sweeps.md).

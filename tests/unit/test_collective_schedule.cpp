@@ -221,8 +221,7 @@ TEST_CASE("default collectives meet the cost model's costs exactly for every gro
       CHECK(same(time_of(CollectiveOp::allgather, a, p, n), expected));
       CHECK(same(time_of(CollectiveOp::reduce_scatter, a, p, n), expected));
       CHECK(same(time_of(CollectiveOp::allreduce, a, p, n), 2.0 * expected));
-      CHECK(all_ranks(CollectiveOp::allgather, a, p, n)[0].size() ==
-            static_cast<std::size_t>(lg));
+      CHECK(all_ranks(CollectiveOp::allgather, a, p, n)[0].size() == static_cast<std::size_t>(lg));
     }
   }
 }
@@ -320,8 +319,7 @@ TEST_CASE("recursive schedules follow MPICH's order: largest message to the near
 TEST_CASE("Bruck's schedules: the all-gather and its dual reduce-scatter on five ranks") {
   // ceil(log2 5) = 3 steps at distances 1, 2, 4 moving 1, 2, min(4, 1) = 1 blocks of n/5.
   const double block = kN / 5.0;
-  const RankSchedule ag =
-      collective_schedule(CollectiveOp::allgather, Algorithm::bruck, 5, 0, kN);
+  const RankSchedule ag = collective_schedule(CollectiveOp::allgather, Algorithm::bruck, 5, 0, kN);
   REQUIRE(ag.size() == 3);
   const std::int64_t to[] = {4, 3, 1};
   const std::int64_t from[] = {1, 2, 4};
@@ -352,8 +350,7 @@ TEST_CASE("MPICH's Rabenseifner schedule folds the extra ranks of a non-power-of
   // p = 6: pof2 = 4, rem = 2; ranks 0 and 2 hand their vector to 1 and 3 and get it back.
   const double core = 2.0 * (2 * kAlpha + kBeta * 3.0 / 4.0 * kN);
   const double fold = 2.0 * (kAlpha + kBeta * kN);
-  CHECK(
-      same(time_of(CollectiveOp::allreduce, Algorithm::rabenseifner_mpich, 6, kN), core + fold));
+  CHECK(same(time_of(CollectiveOp::allreduce, Algorithm::rabenseifner_mpich, 6, kN), core + fold));
   const auto s = all_ranks(CollectiveOp::allreduce, Algorithm::rabenseifner_mpich, 6, kN);
   REQUIRE(s[0].size() == 2);
   CHECK(s[0][0].sends[0].peer == 1);
@@ -411,8 +408,8 @@ TEST_CASE("halo schedules run in the cost model's two rounds") {
     REQUIRE(five[r].size() == peers[r].size());
     for (std::size_t k = 0; k < peers[r].size(); ++k) check_swap(five[r][k], peers[r][k], kN);
   }
-  CHECK(same(time_of(CollectiveOp::halo, Algorithm::recursive, 5, kN),
-             2.0 * (kAlpha + kBeta * kN)));
+  CHECK(
+      same(time_of(CollectiveOp::halo, Algorithm::recursive, 5, kN), 2.0 * (kAlpha + kBeta * kN)));
 }
 
 TEST_CASE("collectives that do not exist or bad arguments throw invalid_argument") {

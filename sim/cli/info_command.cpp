@@ -31,6 +31,32 @@ std::string shape_text(const Shape& shape) {
   return fmt::format("{}", fmt::join(shape.dims, "x"));
 }
 
+/// What a layer's type leaves open and the workload set: heads, vocabulary, tying, dropout.
+std::string details(const Layer& l) {
+  std::vector<std::string> parts;
+  switch (l.type) {
+    case LayerType::attention:
+      parts.push_back(l.kv_heads == l.heads ? fmt::format("heads {}", l.heads)
+                                            : fmt::format("heads {} (kv {})", l.heads, l.kv_heads));
+      if (l.causal) parts.emplace_back("causal");
+      if (l.flash) parts.emplace_back("flash");
+      if (l.dropout > 0.0) parts.push_back(fmt::format("dropout {:g}", l.dropout));
+      break;
+    case LayerType::embedding:
+      parts.push_back(fmt::format("vocab {}", l.vocab));
+      break;
+    case LayerType::dropout:
+      parts.push_back(fmt::format("p {:g}", l.dropout));
+      break;
+    case LayerType::linear:
+      if (l.is_tied()) parts.push_back(fmt::format("weight of {}", l.tied_to));
+      break;
+    default:
+      break;
+  }
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
 std::string render(const Network& net, std::int64_t batch, Format format) {
   std::ostringstream out;
   switch (format) {
@@ -38,6 +64,7 @@ std::string render(const Network& net, std::int64_t batch, Format format) {
       nlohmann::ordered_json j;
       j["name"] = net.name;
       j["dtype"] = std::string(to_string(net.dtype));
+      j["optimizer"] = std::string(to_string(net.optimizer));
       j["batch"] = batch;
       j["input"] = net.input.dims;
       j["params"] = net.total_params();
@@ -48,12 +75,22 @@ std::string render(const Network& net, std::int64_t batch, Format format) {
         std::vector<std::string> inputs;
         for (const auto k : l.inputs) inputs.push_back(net.layers[k].name);
         if (l.inputs.empty() && l.type != LayerType::parameter) inputs.push_back("input");
-        layers.push_back({{"name", l.name},
-                          {"type", std::string(to_string(l.type))},
-                          {"inputs", inputs},
-                          {"output", l.out_shape.dims},
-                          {"params", l.params},
-                          {"flops_per_sample", l.flops_per_sample}});
+        nlohmann::ordered_json layer = {
+            {"name", l.name},     {"type", std::string(to_string(l.type))},
+            {"inputs", inputs},   {"output", l.out_shape.dims},
+            {"params", l.params}, {"flops_per_sample", l.flops_per_sample}};
+        if (l.type == LayerType::attention) {
+          layer["heads"] = l.heads;
+          layer["kv_heads"] = l.kv_heads;
+          layer["causal"] = l.causal;
+          layer["flash"] = l.flash;
+        }
+        if (l.type == LayerType::attention || l.type == LayerType::dropout) {
+          layer["dropout"] = l.dropout;
+        }
+        if (l.type == LayerType::embedding) layer["vocab"] = l.vocab;
+        if (l.is_tied()) layer["tied_to"] = l.tied_to;
+        layers.push_back(std::move(layer));
       }
       out << j.dump(2) << '\n';
       break;
@@ -66,13 +103,15 @@ std::string render(const Network& net, std::int64_t batch, Format format) {
       }
       break;
     case Format::table:
-      fmt::print(out, "{} ({}, input {}, {} layers)\n\n", net.name, to_string(net.dtype),
-                 shape_text(net.input), net.layers.size());
-      fmt::print(out, "{:<24} {:<16} {:>16} {:>14} {:>16}\n", "layer", "type", "output", "params",
-                 "GFLOP/sample");
+      fmt::print(out, "{} ({}, {}, input {}, {} layers)\n\n", net.name, to_string(net.dtype),
+                 to_string(net.optimizer), shape_text(net.input), net.layers.size());
+      fmt::print(out, "{:<24} {:<18} {:>16} {:>14} {:>16}  {}\n", "layer", "type", "output",
+                 "params", "GFLOP/sample", "details");
       for (const Layer& l : net.layers) {
-        fmt::print(out, "{:<24} {:<16} {:>16} {:>14L} {:>16.4f}\n", l.name, to_string(l.type),
-                   shape_text(l.out_shape), l.params, l.flops_per_sample / 1e9);
+        const std::string line =
+            fmt::format("{:<24} {:<18} {:>16} {:>14L} {:>16.4f}  {}", l.name, to_string(l.type),
+                        shape_text(l.out_shape), l.params, l.flops_per_sample / 1e9, details(l));
+        fmt::print(out, "{}\n", line.substr(0, line.find_last_not_of(' ') + 1));
       }
       fmt::print(out,
                  "\ntotal: {} parameters, {:.4f} GFLOP per sample forward, {:.4f} TFLOP per "

@@ -38,6 +38,7 @@ struct OptimizeOptions {
   std::int64_t top = 3;
   std::string format = "table";
   std::string output;  ///< the plan file
+  std::string optimizer;
 };
 
 struct Candidate {
@@ -68,6 +69,8 @@ void add_optimize_command(CLI::App& app) {
       ->default_str("3");
   cmd->add_option("--format", o->format, "table | json")->default_str("table");
   cmd->add_option("--output,-o", o->output, "Write the plan as a plan file (YAML)");
+  cmd->add_option("--optimizer", o->optimizer,
+                  "sgd | momentum | adam (default: the workload's optimizer:, else sgd)");
   add_sim_options(*cmd, *sim);
   cmd->callback([o, sim] {
     constexpr std::array<std::string_view, 2> kFormats{"table", "json"};
@@ -89,7 +92,8 @@ void add_optimize_command(CLI::App& app) {
     if (!o->grid.empty() && o->per_layer_grids) {
       throw InputError("", std::nullopt, "--grid", "--grid fixes one grid; drop --per-layer-grids");
     }
-    const Network net = load_network(resolve_preset(o->workload, "workloads"));
+    Network net = load_network(resolve_preset(o->workload, "workloads"));
+    apply_optimizer(o->optimizer, net);
     // A SimGrid XML platform states no alpha, beta or flops: the search uses those read from
     // its first hosts (docs/platforms.md), and only SimGrid's times on the file itself count.
     const bool xml = o->platform.ends_with(".xml");

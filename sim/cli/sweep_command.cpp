@@ -85,10 +85,11 @@ std::string error_row(const Study& s, const SweepConfig& c, std::int64_t batch,
 
 /// Why the study's collective algorithm cannot run this configuration (`recursive` on a
 /// group of 6), if so: that is the row's error, like a limit, not the whole sweep's.
-std::optional<std::string> unfit_collective(const Network& net, const Plan& plan,
-                                            std::int64_t batch, Algorithm algorithm) {
+std::optional<std::string> unfit_collective(const Network& net, const Platform& platform,
+                                            const Plan& plan, std::int64_t batch,
+                                            Algorithm algorithm) {
   try {
-    require_schedules(TaskGraphCompiler(net, plan, batch).compile_rank(0), algorithm);
+    require_schedules(TaskGraphCompiler(net, plan, batch, platform).compile_rank(0), algorithm);
   } catch (const InputError& e) {
     return e.detail();
   }
@@ -259,7 +260,7 @@ void add_sweep_command(CLI::App& app) {
             rows[row] = result_row(study, c, batch, model.run(plan, batch));
             progress.advance();
           } else if (const auto unfit =
-                         unfit_collective(net, plan, batch, study.replay.algorithm)) {
+                         unfit_collective(net, platform, plan, batch, study.replay.algorithm)) {
             rows[row] = error_row(study, c, batch, *unfit);
             progress.advance();
           } else {

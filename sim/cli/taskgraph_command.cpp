@@ -219,7 +219,7 @@ void add_taskgraph_command(CLI::App& app) {
       throw InputError("", std::nullopt, "--rank",
                        fmt::format("expected a rank in [0, {}), got {}", plan.procs, tg->rank));
     }
-    TaskGraphCompiler compiler(req.network, plan, req.batch);
+    TaskGraphCompiler compiler(req.network, plan, req.batch, req.platform);
     require_within_limits(req.network, compiler.execs(), static_cast<double>(req.batch));
     if (!tg->export_args.empty()) {
       if (tg->export_args.size() != 2 || tg->export_args[0] != "smpi") {

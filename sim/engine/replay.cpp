@@ -27,7 +27,7 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
                 std::int64_t batch, const ReplayOptions& options) {
   // A platform too large to build is refused before anything else is done.
   if (platform.simgrid_xml.empty()) require_simgrid_buildable(platform, plan.procs);
-  TaskGraphCompiler compiler(network, plan, batch);
+  TaskGraphCompiler compiler(network, plan, batch, platform);
   require_within_limits(network, compiler.execs(), static_cast<double>(batch));
   const RankTasks first = compiler.compile_rank(0);
   require_schedules(first, options.algorithm);
@@ -65,7 +65,6 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
   }
 
   Result r = result_for("simgrid", network, platform, plan, batch);
-  double largest = 0.0;
   std::vector<Collective> collectives;
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
     LayerResult& l = r.layers[i];
@@ -81,15 +80,14 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
     layer_collectives(network, compiler.execs(), i, static_cast<double>(batch), collectives);
     for (const Collective& c : collectives) {
       l.comm_bytes += counted_bytes(c);
-      largest = std::max(largest, c.bytes);
     }
     r.compute_s += l.compute_s;
     r.comm_s += l.comm_s();
   }
   r.spread = shared.spread;
   r.iteration_s = shared.spread.last_rank_s;
-  r.memory_bytes_per_proc =
-      memory_bytes_per_proc(network, compiler.execs(), static_cast<double>(batch), largest);
+  r.memory = memory_per_proc(network, compiler.execs(), static_cast<double>(batch));
+  r.memory_bytes_per_proc = r.memory.total_bytes();
   if (!options.trace_file.empty()) {
     write_trace(options.trace_file, shared.spans,
                 fmt::format("{} on {}: P = {}, grid {}", network.name, platform.name, plan.procs,

@@ -213,6 +213,8 @@ void DistributedNetwork::forward_layer(std::size_t i, const Band* x) {
     case Exec::domain:
       forward_domain(s);
       break;
+    case Exec::heads:  // attention: refused before (kernel_support.cpp)
+      throw std::logic_error("the kernels do not run attention");
     case Exec::whole:
     case Exec::follow:
       forward_whole(s);
@@ -231,6 +233,8 @@ void DistributedNetwork::backward_layer(std::size_t i, const Band& dy) {
     case Exec::domain:
       backward_domain(s, dy);
       break;
+    case Exec::heads:
+      throw std::logic_error("the kernels do not run attention");
     case Exec::whole:
       backward_whole(s, dy);
       break;

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "sim/model/collective_cost.hpp"
+#include "sim/model/compute_cost.hpp"
+#include "sim/model/memory.hpp"
 #include "sim/platform/platform.hpp"
 #include "sim/result/result.hpp"
 #include "sim/strategy/layer_comm.hpp"
@@ -35,17 +37,21 @@ class AnalyticModel {
   [[nodiscard]] Result run(const Plan& plan, std::int64_t batch);
 
   /// Compute and communication of layer `i` under resolved `execs` (docs/model.md), at
-  /// mini-batch `batch`; raises `largest` to the layer's largest collective payload.
+  /// mini-batch `batch`.
   [[nodiscard]] LayerResult layer_result(const std::vector<LayerExec>& execs, std::size_t i,
-                                         double batch, double& largest);
+                                         double batch);
 
-  /// The price of one collective under docs/model.md (seconds).
-  [[nodiscard]] double cost_s(const Collective& c) const noexcept;
+  /// The price of one collective among processes of `grid` under docs/model.md (seconds):
+  /// on a hierarchical platform, with the node's own network when every group of its kind
+  /// lies inside one node ("Collectives inside a node").
+  [[nodiscard]] double cost_s(const Collective& c, ProcessGrid grid) const noexcept;
 
  private:
   const Network& network_;
   const Platform& platform_;
   LinkCost link_;
+  LinkCost node_link_;  ///< inside a node of a hierarchical platform
+  ComputeModel compute_;
   std::vector<LayerExec> execs_;
   std::vector<Collective> collectives_;
 };
@@ -54,12 +60,5 @@ class AnalyticModel {
 /// memory limit), with one empty LayerResult per layer: both engines fill in the times.
 [[nodiscard]] Result result_for(std::string engine, const Network& network,
                                 const Platform& platform, const Plan& plan, std::int64_t batch);
-
-/// Memory one process needs (docs/model.md, "Memory per process"): weights, gradients
-/// and momentum of its share of the parameters, the activations kept for the backward
-/// pass, and a receive buffer as large as its largest collective.
-[[nodiscard]] double memory_bytes_per_proc(const Network& network,
-                                           const std::vector<LayerExec>& execs, double batch,
-                                           double largest_collective_bytes);
 
 }  // namespace dnnsim

@@ -5,11 +5,30 @@
 #include <bit>
 #include <cstdint>
 
+#include "sim/strategy/layer_comm.hpp"
+#include "sim/strategy/process_grid.hpp"
+
 namespace dnnsim {
 
 /// lg(p) = ceil(log2 p).
 [[nodiscard]] inline int ceil_log2(std::int64_t p) noexcept {
   return p <= 1 ? 0 : static_cast<int>(std::bit_width(static_cast<std::uint64_t>(p - 1)));
+}
+
+/// True when every group of kind `group` (the processes of a grid column, of a grid row,
+/// or all P) lies inside one node of `accelerators` consecutive ranks (docs/model.md,
+/// "Collectives inside a node"): a column of Pr when Pr divides the accelerators, a row or
+/// all P when P fits in one node.
+[[nodiscard]] inline bool group_in_one_node(Group group, ProcessGrid grid,
+                                            std::int64_t accelerators) noexcept {
+  switch (group) {
+    case Group::column:
+      return grid.pr <= accelerators && accelerators % grid.pr == 0;
+    case Group::row:
+    case Group::all:
+      return grid.procs() <= accelerators;
+  }
+  return false;
 }
 
 struct LinkCost {

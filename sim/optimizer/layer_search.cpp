@@ -142,14 +142,13 @@ std::optional<Plan> search_layers(AnalyticModel& model, const Network& network, 
   plan.procs = procs;
 
   std::vector<LayerExec> execs(n);
-  double largest = 0.0;
   // Resolves `layers` into `execs` and returns their time, or infinity past a limit.
   const auto cost_of = [&](const std::vector<std::size_t>& layers) {
     double total = 0.0;
     for (const std::size_t i : layers) {
       resolve_layer(network, plan, execs, i);
       if (check_layer_limits(network.layers[i], execs[i], b)) return kInfinity;
-      const LayerResult r = model.layer_result(execs, i, b, largest);
+      const LayerResult r = model.layer_result(execs, i, b);
       total += r.compute_s + r.comm_s();
     }
     return total;

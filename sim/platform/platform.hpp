@@ -4,6 +4,8 @@
 // builders turn it into a simulated platform.
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,11 +51,23 @@ struct HierarchicalParams {
 /// One processing device: the thing one process runs on (a CPU node, or one accelerator
 /// of a hierarchical node).
 struct Device {
-  double flops = 0.0;                  ///< peak FLOP/s
-  double efficiency = 1.0;             ///< fraction of peak that training kernels reach
+  double flops = 0.0;       ///< peak FLOP/s
+  double efficiency = 1.0;  ///< fraction of peak that training kernels reach (the default)
+  /// Layer types whose kernels reach another fraction (`efficiency: {default: 0.5,
+  /// attention: 0.35}`), by the type's name; the model checks the names.
+  std::map<std::string, double, std::less<>> efficiency_by_type;
   std::optional<double> memory_bytes;  ///< none for a SimGrid XML platform, which states none
+  /// Bytes per second between the device and its memory: with it, a layer costs at least
+  /// the time to move its bytes (docs/model.md, "Compute: the roofline"); none: bytes are free.
+  std::optional<double> memory_bandwidth_bytes_per_s;
+  double memory_efficiency = 1.0;  ///< fraction of memory_bandwidth reached
 
   [[nodiscard]] double sustained_flops() const noexcept { return flops * efficiency; }
+  /// The efficiency of `type`'s kernels: its own, else the default.
+  [[nodiscard]] double efficiency_of(std::string_view type) const noexcept {
+    const auto it = efficiency_by_type.find(type);
+    return it == efficiency_by_type.end() ? efficiency : it->second;
+  }
 };
 
 struct NetworkSpec {

@@ -131,10 +131,30 @@ Platform parse_platform(const YAML::Node& root, const std::string& file) {
   p.nodes = top.positive_int("nodes");
 
   const YamlMap node(top.node("node"), file, "node");
-  node.require_known_keys({"flops", "efficiency", "memory"});
+  node.require_known_keys(
+      {"flops", "efficiency", "memory", "memory_bandwidth", "memory_efficiency"});
   p.node.flops = rate(node, "flops");
-  p.node.efficiency = node.number_in("efficiency", 1e-6, 1.0);
+  if (node.node("efficiency").IsMap()) {
+    // {default: 0.5, attention: 0.35}: a fraction per layer type, and one for the others.
+    const YamlMap by_type(node.node("efficiency"), file, "node.efficiency");
+    p.node.efficiency = by_type.number_in("default", 1e-6, 1.0);
+    for (const auto& entry : node.node("efficiency")) {
+      const std::string type = entry.first.Scalar();
+      if (type != "default") p.node.efficiency_by_type[type] = by_type.number_in(type, 1e-6, 1.0);
+    }
+  } else {
+    p.node.efficiency = node.number_in("efficiency", 1e-6, 1.0);
+  }
   p.node.memory_bytes = node.positive_number("memory");
+  if (node.has("memory_bandwidth")) {
+    p.node.memory_bandwidth_bytes_per_s = rate(node, "memory_bandwidth");
+  }
+  if (node.has("memory_efficiency")) {
+    if (!p.node.memory_bandwidth_bytes_per_s) {
+      node.fail("memory_efficiency", "is read only with memory_bandwidth");
+    }
+    p.node.memory_efficiency = node.number_in("memory_efficiency", 1e-6, 1.0);
+  }
 
   const YamlMap net(top.node("network"), file, "network");
   const std::string topology = net.string("topology");

@@ -92,13 +92,18 @@ void write_table(std::ostream& out, const Result& r, const Network& network) {
                cell(l.gradient_s), cell(l.halo_s), cell(l.redistribute_s));
   }
   write_summary(out, r);
+  const MemoryUse& m = r.memory;
+  const std::string parts =
+      fmt::format("weights {}, gradients {}, optimizer {}, activations {}",
+                  human_bytes(m.weights_bytes), human_bytes(m.gradients_bytes),
+                  human_bytes(m.optimizer_bytes), human_bytes(m.activations_bytes));
   if (r.memory_limit_bytes) {
-    fmt::print(out, "memory per process {} of {}{}\n", human_bytes(r.memory_bytes_per_proc),
+    fmt::print(out, "memory per process {} of {}{}: {}\n", human_bytes(r.memory_bytes_per_proc),
                human_bytes(*r.memory_limit_bytes),
-               r.exceeds_memory() ? "  (EXCEEDS the device memory)" : "");
+               r.exceeds_memory() ? " (EXCEEDS the device memory)" : "", parts);
   } else {
-    fmt::print(out, "memory per process {} (the platform states no memory)\n",
-               human_bytes(r.memory_bytes_per_proc));
+    fmt::print(out, "memory per process {} (the platform states no memory): {}\n",
+               human_bytes(r.memory_bytes_per_proc), parts);
   }
 }
 

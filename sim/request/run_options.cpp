@@ -41,6 +41,9 @@ void add_plan_options(CLI::App& command, RunOptions& o) {
   command.add_option("--plan", o.plan_file, "Plan file naming a kind (and grid) per layer");
   add_integer_option(command, "--batch,-B", o.batch, "Mini-batch size (default: the workload's)");
   command.add_option("--format", o.format, "table | json | csv")->default_str("table");
+  command.add_option("--optimizer", o.optimizer,
+                     "sgd | momentum | adam: the state it keeps per parameter (default: the "
+                     "workload's optimizer:, else sgd)");
   command.add_option("--output,-o", o.output, "Write the result to this file instead of stdout");
 }
 
@@ -57,6 +60,7 @@ RunRequest make_request(const RunOptions& o) {
   req.format = parse_format(o.format);
   require_writable_output(o.output, "--output");
   req.network = load_network(resolve_preset(o.workload, "workloads"));
+  apply_optimizer(o.optimizer, req.network);
   if (o.platform.ends_with(".xml")) {
     if (!o.load_xml_platform) {
       throw InputError(o.platform, std::nullopt, "--platform",
@@ -151,6 +155,16 @@ std::vector<Plan> make_plans(const RunOptions& o, const Network& network, bool& 
   }
 
   return plans;
+}
+
+void apply_optimizer(const std::string& name, Network& network) {
+  if (name.empty()) return;
+  const auto optimizer = optimizer_from_string(name);
+  if (!optimizer) {
+    throw InputError("", std::nullopt, "--optimizer",
+                     unknown_name("optimizer", name, kOptimizerNames));
+  }
+  network.optimizer = *optimizer;
 }
 
 void emit(const std::string& path, const std::string& text) {

@@ -26,7 +26,8 @@ struct RunOptions {
   std::string strategy;
   std::string plan_file;
   std::string format = "table";
-  std::string output;  ///< empty: standard output
+  std::string output;     ///< empty: standard output
+  std::string optimizer;  ///< empty: the workload's `optimizer:`
   /// Set by the commands that replay in SimGrid: reads a SimGrid XML platform (which only
   /// SimGrid can read, and this library does not link). Unset: XML platforms are refused.
   std::function<Platform(const std::string&)> load_xml_platform;
@@ -59,6 +60,9 @@ struct RunRequest {
                                            bool& grid_all);
 
 [[nodiscard]] Format parse_format(const std::string& text);
+
+/// Applies `--optimizer NAME` to `network` (nothing when `name` is empty). Throws InputError.
+void apply_optimizer(const std::string& name, Network& network);
 
 /// Writes `text` to `path` through a temporary file renamed on success, or to stdout when
 /// `path` is empty.

@@ -27,6 +27,18 @@ struct LayerResult {
   }
 };
 
+/// Memory of one process (docs/model.md, "Memory per process"), in bytes.
+struct MemoryUse {
+  double weights_bytes = 0.0;
+  double gradients_bytes = 0.0;
+  double optimizer_bytes = 0.0;
+  double activations_bytes = 0.0;
+
+  [[nodiscard]] double total_bytes() const noexcept {
+    return weights_bytes + gradients_bytes + optimizer_bytes + activations_bytes;
+  }
+};
+
 /// What only the SimGrid engine knows: when the first and last rank finished.
 struct RankSpread {
   double first_rank_s = 0.0;
@@ -46,7 +58,8 @@ struct Result {
   double iteration_s = 0.0;
   double compute_s = 0.0;
   double comm_s = 0.0;
-  double memory_bytes_per_proc = 0.0;
+  double memory_bytes_per_proc = 0.0;  ///< memory.total_bytes()
+  MemoryUse memory;
   std::optional<double> memory_limit_bytes;  ///< the platform's node.memory, if it states one
   std::vector<LayerResult> layers;
   std::optional<RankSpread> spread;

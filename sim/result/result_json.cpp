@@ -32,6 +32,12 @@ nlohmann::ordered_json to_json(const Result& r, const Network& network) {
   j["compute_s"] = r.compute_s;
   j["comm_s"] = r.comm_s;
   j["memory_bytes_per_proc"] = static_cast<std::int64_t>(std::ceil(r.memory_bytes_per_proc));
+  const auto bytes = [](double b) { return static_cast<std::int64_t>(std::ceil(b)); };
+  j["memory"] = {{"weights_bytes", bytes(r.memory.weights_bytes)},
+                 {"gradients_bytes", bytes(r.memory.gradients_bytes)},
+                 {"optimizer_bytes", bytes(r.memory.optimizer_bytes)},
+                 {"activations_bytes", bytes(r.memory.activations_bytes)},
+                 {"total_bytes", bytes(r.memory.total_bytes())}};
   // null when the platform states no memory (a SimGrid XML platform).
   j["memory_limit_bytes"] =
       r.memory_limit_bytes ? nlohmann::ordered_json(*r.memory_limit_bytes) : nullptr;
@@ -82,6 +88,9 @@ Result result_from_json(const nlohmann::ordered_json& j) {
   r.compute_s = field<double>(j, "compute_s");
   r.comm_s = field<double>(j, "comm_s");
   r.memory_bytes_per_proc = field<double>(j, "memory_bytes_per_proc");
+  const auto& memory = j.at("memory");
+  r.memory = {field<double>(memory, "weights_bytes"), field<double>(memory, "gradients_bytes"),
+              field<double>(memory, "optimizer_bytes"), field<double>(memory, "activations_bytes")};
   if (!j.at("memory_limit_bytes").is_null()) {
     r.memory_limit_bytes = field<double>(j, "memory_limit_bytes");
   }

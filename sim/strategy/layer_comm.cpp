@@ -100,6 +100,12 @@ void layer_collectives(const Network& network, const std::vector<LayerExec>& exe
       add(Phase::gradient, CollectiveOp::allreduce, Group::row, true, pc,
           s * static_cast<double>(layer.params));
       break;
+    case Exec::heads:
+      // docs/model.md, "Under the paper's kinds": attention splits its heads over the
+      // column and all-gathers its output; each process keeps its heads' part of dX.
+      add(Phase::forward, CollectiveOp::allgather, Group::column, false, pr,
+          s * samples * static_cast<double>(layer.d_out));
+      break;
     case Exec::whole:
     case Exec::follow:
       // Parameters of batchnorm / layernorm are replicated; their gradients are all-reduced

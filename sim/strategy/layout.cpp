@@ -14,6 +14,8 @@ Exec exec_of(const Layer& layer, Kind kind) {
       return kind == Kind::domain ? Exec::domain : Exec::whole;
     case LayerRole::whole:
       return Exec::whole;
+    case LayerRole::attention:
+      return kind == Kind::domain ? Exec::whole : Exec::heads;
     case LayerRole::elementwise:
       return Exec::follow;
   }
@@ -69,6 +71,7 @@ void resolve_layer(const Network& network, const Plan& plan, std::vector<LayerEx
       case Exec::integrated:
       case Exec::replicated:
       case Exec::whole:
+      case Exec::heads:
         e.out_layout = Layout::whole;
         break;
       case Exec::domain:
@@ -89,8 +92,8 @@ LayoutChange input_change(const Network& network, const std::vector<LayerExec>& 
   const LayerExec& e = execs[i];
   const LayerExec& in = execs[j];
   if (!(in.grid == e.grid)) return LayoutChange::change_grid;
-  const bool needs_whole =
-      e.exec == Exec::integrated || e.exec == Exec::replicated || e.exec == Exec::whole;
+  const bool needs_whole = e.exec == Exec::integrated || e.exec == Exec::replicated ||
+                           e.exec == Exec::whole || e.exec == Exec::heads;
   // A domain layer takes its slab of a whole input, and an elementwise one keeps the split.
   return needs_whole && in.out_layout == Layout::split ? LayoutChange::gather : LayoutChange::none;
 }
@@ -107,6 +110,8 @@ std::string_view exec_name(Exec exec) noexcept {
       return "replicated";
     case Exec::whole:
       return "whole samples";
+    case Exec::heads:
+      return "its heads split";
     case Exec::follow:
       return "follows its input";
   }

@@ -18,6 +18,7 @@ enum class Exec : std::uint8_t {
   replicated,  ///< linear layer under `domain`: computed redundantly within a column
   whole,       ///< needs whole samples, no communication of its own (pooling under
                ///< non-domain kinds, flatten, adaptive pooling, layernorm, softmax)
+  heads,       ///< attention splitting its heads over Pr, its output gathered
   follow,      ///< elementwise: keeps its input's layout (relu, dropout, batchnorm, add, ...)
 };
 

@@ -35,12 +35,19 @@ std::optional<std::string> check_layer_limits(const Layer& layer, const LayerExe
             "(Pr = {}, out_channels = {})",
             pr, layer.out_channels);
       }
-      if (layer.type == LayerType::linear && pr > layer.out_features) {
+      if ((layer.type == LayerType::linear || layer.type == LayerType::embedding) &&
+          pr > layer.out_features) {
         return fmt::format(
             "model parallelism needs Pr <= out_features "
             "(Pr = {}, out_features = {})",
             pr, layer.out_features);
       }
+    }
+    if (e.exec == Exec::heads && pr > 1 && (layer.heads % pr != 0 || layer.kv_heads % pr != 0)) {
+      return fmt::format(
+          "attention splits its heads over Pr, which must divide heads and kv_heads "
+          "(Pr = {}, heads = {}, kv_heads = {})",
+          pr, layer.heads, layer.kv_heads);
     }
     if (e.exec == Exec::domain && pr > 1) {
       const Count h_out = layer.out_shape.height();

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
+#include "sim/model/compute_cost.hpp"
 
 namespace dnnsim {
 namespace {
@@ -41,12 +42,15 @@ std::string_view to_string(ComputePart part) noexcept {
   return "forward";
 }
 
-TaskGraphCompiler::TaskGraphCompiler(const Network& network, const Plan& plan, std::int64_t batch)
+TaskGraphCompiler::TaskGraphCompiler(const Network& network, const Plan& plan, std::int64_t batch,
+                                     const Platform& platform)
     : network_(network), plan_(plan), batch_(batch) {
   resolve_layout(network_, plan_, execs_);
   collectives_.resize(network_.layers.size());
+  const ComputeModel compute(network_, platform.node, platform.file);
   for (std::size_t i = 0; i < network_.layers.size(); ++i) {
     layer_collectives(network_, execs_, i, static_cast<double>(batch_), collectives_[i]);
+    compute_.push_back(compute.layer(execs_, i, static_cast<double>(batch_)));
   }
 }
 
@@ -55,7 +59,6 @@ RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
   out.rank = rank;
   TaskGraph& g = out.graph;
   const std::size_t n = network_.layers.size();
-  const double batch = static_cast<double>(batch_);
 
   const auto collective_task = [&](std::size_t layer, const Collective& c) {
     const ProcessGrid grid = execs_[layer].grid;
@@ -90,16 +93,15 @@ RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
     return t;
   };
   const auto compute_task = [&](std::size_t layer, ComputePart part, bool backward) {
-    const Layer& l = network_.layers[layer];
-    double flops = l.flops_per_sample;
-    if (part == ComputePart::input_gradient) flops = input_gradient_flops(l);
-    if (part == ComputePart::weight_gradient) flops = weight_gradient_flops(l);
+    const LayerCompute& c = compute_[layer];
     Task t;
     t.type = TaskType::compute;
     t.layer = static_cast<std::uint32_t>(layer);
     t.backward_pass = backward;
     t.compute = part;
-    t.flops = batch * flops / compute_sharers(execs_[layer]);
+    t.flops = part == ComputePart::forward          ? c.forward_work
+              : part == ComputePart::input_gradient ? c.input_gradient_work
+                                                    : c.weight_gradient_work;
     return t;
   };
 
@@ -113,7 +115,7 @@ RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
     for (const Collective& c : collectives_[i]) {
       if (!c.backward_pass && c.phase != Phase::forward) chain(collective_task(i, c));
     }
-    if (layer.flops_per_sample > 0.0) chain(compute_task(i, ComputePart::forward, false));
+    if (compute_[i].forward_work > 0.0) chain(compute_task(i, ComputePart::forward, false));
     for (const Collective& c : collectives_[i]) {
       if (!c.backward_pass && c.phase == Phase::forward) chain(collective_task(i, c));
     }
@@ -128,7 +130,6 @@ RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
   for (std::size_t k = network_.topo_order.size(); k-- > 0;) {
     const std::size_t i = network_.topo_order[k];
     const Layer& layer = network_.layers[i];
-    const LayerExec& e = execs_[i];
     TaskSet dy = has_consumer[i] ? consumers_out[i] : forward_out[i];
 
     TaskSet dx = dy;
@@ -136,14 +137,14 @@ RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
     for (const Collective& c : collectives_[i]) {
       if (c.backward_pass && c.phase == Phase::halo) chain_dx(collective_task(i, c));
     }
-    if (e.input_grad && input_gradient_flops(layer) > 0.0) {
+    if (compute_[i].input_gradient_work > 0.0) {
       chain_dx(compute_task(i, ComputePart::input_gradient, true));
     }
     for (const Collective& c : collectives_[i]) {
       if (c.backward_pass && c.phase == Phase::backward) chain_dx(collective_task(i, c));
     }
     TaskSet dw = dy;
-    if (weight_gradient_flops(layer) > 0.0) {
+    if (compute_[i].weight_gradient_work > 0.0) {
       dw = TaskSet{add_task(g, compute_task(i, ComputePart::weight_gradient, true), dw)};
     }
     for (const Collective& c : collectives_[i]) {

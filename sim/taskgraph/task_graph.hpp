@@ -9,6 +9,8 @@
 
 #include <boost/graph/adjacency_list.hpp>
 
+#include "sim/model/compute_cost.hpp"
+#include "sim/platform/platform.hpp"
 #include "sim/strategy/layer_comm.hpp"
 #include "sim/strategy/layout.hpp"
 #include "sim/strategy/plan.hpp"
@@ -34,7 +36,7 @@ struct Task {
 
   // compute
   ComputePart compute = ComputePart::forward;
-  double flops = 0.0;
+  double flops = 0.0;  ///< FLOPs at the host's speed: the part's time times that speed
 
   // collective
   Phase phase = Phase::forward;
@@ -62,7 +64,9 @@ struct RankTasks {
 /// Everything the compiler needs, resolved once for all ranks.
 class TaskGraphCompiler {
  public:
-  TaskGraphCompiler(const Network& network, const Plan& plan, std::int64_t batch);
+  /// Compute tasks take the times of `platform`'s device (sim/model/compute_cost.hpp).
+  TaskGraphCompiler(const Network& network, const Plan& plan, std::int64_t batch,
+                    const Platform& platform);
 
   /// The task graph of one rank (0 <= rank < P). Rank r sits at row r % Pr and column
   /// r / Pr of each layer's grid: the processes of a grid column are consecutive ranks.
@@ -77,6 +81,7 @@ class TaskGraphCompiler {
   std::int64_t batch_;
   std::vector<LayerExec> execs_;
   std::vector<std::vector<Collective>> collectives_;  ///< per layer
+  std::vector<LayerCompute> compute_;                 ///< per layer
 };
 
 /// Throws InputError on `--collective` when `algorithm` has no schedule for one of the

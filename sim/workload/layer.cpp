@@ -6,7 +6,7 @@
 namespace dnnsim {
 namespace {
 
-constexpr std::array<std::pair<LayerType, std::string_view>, 26> kNames{{
+constexpr std::array<std::pair<LayerType, std::string_view>, 31> kNames{{
     {LayerType::conv2d, "conv2d"},
     {LayerType::linear, "linear"},
     {LayerType::maxpool, "maxpool"},
@@ -33,6 +33,11 @@ constexpr std::array<std::pair<LayerType, std::string_view>, 26> kNames{{
     {LayerType::reshape, "reshape"},
     {LayerType::transpose, "transpose"},
     {LayerType::slice, "slice"},
+    {LayerType::embedding, "embedding"},
+    {LayerType::position_embedding, "position_embedding"},
+    {LayerType::attention, "attention"},
+    {LayerType::rmsnorm, "rmsnorm"},
+    {LayerType::mul, "mul"},
 }};
 
 }  // namespace
@@ -64,13 +69,17 @@ LayerRole role_of(LayerType type) noexcept {
   switch (type) {
     case LayerType::conv2d:
     case LayerType::linear:
+    case LayerType::embedding:
       return LayerRole::weighted;
+    case LayerType::attention:
+      return LayerRole::attention;
     case LayerType::maxpool:
     case LayerType::avgpool:
       return LayerRole::windowed;
     case LayerType::adaptive_avgpool:
     case LayerType::flatten:
     case LayerType::layernorm:
+    case LayerType::rmsnorm:
     case LayerType::softmax:
     case LayerType::mean:
     case LayerType::matmul:
@@ -89,6 +98,7 @@ double input_gradient_flops(const Layer& layer) noexcept {
     case LayerType::linear:
       return layer.flops_per_sample;
     case LayerType::matmul:
+    case LayerType::attention:  // one product per operand: twice the forward
       return 2.0 * layer.flops_per_sample;
     default:
       return 0.0;
@@ -96,7 +106,7 @@ double input_gradient_flops(const Layer& layer) noexcept {
 }
 
 double weight_gradient_flops(const Layer& layer) noexcept {
-  return layer.params > 0 ? layer.flops_per_sample : 0.0;
+  return layer.params > 0 || layer.is_tied() ? layer.flops_per_sample : 0.0;
 }
 
 }  // namespace dnnsim

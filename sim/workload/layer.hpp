@@ -39,6 +39,11 @@ enum class LayerType : std::uint8_t {
   reshape,
   transpose,
   slice,
+  embedding,           ///< token ids [T] -> [T, features] from a vocab x features table
+  position_embedding,  ///< adds a learned [T, h] to its input
+  attention,           ///< the attention core: fused QKV [T, (a + 2g) d] -> [T, a d]
+  rmsnorm,             ///< root-mean-square norm over the last axis, a weight per feature
+  mul,                 ///< elementwise product of its inputs (SwiGLU's gate)
 };
 
 /// How a layer type behaves under parallelism (docs/model.md, "Layouts and changing them").
@@ -46,8 +51,9 @@ enum class LayerRole : std::uint8_t {
   weighted,     ///< conv2d, linear: the table of docs/model.md
   windowed,     ///< maxpool, avgpool: domain-parallel under domain / hybrid, no weights
   elementwise,  ///< keeps its input's layout; communicates nothing (batchnorm has its own rule)
-  whole,        ///< needs whole samples (flatten, adaptive pooling, layernorm, softmax,
-                ///< mean, matmul, reshape, transpose, slice)
+  whole,        ///< needs whole samples (flatten, adaptive pooling, layernorm, rmsnorm,
+                ///< softmax, mean, matmul, reshape, transpose, slice)
+  attention,    ///< splits its heads over Pr under model and integrated, else whole
 };
 
 [[nodiscard]] std::string_view to_string(LayerType type) noexcept;
@@ -102,24 +108,35 @@ struct Layer {
   Count slice_start = 0;
   Count slice_end = 0;
   bool squeeze = false;
-  int line = 0;  ///< line in the workload file, for messages
+  Count vocab = 0;       ///< embedding: rows of the table (its features: out_features)
+  Count heads = 0;       ///< attention: a, query heads
+  Count kv_heads = 0;    ///< attention: g, key and value heads (g divides a)
+  bool causal = false;   ///< attention: each token sees only those before it
+  bool flash = false;    ///< attention: fused, keeps no T x T scores
+  double dropout = 0.0;  ///< dropout: p; attention: on its attention weights
+  std::string tied_to;   ///< linear: the embedding whose table is its weight
+  int line = 0;          ///< line in the workload file, for messages
 
   // Derived by shape inference.
   std::vector<std::size_t> inputs;  ///< indices of the layers read; empty = the network input
                                     ///< (a parameter layer reads nothing)
-  Shape in_shape;                   ///< of the first input
+  std::size_t tied = static_cast<std::size_t>(-1);  ///< index of `tied_to`, if set
+  Shape in_shape;                                   ///< of the first input
   Shape out_shape;
   Count d_in = 0;   ///< activations per sample entering (summed over inputs for concat)
   Count d_out = 0;  ///< activations per sample leaving
   Count params = 0;
   double flops_per_sample = 0.0;  ///< forward, docs/model.md "Compute"
+
+  [[nodiscard]] bool is_tied() const noexcept { return !tied_to.empty(); }
 };
 
 /// Forward FLOPs per sample of the input gradient: the forward once for conv2d and linear,
-/// twice for matmul (one product per operand), 0 for the others.
+/// twice for matmul and attention (one product per operand), 0 for the others.
 [[nodiscard]] double input_gradient_flops(const Layer& layer) noexcept;
 /// Forward FLOPs per sample of the weight gradient: the forward once for a layer with
-/// parameters and FLOPs (conv2d, linear), else 0.
+/// parameters and FLOPs (conv2d, linear; a linear tied to an embedding computes its
+/// gradient of the shared table), else 0.
 [[nodiscard]] double weight_gradient_flops(const Layer& layer) noexcept;
 
 }  // namespace dnnsim

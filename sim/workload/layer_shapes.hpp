@@ -47,4 +47,11 @@ void infer_transpose(Layer& layer, const Shape& in, const std::string& file);
 void infer_slice(Layer& layer, const Shape& in, const std::string& file);
 void infer_concat(Layer& layer, const std::vector<Shape>& inputs, const std::string& file);
 
+// ---- transformers (transformer_shapes.cpp) -------------------------------------------------
+
+void infer_embedding(Layer& layer, const Shape& in, const std::string& file);
+void infer_position_embedding(Layer& layer, const Shape& in, const std::string& file);
+void infer_attention(Layer& layer, const Shape& in, const std::string& file);
+void infer_rmsnorm(Layer& layer, const Shape& in, const std::string& file);
+
 }  // namespace dnnsim::shapes

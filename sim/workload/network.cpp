@@ -14,6 +14,17 @@ std::string_view to_string(DType dtype) noexcept {
   return "fp32";
 }
 
+std::string_view to_string(Optimizer optimizer) noexcept {
+  return kOptimizerNames[static_cast<std::size_t>(optimizer)];
+}
+
+std::optional<Optimizer> optimizer_from_string(std::string_view name) noexcept {
+  for (std::size_t i = 0; i < kOptimizerNames.size(); ++i) {
+    if (kOptimizerNames[i] == name) return static_cast<Optimizer>(i);
+  }
+  return std::nullopt;
+}
+
 Count Network::total_params() const noexcept {
   Count total = 0;
   for (const auto& layer : layers) total += layer.params;

@@ -3,7 +3,9 @@
 // DAG, and what the engines need derived from it once (topological order, which layers
 // have parameters upstream). Built by load_network(); everything downstream trusts it.
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,13 @@ enum class DType : std::uint8_t { fp32, fp16, bf16 };
 }
 [[nodiscard]] std::string_view to_string(DType dtype) noexcept;
 
+/// What the optimizer keeps per parameter (docs/model.md, "Memory per process").
+enum class Optimizer : std::uint8_t { sgd, momentum, adam };
+
+[[nodiscard]] std::string_view to_string(Optimizer optimizer) noexcept;
+[[nodiscard]] std::optional<Optimizer> optimizer_from_string(std::string_view name) noexcept;
+inline constexpr std::array<std::string_view, 3> kOptimizerNames{"sgd", "momentum", "adam"};
+
 /// Edges run from a layer to each layer that reads its output.
 using LayerGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS>;
 
@@ -28,8 +37,10 @@ struct Network {
   std::string name;
   std::string file;  ///< where it was loaded from, for messages
   DType dtype = DType::fp32;
+  Optimizer optimizer = Optimizer::sgd;
   Count batch = 0;            ///< default mini-batch
-  Shape input;                ///< one sample
+  Shape input;                ///< one sample: [T] token ids when `tokens`
+  bool tokens = false;        ///< the input is a sequence of token ids (input: {tokens: T})
   std::vector<Layer> layers;  ///< in the file's order
   LayerGraph graph;
   std::vector<std::size_t> topo_order;  ///< every input before its readers

@@ -12,22 +12,36 @@
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
 #include "sim/common/yaml_map.hpp"
+#include "sim/workload/layer_loader.hpp"
 #include "sim/workload/shape_inference.hpp"
+#include "sim/workload/transformer_form.hpp"
 
 namespace dnnsim {
 namespace {
-
-constexpr std::string_view kInputName = "input";
 
 std::string describe_product(const Shape& shape) {
   return fmt::format("{}", fmt::join(shape.dims, " x "));
 }
 
-Shape parse_input(const YamlMap& top) {
+Shape parse_input(const YamlMap& top, bool& tokens) {
   const YamlMap input(top.node("input"), top.file(), "input");
-  input.require_known_keys({"features", "channels", "height", "width"});
+  input.require_known_keys({"features", "channels", "height", "width", "tokens"});
   Shape shape;
-  if (input.has("features")) {
+  tokens = input.has("tokens");
+  if (tokens) {
+    // {tokens: T}: a sequence of token ids; {tokens: T, features: F}: T vectors of F
+    // features (hidden states, as a transformer block reads them).
+    for (const std::string_view key : {"channels", "height", "width"}) {
+      if (input.has(key)) {
+        input.fail(key,
+                   "an input of {tokens: T} is a sequence: it has no channels, height or "
+                   "width (give {tokens: T, features: F} for T vectors of F features)");
+      }
+    }
+    shape = input.has("features")
+                ? Shape{{input.positive_int("tokens"), input.positive_int("features")}}
+                : Shape{{input.positive_int("tokens")}};
+  } else if (input.has("features")) {
     for (const std::string_view key : {"channels", "height", "width"}) {
       if (input.has(key)) {
         input.fail(key,
@@ -45,138 +59,6 @@ Shape parse_input(const YamlMap& top) {
                                describe_product(shape), kMaxCount));
   }
   return shape;
-}
-
-std::vector<std::string> parse_inputs(const YamlMap& entry) {
-  const YAML::Node node = entry.node("inputs");
-  std::vector<std::string> names;
-  if (node.IsScalar()) {
-    names.push_back(node.Scalar());
-  } else if (node.IsSequence() && node.size() > 0) {
-    for (const auto& item : node) {
-      if (!item.IsScalar()) entry.fail("inputs", "expected a list of layer names");
-      names.push_back(item.Scalar());
-    }
-  } else {
-    entry.fail("inputs", "expected a layer name or a list of layer names");
-  }
-  return names;
-}
-
-Layer parse_layer(const YAML::Node& node, const std::string& file, std::size_t index) {
-  const YamlMap probe(node, file, fmt::format("layers[{}]", index));
-  // A typo in `name` or `type` is named as such rather than as a missing key.
-  const bool named = probe.has("name") && node["name"].IsScalar() && !node["name"].Scalar().empty();
-  if (!named || !probe.has("type")) {
-    const YamlMap entry(node, file,
-                        named ? fmt::format("layer '{}'", node["name"].Scalar()) : probe.context());
-    entry.require_known_keys({"name", "type", "inputs", "out_channels", "out_features", "kernel",
-                              "stride", "padding", "groups", "bias", "output_size", "p"});
-  }
-  Layer layer;
-  layer.name = probe.string("name");
-  layer.line = line_of(node).value_or(0);
-  const YamlMap entry(node, file, fmt::format("layer '{}'", layer.name));
-  if (layer.name == kInputName) {
-    entry.fail("name", "'input' names the network's input; choose another layer name");
-  }
-  const std::string type_name = entry.string("type");
-  const auto type = layer_type_from_string(type_name);
-  if (!type) entry.fail("type", unknown_name("layer type", type_name, layer_type_names()));
-  layer.type = *type;
-  if (entry.has("inputs")) layer.input_names = parse_inputs(entry);
-
-  switch (layer.type) {
-    case LayerType::conv2d:
-      entry.require_known_keys({"name", "type", "inputs", "out_channels", "kernel", "stride",
-                                "padding", "groups", "bias"});
-      layer.out_channels = entry.positive_int("out_channels");
-      {
-        const auto [kh, kw] = entry.int_pair("kernel", 1);
-        layer.kernel = {kh, kw};
-      }
-      if (entry.has("stride")) {
-        const auto [sh, sw] = entry.int_pair("stride", 1);
-        layer.stride = {sh, sw};
-      }
-      if (entry.has("padding")) {
-        const auto [ph, pw] = entry.int_pair("padding", 0);
-        layer.padding = {ph, pw};
-      }
-      if (entry.has("groups")) layer.groups = entry.positive_int("groups");
-      if (entry.has("bias")) layer.bias = entry.boolean("bias");
-      break;
-    case LayerType::linear:
-      entry.require_known_keys({"name", "type", "inputs", "out_features", "bias"});
-      layer.out_features = entry.positive_int("out_features");
-      if (entry.has("bias")) layer.bias = entry.boolean("bias");
-      break;
-    case LayerType::maxpool:
-    case LayerType::avgpool: {
-      entry.require_known_keys(
-          {"name", "type", "inputs", "kernel", "stride", "padding", "ceil_mode"});
-      if (entry.has("ceil_mode")) layer.ceil_mode = entry.boolean("ceil_mode");
-      const auto [kh, kw] = entry.int_pair("kernel", 1);
-      layer.kernel = {kh, kw};
-      layer.stride = layer.kernel;  // PyTorch: stride defaults to the kernel size
-      if (entry.has("stride")) {
-        const auto [sh, sw] = entry.int_pair("stride", 1);
-        layer.stride = {sh, sw};
-      }
-      if (entry.has("padding")) {
-        const auto [ph, pw] = entry.int_pair("padding", 0);
-        layer.padding = {ph, pw};
-      }
-      break;
-    }
-    case LayerType::adaptive_avgpool: {
-      entry.require_known_keys({"name", "type", "inputs", "output_size"});
-      const auto [oh, ow] = entry.int_pair("output_size", 1);
-      layer.output_size = {oh, ow};
-      break;
-    }
-    case LayerType::dropout:
-      entry.require_known_keys({"name", "type", "inputs", "p"});
-      if (entry.has("p")) (void)entry.number_in("p", 0.0, 1.0);
-      break;
-    case LayerType::layernorm:
-      entry.require_known_keys({"name", "type", "inputs", "normalized_shape"});
-      if (entry.has("normalized_shape")) {
-        layer.shape = entry.positive_int_list("normalized_shape");
-      }
-      break;
-    case LayerType::mean:
-      entry.require_known_keys({"name", "type", "inputs", "dims", "keepdim"});
-      layer.axes = entry.non_negative_int_list("dims");
-      if (entry.has("keepdim")) layer.keepdim = entry.boolean("keepdim");
-      break;
-    case LayerType::parameter:
-      if (entry.has("inputs")) {
-        entry.fail("inputs", "a parameter layer is a learned tensor: it reads no input");
-      }
-      entry.require_known_keys({"name", "type", "shape"});
-      layer.shape = entry.positive_int_list("shape");
-      break;
-    case LayerType::reshape:
-      entry.require_known_keys({"name", "type", "inputs", "shape"});
-      layer.shape = entry.positive_int_list("shape");
-      break;
-    case LayerType::transpose:
-      entry.require_known_keys({"name", "type", "inputs", "perm"});
-      layer.axes = entry.non_negative_int_list("perm");
-      break;
-    case LayerType::slice:
-      entry.require_known_keys({"name", "type", "inputs", "dim", "start", "end", "squeeze"});
-      layer.slice_dim = entry.non_negative_int("dim");
-      layer.slice_start = entry.has("start") ? entry.non_negative_int("start") : 0;
-      layer.slice_end = entry.positive_int("end");
-      if (entry.has("squeeze")) layer.squeeze = entry.boolean("squeeze");
-      break;
-    default:
-      entry.require_known_keys({"name", "type", "inputs"});
-      break;
-  }
-  return layer;
 }
 
 [[noreturn]] void fail_layer(const Network& net, const Layer& layer, std::string_view key,
@@ -267,6 +149,31 @@ void link_network(Network& net) {
     net.params_upstream[i] = upstream;
     infer_layer(layer, shapes, net.file);
   }
+  // A linear layer tied to an embedding takes its table (vocab x features) as its weight
+  // (features -> vocab): logits tied to the token embedding.
+  for (Layer& layer : net.layers) {
+    if (!layer.is_tied()) continue;
+    const std::size_t t = net.find(layer.tied_to);
+    if (t == n || net.layers[t].type != LayerType::embedding) {
+      std::vector<std::string_view> tables;
+      for (const Layer& l : net.layers) {
+        if (l.type == LayerType::embedding) tables.push_back(l.name);
+      }
+      fail_layer(net, layer, "tied_to",
+                 fmt::format("no embedding is called '{}'{}", layer.tied_to,
+                             did_you_mean(layer.tied_to, tables)));
+    }
+    const Layer& table = net.layers[t];
+    const Count in_features = layer.in_shape.dims.back();
+    if (table.vocab != layer.out_features || table.out_features != in_features) {
+      fail_layer(net, layer, "tied_to",
+                 fmt::format("a linear layer of {} -> {} features cannot use the {} x {} table "
+                             "of '{}' (vocab x features) as its weight",
+                             in_features, layer.out_features, table.vocab, table.out_features,
+                             table.name));
+    }
+    layer.tied = t;
+  }
   Count total = 0;
   for (const Layer& layer : net.layers) {
     total += layer.params;  // each at most kMaxCount: no overflow before the check
@@ -280,7 +187,7 @@ void link_network(Network& net) {
 
 Network parse_network(const YAML::Node& root, const std::string& file) {
   const YamlMap top(root, file, "");
-  top.require_known_keys({"name", "dtype", "batch", "input", "layers"});
+  top.require_known_keys({"name", "dtype", "batch", "input", "layers", "transformer", "optimizer"});
   Network net;
   net.file = file;
   net.name = top.string("name");
@@ -297,14 +204,34 @@ Network parse_network(const YAML::Node& root, const std::string& file) {
       top.fail("dtype", unknown_name("dtype", dtype, kDtypes));
     }
   }
-  net.batch = top.positive_int("batch");
-  net.input = parse_input(top);
-  const YAML::Node layers = top.node("layers");
-  if (!layers.IsSequence() || layers.size() == 0) {
-    top.fail("layers", "expected a non-empty list of layers");
+  if (top.has("optimizer")) {
+    const std::string name = top.string("optimizer");
+    const auto optimizer = optimizer_from_string(name);
+    if (!optimizer) top.fail("optimizer", unknown_name("optimizer", name, kOptimizerNames));
+    net.optimizer = *optimizer;
   }
-  for (std::size_t i = 0; i < layers.size(); ++i) {
-    net.layers.push_back(parse_layer(layers[i], file, i));
+  net.batch = top.positive_int("batch");
+  if (top.has("transformer")) {
+    // The form sets the input and the layers: a sample is one sequence of `seq` tokens.
+    for (const std::string_view key : {"layers", "input"}) {
+      if (top.has(key)) {
+        top.fail(key, "a workload gives either `transformer:` or `input:` and `layers:`");
+      }
+    }
+    const TransformerForm form =
+        parse_transformer_form(YamlMap(top.node("transformer"), file, "transformer"));
+    net.tokens = true;
+    net.input = Shape{{form.seq}};
+    net.layers = expand_transformer(form, line_of(top.node("transformer")).value_or(0));
+  } else {
+    net.input = parse_input(top, net.tokens);
+    const YAML::Node layers = top.node("layers");
+    if (!layers.IsSequence() || layers.size() == 0) {
+      top.fail("layers", "expected a non-empty list of layers");
+    }
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+      net.layers.push_back(parse_layer(layers[i], file, i));
+    }
   }
   link_network(net);
   return net;

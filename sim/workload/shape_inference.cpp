@@ -39,7 +39,7 @@ void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::stri
          fmt::format("matmul multiplies exactly two inputs, got {}", inputs.size()));
   }
   const bool joins = layer.type == LayerType::add || layer.type == LayerType::concat ||
-                     layer.type == LayerType::matmul;
+                     layer.type == LayerType::matmul || layer.type == LayerType::mul;
   if (joins && inputs.size() < 2) {
     fail(layer, file, "inputs",
          fmt::format("{} joins two or more inputs, got {}", to_string(layer.type), inputs.size()));
@@ -95,14 +95,27 @@ void infer_layer(Layer& layer, const std::vector<Shape>& inputs, const std::stri
       layer.out_shape.dims = {in.elements()};
       break;
     case LayerType::add:
+    case LayerType::mul:
       for (std::size_t k = 1; k < inputs.size(); ++k) {
         if (!(inputs[k] == in)) {
           fail(layer, file, "inputs",
-               fmt::format("add needs inputs of one shape, got {} and {}", shape_text(in),
-                           shape_text(inputs[k])));
+               fmt::format("{} needs inputs of one shape, got {} and {}", to_string(layer.type),
+                           shape_text(in), shape_text(inputs[k])));
         }
       }
       layer.out_shape = in;
+      break;
+    case LayerType::embedding:
+      infer_embedding(layer, in, file);
+      break;
+    case LayerType::position_embedding:
+      infer_position_embedding(layer, in, file);
+      break;
+    case LayerType::attention:
+      infer_attention(layer, in, file);
+      break;
+    case LayerType::rmsnorm:
+      infer_rmsnorm(layer, in, file);
       break;
     case LayerType::concat:
       infer_concat(layer, inputs, file);

@@ -22,9 +22,12 @@ void infer_linear(Layer& layer, const Shape& in, const std::string& file) {
   const Count tokens = in.elements() / features;
   layer.out_shape.dims = in.dims;
   layer.out_shape.dims.back() = layer.out_features;
-  layer.params = require_count(layer, file, checked_mul(layer.out_features, features),
-                               "the number of parameters") +
-                 (layer.bias ? layer.out_features : 0);
+  // A linear layer tied to an embedding uses its table as weight: only its bias is its own.
+  const Count weights = layer.is_tied()
+                            ? 0
+                            : require_count(layer, file, checked_mul(layer.out_features, features),
+                                            "the number of parameters");
+  layer.params = weights + (layer.bias ? layer.out_features : 0);
   // docs/model.md, Compute: 2 * d_in * d_out for a vector, once per token.
   layer.flops_per_sample = 2.0 * static_cast<double>(tokens) * static_cast<double>(features) *
                            static_cast<double>(layer.out_features);

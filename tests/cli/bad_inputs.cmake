@@ -62,7 +62,7 @@ bad_input(workload.layer_type_case "${W}/layer-type-case.yaml:5: 'layer 'fc'.typ
           info ${W}/layer-type-case.yaml)
 bad_input(workload.layer_type_missing "${W}/layer-type-missing.yaml:5: 'layer 'fc'.type': is missing"
           info ${W}/layer-type-missing.yaml)
-bad_input(workload.key_of_other_type "${W}/layer-key-of-other-type.yaml:5: 'layer 'fc'.kernel': unknown key; expected one of: name, type, inputs, out_features, bias"
+bad_input(workload.key_of_other_type "${W}/layer-key-of-other-type.yaml:5: 'layer 'fc'.kernel': unknown key; expected one of: name, type, inputs, out_features, bias, tied_to"
           info ${W}/layer-key-of-other-type.yaml)
 bad_input(workload.layer_named_input "${W}/layer-named-input.yaml:5: 'layer 'input'.name': 'input' names the network's input"
           info ${W}/layer-named-input.yaml)

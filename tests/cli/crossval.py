@@ -4,7 +4,8 @@
 and communication) and in total, for every grid of P (docs/model.md: the SimGrid engine must
 agree with the model on the ideal network).
 
-usage: crossval.py DNNSIM WORKLOAD BATCH STRATEGY P [P ...]
+usage: crossval.py [--platform FILE] DNNSIM WORKLOAD BATCH STRATEGY P [P ...]
+(--platform: a crossbar platform file other than the preset, e.g. one with a roofline)
 """
 import json
 import subprocess
@@ -23,11 +24,15 @@ def close(a, b):
 
 
 def main():
-    dnnsim, workload, batch, strategy, *procs = sys.argv[1:]
+    args = sys.argv[1:]
+    platform = "crossbar"
+    if args[:1] == ["--platform"]:
+        platform, args = args[1], args[2:]
+    dnnsim, workload, batch, strategy, *procs = args
     failures = 0
     checked = 0
     for p in procs:
-        common = [workload, "--platform", "crossbar", "--procs", p, "--grid", "all",
+        common = [workload, "--platform", platform, "--procs", p, "--grid", "all",
                   "--strategy", strategy, "--batch", batch, "--format", "json"]
         analytic = run([dnnsim, "analytic", *common])
         simulated = run([dnnsim, "simulate", *common, "--no-overlap"])
@@ -50,7 +55,7 @@ def main():
                         print(f"P={p} {grid} layer {la['name']}: {key} analytic {la[key]:.9g}, "
                               f"simulated {ls[key]:.9g}")
                         failures += 1
-    print(f"{workload} {strategy}: {checked} grids compared, {failures} mismatches")
+    print(f"{workload} {strategy} on {platform}: {checked} grids compared, {failures} mismatches")
     return 1 if failures or checked == 0 else 0
 
 

@@ -17,6 +17,29 @@ foreach(case "mlp;512;integrated;4 6 8" "alexnet;256;integrated;8 12 64"
   set_tests_properties(sim.crossval.${workload}.${strategy} PROPERTIES LABELS simgrid)
 endforeach()
 
+# The transformer presets (a few sequences, so they run quickly), on the crossbar and on a
+# crossbar with a roofline (memory bandwidth, an efficiency for attention).
+foreach(case "transformer-block;8;integrated;4 8" "gpt3-175b;8;hybrid;4" "llama2-7b;8;integrated;4"
+             "llama2-70b;4;integrated;4" "llama3-8b;4;domain;2" "alexnet;64;integrated;8")
+  list(GET case 0 workload)
+  list(GET case 1 batch)
+  list(GET case 2 strategy)
+  list(GET case 3 procs)
+  string(REPLACE " " ";" procs "${procs}")
+  foreach(platform crossbar roofline)
+    set(file crossbar)
+    if(platform STREQUAL "roofline")
+      set(file ${CMAKE_SOURCE_DIR}/tests/data/crossbar-roofline.yaml)
+    endif()
+    set(name sim.crossval.${platform}.${workload}.${strategy})
+    add_test(NAME ${name}
+             COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/crossval.py --platform ${file}
+                     $<TARGET_FILE:dnnsim> ${workload} ${batch} ${strategy} ${procs}
+             WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+    set_tests_properties(${name} PROPERTIES LABELS simgrid)
+  endforeach()
+endforeach()
+
 # Contention, algorithms, topologies, overlap, placement, traces, task graphs, SMPI replay.
 foreach(check ring_vs_rabenseifner oversubscribed_fat_tree topologies_run overlap placement trace
               taskgraph_bytes smpi_replay optimizer_plan_reproduces xml_platform)

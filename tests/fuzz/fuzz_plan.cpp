@@ -33,7 +33,9 @@ dnnsim::Platform crossbar() {
   dnnsim::Platform p;
   p.name = "fuzz";
   p.nodes = std::int64_t{1} << 40;
-  p.node = {1.0e12, 0.5, 1.0e11};
+  p.node.flops = 1.0e12;
+  p.node.efficiency = 0.5;
+  p.node.memory_bytes = 1.0e11;
   p.network.latency_s = 1.0e-6;
   p.network.bandwidth_bytes_per_s = 1.0e10;
   return p;
@@ -55,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (e.violation) return;
     fuzz::check_result(e.result);
     if (plan.procs <= 64) {
-      const TaskGraphCompiler compiler(net, plan, net.batch);
+      const TaskGraphCompiler compiler(net, plan, net.batch, platform);
       (void)compiler.compile_rank(plan.procs - 1);
     }
   });

@@ -14,7 +14,9 @@ dnnsim::Platform crossbar() {
   dnnsim::Platform p;
   p.name = "fuzz";
   p.nodes = 1 << 20;
-  p.node = {1.0e12, 0.5, 1.0e11};
+  p.node.flops = 1.0e12;
+  p.node.efficiency = 0.5;
+  p.node.memory_bytes = 1.0e11;
   p.network.latency_s = 1.0e-6;
   p.network.bandwidth_bytes_per_s = 1.0e10;
   return p;
@@ -44,7 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (e.violation) continue;
         fuzz::check_result(e.result);
         if (grid.procs() == 4 && s == Strategy::hybrid) {
-          const TaskGraphCompiler compiler(net, plan, net.batch);
+          const TaskGraphCompiler compiler(net, plan, net.batch, platform);
           (void)compiler.compile_rank(3);
         }
       }

@@ -207,7 +207,7 @@ def rejected(args):
     check(result.returncode == 1 and result.stdout == "", f"rejected: {result}")
     expected = (f"dnnsim: error: the importer wrote a workload dnnsim cannot load (a bug of the "
                 f"importer), kept as {kept}: {kept}:6: 'layer 'fc2'._synthetic': unknown key; "
-                f"expected one of: name, type, inputs, out_features, bias\n")
+                f"expected one of: name, type, inputs, out_features, bias, tied_to\n")
     check(result.stderr == expected, f"rejected: stderr is\n{result.stderr!r}\nexpected\n"
                                      f"{expected!r}")
     check(sorted(os.listdir(out_dir)) == ["model.yaml.rejected"],

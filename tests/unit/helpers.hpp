@@ -32,7 +32,9 @@ inline Platform simple_platform() {
   Platform p;
   p.name = "simple";
   p.nodes = 1 << 20;
-  p.node = {1.0e9, 1.0, 1.0e12};
+  p.node.flops = 1.0e9;
+  p.node.efficiency = 1.0;
+  p.node.memory_bytes = 1.0e12;
   p.network.topology = Topology::crossbar;
   p.network.latency_s = 1.0e-6;
   p.network.bandwidth_bytes_per_s = 1.0e9;

@@ -55,9 +55,14 @@ TEST_CASE("integrated 2x2 on an MLP: every phase as the cost model's table says"
   CHECK(r.comm_s == Approx(8.532e-6));
   CHECK(r.compute_s == Approx(8.96e-7));
   CHECK(r.iteration_s == Approx(9.428e-6));
-  // Memory: 3 * (20 + 9) parameter words, activations 8*4 + 8*8 + 8*8 + 8*2, so
-  // 263 words = 1052 B, plus the largest collective buffer (256 B).
-  CHECK(r.memory_bytes_per_proc == Approx(1308.0));
+  // Memory (SGD, fp32): weight and gradient of its 20 + 9 parameters, 2 * 29 * 4 = 232 B;
+  // kept for backward, 8 samples of fc1's input (4), relu's input (8) and fc2's input (8):
+  // 8 * 20 * 4 = 640 B.
+  CHECK(r.memory.weights_bytes == Approx(116.0));
+  CHECK(r.memory.gradients_bytes == Approx(116.0));
+  CHECK(r.memory.optimizer_bytes == 0.0);
+  CHECK(r.memory.activations_bytes == Approx(640.0));
+  CHECK(r.memory_bytes_per_proc == Approx(872.0));
 }
 
 TEST_CASE("batch parallelism is the integrated scheme on 1 x P") {

@@ -265,7 +265,8 @@ layers:
 
 TEST_CASE("the task graph charges matmul's input gradient twice its forward") {
   const Network net = test::network_from(kTinyVit);
-  const TaskGraphCompiler compiler(net, uniform_plan(net, Strategy::integrated, {2, 2}), 16);
+  const TaskGraphCompiler compiler(net, uniform_plan(net, Strategy::integrated, {2, 2}), 16,
+                                   test::simple_platform());
   const RankTasks rt = compiler.compile_rank(0);
   const auto scores = static_cast<std::uint32_t>(net.find("scores"));
   double forward = 0.0;

@@ -24,7 +24,8 @@ std::vector<const Task*> tasks_of(RankTasks&&) = delete;
 
 TEST_CASE("an integrated 2x2 MLP rank has the cost model's tasks in forward then backward order") {
   const Network net = test::network_from(test::kTinyMlp);
-  const TaskGraphCompiler compiler(net, uniform_plan(net, Strategy::integrated, {2, 2}), 16);
+  const TaskGraphCompiler compiler(net, uniform_plan(net, Strategy::integrated, {2, 2}), 16,
+                                   test::simple_platform());
   const RankTasks rt = compiler.compile_rank(3);  // row 1, column 1
   const auto tasks = tasks_of(rt);
   // fwd: fc1 compute, fc1 gather, fc2 compute, fc2 gather;
@@ -67,7 +68,7 @@ TEST_CASE("every rank's collective payloads add up to the analytic comm_bytes") 
     const Plan plan = uniform_plan(net, Strategy::integrated, grid);
     AnalyticModel model(net, platform);
     const Result r = model.run(plan, 64);
-    const TaskGraphCompiler compiler(net, plan, 64);
+    const TaskGraphCompiler compiler(net, plan, 64, test::simple_platform());
     for (std::int64_t rank = 0; rank < grid.procs(); ++rank) {
       std::vector<double> bytes(net.layers.size(), 0.0);
       const RankTasks rt = compiler.compile_rank(rank);
@@ -85,7 +86,7 @@ TEST_CASE("a grid change is an all-gather that brings each process n bytes") {
   const Network net = test::network_from(test::kTinyMlp);
   Plan plan = uniform_plan(net, Strategy::integrated, {2, 2});
   plan.layers[2] = {Kind::batch, {1, 4}};
-  const TaskGraphCompiler compiler(net, plan, 16);
+  const TaskGraphCompiler compiler(net, plan, 16, test::simple_platform());
   const RankTasks rt = compiler.compile_rank(0);
   const auto tasks = tasks_of(rt);
   const auto regrid = std::find_if(tasks.begin(), tasks.end(), [](const Task* t) {
@@ -106,7 +107,8 @@ layers:
   - {name: c1, type: conv2d, out_channels: 4, kernel: 3, padding: 1}
   - {name: c2, type: conv2d, out_channels: 4, kernel: 3, padding: 1}
 )");
-  const TaskGraphCompiler compiler(net, uniform_plan(net, Strategy::domain, {2, 2}), 4);
+  const TaskGraphCompiler compiler(net, uniform_plan(net, Strategy::domain, {2, 2}), 4,
+                                   test::simple_platform());
   std::map<std::pair<std::uint32_t, Phase>, int> count;
   const RankTasks rt = compiler.compile_rank(2);
   for (const Task* t : tasks_of(rt)) {

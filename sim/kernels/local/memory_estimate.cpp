@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
 
 #include "sim/kernels/local/band_layout.hpp"
 #include "sim/kernels/local/gemm_shapes.hpp"
@@ -11,8 +12,7 @@
 namespace dnnsim::kernels {
 namespace {
 
-// Sizes are counted in double: a batch being refused may hold more floats than an int64
-// counts.
+// Sizes in double: a batch being refused may hold more floats than an int64 counts.
 constexpr double kFloat = 4.0;
 constexpr double kIndex = 8.0;  // maxpool's argmax, std::int64_t per output
 
@@ -36,8 +36,8 @@ Place place_of(const LayerExec& e, Count batch, int rank) {
           block(batch, e.grid.pc, e.grid.column_of(rank)).size()};
 }
 
-// redistribute(): its result starts as a copy of the source and is resized, so it keeps
-// the larger of the two capacities; on top, what is packed to send and the receive buffer.
+// redistribute(): its result, a resized copy of the source, keeps the larger capacity;
+// on top, what is packed to send and the receive buffer.
 struct Moved {
   double out = 0.0;   ///< capacity of the result
   double peak = 0.0;  ///< the most it holds at once, the result included
@@ -98,9 +98,8 @@ PassMemory pass_memory(const Network& network, const Plan& plan, Count batch, in
   const auto keep = [&kept](double floats) { kept += kFloat * floats; };
   const auto hold = [&temp](double floats) { temp = std::max(temp, kFloat * floats); };
 
-  // Per layer, in floats on this process: its output, its input gradient, and a
-  // convolution's im2col, GEMM result and dY-matrix buffers, which keep the largest size
-  // either pass gives them.
+  // Per layer, in floats here: output, input gradient, and a convolution's im2col, GEMM
+  // result and dY-matrix buffers (the largest size either pass gives them).
   std::vector<double> out(layers, 0.0);
   std::vector<double> dx(layers, 0.0);
   std::vector<double> cols(layers, 0.0);
@@ -188,6 +187,8 @@ PassMemory pass_memory(const Network& network, const Plan& plan, Count batch, in
         }
         break;
       }
+      case Exec::heads:
+        throw std::logic_error("attention: refused by kernel_support.cpp");
       case Exec::whole:
       case Exec::follow:
         if (layer.type == LayerType::maxpool || layer.type == LayerType::avgpool) {
@@ -201,9 +202,8 @@ PassMemory pass_memory(const Network& network, const Plan& plan, Count batch, in
     keep(arranged + out[i]);
   }
 
-  // The backward pass, from the loss gradient down to the first layer whose input
-  // gradient someone needs. Two converted gradients live at once (the one read and the
-  // one made), and the slot about to be reused still holds the one from two layers above.
+  // Backward, down to the first layer whose input gradient is needed. Two converted
+  // gradients live at once (read and made); the next slot holds one from two layers up.
   keep(out.back());  // the loss gradient
   std::array<double, 2> slot{0.0, 0.0};
   for (std::size_t i = layers; i-- > 0;) {
@@ -264,6 +264,8 @@ PassMemory pass_memory(const Network& network, const Plan& plan, Count batch, in
         hold(slots + std::max(dw_scratch, halo));
         break;
       }
+      case Exec::heads:
+        throw std::logic_error("attention: refused by kernel_support.cpp");
       case Exec::whole:
       case Exec::follow:
         hold(slots);

@@ -1,0 +1,106 @@
+#include "sim/model/memory.hpp"
+
+namespace dnnsim {
+namespace {
+
+/// The share of a layer's kept tensors and parameters one process holds.
+struct Held {
+  double activations = 1.0;
+  double params = 1.0;
+};
+
+Held held_by(const LayerExec& e) {
+  const double pr = static_cast<double>(e.grid.pr);
+  switch (e.exec) {
+    case Exec::integrated:  // the whole input (what it keeps), its rows of the weights
+      return {1.0, 1.0 / pr};
+    case Exec::heads:
+    case Exec::domain:
+      return {1.0 / pr, 1.0};
+    case Exec::follow:
+      return {e.out_layout == Layout::split ? 1.0 / pr : 1.0, 1.0};
+    case Exec::replicated:
+    case Exec::whole:
+      return {};
+  }
+  return {};
+}
+
+double inputs_of(const Network& network, const Layer& layer) {
+  if (layer.inputs.empty()) return static_cast<double>(network.input.elements());
+  double n = 0.0;
+  for (const std::size_t j : layer.inputs) n += static_cast<double>(network.layers[j].d_out);
+  return n;
+}
+
+}  // namespace
+
+double optimizer_bytes_per_param(Optimizer optimizer, DType dtype) noexcept {
+  const double state = optimizer == Optimizer::adam       ? 8.0
+                       : optimizer == Optimizer::momentum ? 4.0
+                                                          : 0.0;
+  return state + (dtype == DType::fp32 ? 0.0 : 4.0);
+}
+
+double kept_bytes_per_sample(const Network& network, std::size_t i) noexcept {
+  const Layer& layer = network.layers[i];
+  const double s = word_bytes(network.dtype);
+  const double in = inputs_of(network, layer);
+  const double out = static_cast<double>(layer.d_out);
+  switch (layer.type) {
+    case LayerType::conv2d:
+    case LayerType::linear:
+    case LayerType::batchnorm:
+    case LayerType::layernorm:
+    case LayerType::rmsnorm:
+    case LayerType::relu:
+    case LayerType::relu6:
+    case LayerType::gelu:
+    case LayerType::silu:
+    case LayerType::sigmoid:
+    case LayerType::tanh:
+    case LayerType::hardswish:
+    case LayerType::mul:
+    case LayerType::matmul:
+      return s * in;  // its input (both, for a product)
+    case LayerType::maxpool:
+      return s * in + 8.0 * out;  // its input and the argmax of each output (int64)
+    case LayerType::dropout:
+      return layer.dropout > 0.0 ? out : 0.0;  // a 1-byte mask
+    case LayerType::softmax:
+      return s * out;
+    case LayerType::attention: {
+      const double tokens = static_cast<double>(layer.in_shape.dims.front());
+      const double scores = static_cast<double>(layer.heads) * tokens * tokens;
+      if (layer.flash) {
+        // Q, K, V, the output and the softmax statistics (4 bytes per head and token).
+        return s * (in + out) + 4.0 * static_cast<double>(layer.heads) * tokens;
+      }
+      // Q, K, V and the softmax output; with dropout its mask and the dropped output.
+      return s * in + s * scores + (layer.dropout > 0.0 ? scores + s * scores : 0.0);
+    }
+    default:  // add, concat, embeddings, reshapes, pooling averages: nothing
+      return 0.0;
+  }
+}
+
+MemoryUse memory_per_proc(const Network& network, const std::vector<LayerExec>& execs,
+                          double batch) {
+  const double s = word_bytes(network.dtype);
+  const double state = optimizer_bytes_per_param(network.optimizer, network.dtype);
+  MemoryUse m;
+  for (std::size_t i = 0; i < network.layers.size(); ++i) {
+    const Layer& layer = network.layers[i];
+    const LayerExec& e = execs[i];
+    const Held held = held_by(e);
+    const double params = static_cast<double>(layer.params) * held.params;
+    m.weights_bytes += s * params;
+    m.gradients_bytes += s * params;
+    m.optimizer_bytes += state * params;
+    const double samples = batch / static_cast<double>(e.grid.pc);
+    m.activations_bytes += samples * kept_bytes_per_sample(network, i) * held.activations;
+  }
+  return m;
+}
+
+}  // namespace dnnsim

@@ -1,0 +1,26 @@
+#pragma once
+// Memory per process (docs/model.md, "Memory per process"): the weights, gradients and
+// optimizer state of the process's share of the parameters, and the activations its layers
+// keep for the backward pass, as PyTorch keeps them.
+
+#include <vector>
+
+#include "sim/result/result.hpp"
+#include "sim/strategy/layout.hpp"
+#include "sim/workload/network.hpp"
+
+namespace dnnsim {
+
+/// Bytes of optimizer state per parameter: sgd 0, momentum 4, adam 8 (fp32 moments), plus a
+/// 4-byte fp32 master copy of the weights with fp16 or bf16.
+[[nodiscard]] double optimizer_bytes_per_param(Optimizer optimizer, DType dtype) noexcept;
+
+/// Bytes layer `i` keeps per sample for its backward pass, whole (before any split).
+[[nodiscard]] double kept_bytes_per_sample(const Network& network, std::size_t i) noexcept;
+
+/// One process's memory under resolved `execs` at `batch` samples per iteration (all of its
+/// grid column's share, B / Pc, kept at once).
+[[nodiscard]] MemoryUse memory_per_proc(const Network& network, const std::vector<LayerExec>& execs,
+                                        double batch);
+
+}  // namespace dnnsim

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 #include <ostream>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -59,6 +62,57 @@ void write_summary(std::ostream& out, const Result& r) {
   }
 }
 
+/// One row of the per-layer table: a layer, or the same layer of every transformer block.
+struct TableRow {
+  std::string label;
+  std::string type;
+  std::string kind;
+  LayerResult sum;
+  int blocks = 1;
+};
+
+/// `block<i>.<rest>` -> `<rest>`, the layer's name within its block; none for other names.
+std::optional<std::string_view> block_suffix(std::string_view name) {
+  if (!name.starts_with("block")) return std::nullopt;
+  std::size_t i = 5;
+  while (i < name.size() && name[i] >= '0' && name[i] <= '9') ++i;
+  if (i == 5 || i >= name.size() || name[i] != '.') return std::nullopt;
+  return name.substr(i + 1);
+}
+
+/// The layers in order, those of a model's blocks (`block7.attn.qkv`, as the transformer
+/// form names them) folded into one row per name within a block, so that a 96-block model
+/// prints a dozen rows instead of a thousand.
+std::vector<TableRow> table_rows(const Result& r, const Network& network) {
+  std::vector<TableRow> rows;
+  std::map<std::string, std::size_t, std::less<>> folded;
+  for (std::size_t i = 0; i < r.layers.size(); ++i) {
+    const Layer& layer = network.layers[i];
+    const LayerResult& l = r.layers[i];
+    const auto suffix = block_suffix(layer.name);
+    const std::string kind(to_string(l.kind));
+    if (suffix) {
+      if (const auto it = folded.find(*suffix); it != folded.end()) {
+        TableRow& row = rows[it->second];
+        LayerResult& sum = row.sum;
+        sum.compute_s += l.compute_s;
+        sum.forward_s += l.forward_s;
+        sum.backward_s += l.backward_s;
+        sum.gradient_s += l.gradient_s;
+        sum.halo_s += l.halo_s;
+        sum.redistribute_s += l.redistribute_s;
+        if (row.kind != kind) row.kind = "mixed";
+        ++row.blocks;
+        continue;
+      }
+      folded.emplace(std::string(*suffix), rows.size());
+    }
+    rows.push_back({suffix ? fmt::format("block*.{}", *suffix) : layer.name,
+                    std::string(to_string(layer.type)), kind, l, 1});
+  }
+  return rows;
+}
+
 }  // namespace
 
 void write_csv(std::ostream& out, const Result& r, const Network& network) {
@@ -80,16 +134,20 @@ void write_csv(std::ostream& out, const Result& r, const Network& network) {
 void write_table(std::ostream& out, const Result& r, const Network& network) {
   fmt::print(out, "{} on {}: P = {} as a {} grid ({}), batch {}, engine {}\n\n", r.workload,
              r.platform, r.procs, r.grid.to_string(), to_string(r.strategy), r.batch, r.engine);
+  const std::vector<TableRow> rows = table_rows(r, network);
+  if (std::any_of(rows.begin(), rows.end(), [](const TableRow& row) { return row.blocks > 1; })) {
+    fmt::print(out, "(a row block*.NAME adds up layer NAME of every block)\n\n");
+  }
   fmt::print(out, "{:<18} {:<16} {:<10} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}\n",
              "layer", "type", "kind", "compute", "comm", "forward", "backward", "gradient", "halo",
              "redistrib");
-  for (std::size_t i = 0; i < r.layers.size(); ++i) {
-    const LayerResult& l = r.layers[i];
+  for (const TableRow& row : rows) {
+    const LayerResult& l = row.sum;
     if (l.compute_s == 0.0 && l.comm_s() == 0.0) continue;  // parameter-free, silent layers
     fmt::print(out, "{:<18} {:<16} {:<10} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}\n",
-               network.layers[i].name, to_string(network.layers[i].type), to_string(l.kind),
-               cell(l.compute_s), cell(l.comm_s()), cell(l.forward_s), cell(l.backward_s),
-               cell(l.gradient_s), cell(l.halo_s), cell(l.redistribute_s));
+               row.label, row.type, row.kind, cell(l.compute_s), cell(l.comm_s()),
+               cell(l.forward_s), cell(l.backward_s), cell(l.gradient_s), cell(l.halo_s),
+               cell(l.redistribute_s));
   }
   write_summary(out, r);
   const MemoryUse& m = r.memory;

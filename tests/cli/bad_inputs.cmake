@@ -64,6 +64,22 @@ bad_input(workload.layer_type_missing "${W}/layer-type-missing.yaml:5: 'layer 'f
           info ${W}/layer-type-missing.yaml)
 bad_input(workload.key_of_other_type "${W}/layer-key-of-other-type.yaml:5: 'layer 'fc'.kernel': unknown key; expected one of: name, type, inputs, out_features, bias, tied_to"
           info ${W}/layer-key-of-other-type.yaml)
+bad_input(workload.attention_kv_heads "${W}/attention-heads-not-dividing.yaml:5: 'layer 'core'.kv_heads': kv_heads = 3 must divide heads = 4"
+          info ${W}/attention-heads-not-dividing.yaml)
+bad_input(workload.tied_to_unknown "${W}/tied-to-unknown.yaml:6: 'layer 'logits'.tied_to': no embedding is called 'wte2' (did you mean 'wte'?)"
+          info ${W}/tied-to-unknown.yaml)
+bad_input(workload.tied_to_not_embedding "${W}/tied-to-not-embedding.yaml:7: 'layer 'logits'.tied_to': no embedding is called 'fc'"
+          info ${W}/tied-to-not-embedding.yaml)
+bad_input(workload.transformer_and_layers "${W}/transformer-and-layers.yaml:5: 'layers': a workload gives either `transformer:` or `input:` and `layers:`"
+          info ${W}/transformer-and-layers.yaml)
+bad_input(workload.transformer_style "${W}/transformer-style.yaml:3: 'transformer.style': unknown transformer style 'bert'; expected one of: gpt, llama"
+          info ${W}/transformer-style.yaml)
+bad_input(workload.optimizer "${W}/optimizer-unknown.yaml:3: 'optimizer': unknown optimizer 'adamw' (did you mean 'adam'?)"
+          info ${W}/optimizer-unknown.yaml)
+bad_input(workload.embedding_on_features "${W}/embedding-on-features.yaml:5: 'layer 'wte'': an embedding reads token ids: the network's input, given as {tokens: T}"
+          info ${W}/embedding-on-features.yaml)
+bad_input(option.optimizer "'--optimizer': unknown optimizer 'adamw' (did you mean 'adam'?)"
+          ${RUN} --platform crossbar --optimizer adamw)
 bad_input(workload.layer_named_input "${W}/layer-named-input.yaml:5: 'layer 'input'.name': 'input' names the network's input"
           info ${W}/layer-named-input.yaml)
 bad_input(workload.layer_name_twice "${W}/layer-name-twice.yaml:6: 'layer 'fc'.name': duplicate layer name; line 5 already uses it"
@@ -115,6 +131,14 @@ bad_input(platform.nodes_zero "${P}/nodes-zero.yaml:2: 'nodes': expected a posit
           ${RUN} --platform ${P}/nodes-zero.yaml)
 bad_input(platform.nodes_huge "${P}/nodes-huge.yaml:2: 'nodes': '1.0e13' is too large"
           ${RUN} --platform ${P}/nodes-huge.yaml)
+bad_input(platform.efficiency_unknown_type "${P}/efficiency-unknown-type.yaml: 'node.efficiency.atention': unknown layer type 'atention' (did you mean 'attention'?)"
+          ${RUN} --platform ${P}/efficiency-unknown-type.yaml)
+bad_input(platform.efficiency_map_default "${P}/efficiency-map-without-default.yaml:3: 'node.efficiency.default': is missing"
+          ${RUN} --platform ${P}/efficiency-map-without-default.yaml)
+bad_input(platform.memory_bandwidth_zero "${P}/memory-bandwidth-zero.yaml:3: 'node.memory_bandwidth': expected a number in [1, 1e+30], got '0'"
+          ${RUN} --platform ${P}/memory-bandwidth-zero.yaml)
+bad_input(platform.memory_efficiency "${P}/memory-efficiency-above-one.yaml:3: 'node.memory_efficiency': expected a number in [1e-06, 1], got '2'"
+          ${RUN} --platform ${P}/memory-efficiency-above-one.yaml)
 bad_input(platform.efficiency "${P}/efficiency-above-one.yaml:3: 'node.efficiency': expected a number in [1e-06, 1], got '1.5'"
           ${RUN} --platform ${P}/efficiency-above-one.yaml)
 bad_input(platform.flops_tiny "${P}/flops-tiny.yaml:3: 'node.flops': expected a number in [1, 1e+30], got '1.0e-300'"

@@ -39,6 +39,7 @@ struct OptimizeOptions {
   std::string format = "table";
   std::string output;  ///< the plan file
   std::string optimizer;
+  bool sequence_parallel = false;
 };
 
 struct Candidate {
@@ -69,6 +70,8 @@ void add_optimize_command(CLI::App& app) {
       ->default_str("3");
   cmd->add_option("--format", o->format, "table | json")->default_str("table");
   cmd->add_option("--output,-o", o->output, "Write the plan as a plan file (YAML)");
+  cmd->add_flag("--sequence-parallel", o->sequence_parallel,
+                "Every plan tried with sequence parallelism (docs/model.md)");
   cmd->add_option("--optimizer", o->optimizer,
                   "sgd | momentum | adam (default: the workload's optimizer:, else sgd)");
   add_sim_options(*cmd, *sim);
@@ -114,6 +117,7 @@ void add_optimize_command(CLI::App& app) {
 
     SearchOptions search;
     search.procs = o->procs;
+    search.sequence_parallel = o->sequence_parallel;
     if (!o->grid.empty()) {
       const auto g = parse_grid(o->grid);
       if (!g || g->procs() != o->procs) {
@@ -148,7 +152,9 @@ void add_optimize_command(CLI::App& app) {
            ++k) {
         UniformCandidate u = best.uniform[k];
         u.iteration_s =
-            simulate_in_child(net, platform, uniform_plan(net, u.strategy, u.grid), batch, replay)
+            simulate_in_child(net, platform,
+                              uniform_plan(net, u.strategy, u.grid, o->sequence_parallel), batch,
+                              replay)
                 .iteration_s;
         if (!fastest || u.iteration_s < fastest->iteration_s) fastest = u;
       }
@@ -181,6 +187,9 @@ void add_optimize_command(CLI::App& app) {
         j["speedup_over_uniform"] = nullptr;
       }
       j["uniform_won"] = best.uniform_won;
+      const auto same = same_as_uniform(net, best.plan);
+      j["same_as_uniform"] =
+          same ? nlohmann::ordered_json(std::string(to_string(same->strategy))) : nullptr;
       out << j.dump(2) << '\n';
     } else {
       fmt::print(out, "{} on {}: P = {}, batch {}: best kind per layer ({})\n\n", net.name,
@@ -200,6 +209,10 @@ void add_optimize_command(CLI::App& app) {
                    human_seconds(uniform->iteration_s), uniform->iteration_s / result.iteration_s);
       } else {
         fmt::print(out, "best uniform:   none fits the model's limits on these grids\n");
+      }
+      if (const auto same = same_as_uniform(net, best.plan); same && !best.uniform_won) {
+        fmt::print(out, "(the per-layer search found, layer by layer, the kinds of strategy {})\n",
+                   label(*same));
       }
       if (best.uniform_won) {
         fmt::print(out,

@@ -213,8 +213,11 @@ void DistributedNetwork::forward_layer(std::size_t i, const Band* x) {
     case Exec::domain:
       forward_domain(s);
       break;
-    case Exec::heads:  // attention: refused before (kernel_support.cpp)
-      throw std::logic_error("the kernels do not run attention");
+    case Exec::heads:  // refused before (kernel_support.cpp, kernel_options.cpp)
+    case Exec::local_heads:
+    case Exec::column:
+    case Exec::row:
+      throw std::logic_error("the kernels do not run attention, column or row");
     case Exec::whole:
     case Exec::follow:
       forward_whole(s);
@@ -234,7 +237,10 @@ void DistributedNetwork::backward_layer(std::size_t i, const Band& dy) {
       backward_domain(s, dy);
       break;
     case Exec::heads:
-      throw std::logic_error("the kernels do not run attention");
+    case Exec::local_heads:
+    case Exec::column:
+    case Exec::row:
+      throw std::logic_error("the kernels do not run attention, column or row");
     case Exec::whole:
       backward_whole(s, dy);
       break;

@@ -77,6 +77,14 @@ KernelRequest make_kernel_request(const KernelOptions& o, int world_size) {
                                  req.plan.grid.to_string(), req.plan.procs, world_size));
   }
   const std::vector<LayerExec> execs = resolve_layout(req.network, req.plan);
+  for (std::size_t i = 0; i < execs.size(); ++i) {
+    if (execs[i].kind == Kind::column || execs[i].kind == Kind::row) {
+      throw InputError("", std::nullopt, o.run.plan_file.empty() ? "--strategy" : "layers",
+                       fmt::format("layer '{}' is {}: the kernels run batch, model, integrated "
+                                   "and domain kinds; column and row are simulated only",
+                                   req.network.layers[i].name, to_string(execs[i].kind)));
+    }
+  }
   require_within_limits(req.network, execs, static_cast<double>(req.batch));
   (void)row_layouts(req.network, execs);  // halos from direct neighbours only
   return req;

@@ -51,6 +51,7 @@ Result result_for(std::string engine, const Network& network, const Platform& pl
   r.procs = plan.procs;
   r.grid = plan.grid;
   r.strategy = plan.strategy;
+  r.sequence_parallel = plan.sequence_parallel;
   r.memory_limit_bytes = platform.node.memory_bytes;
   r.layers.resize(network.layers.size());
   return r;

@@ -24,10 +24,15 @@ Shares shares_of(const LayerExec& e) {
     case Exec::integrated:  // the whole input, its rows of the weights and of the output
       return {1.0, 1.0 / pr, 1.0 / pr};
     case Exec::heads:
+    case Exec::local_heads:
     case Exec::domain:
       return {1.0 / pr, 1.0 / pr, 1.0};
+    case Exec::column:  // the whole input, its features of the output and weights
+      return {1.0, 1.0 / pr, 1.0 / pr};
+    case Exec::row:  // its features of the input, a whole partial output
+      return {1.0 / pr, 1.0, 1.0 / pr};
     case Exec::follow:
-      return e.out_layout == Layout::split ? Shares{1.0 / pr, 1.0 / pr, 1.0} : Shares{};
+      return e.out_layout == Layout::whole ? Shares{} : Shares{1.0 / pr, 1.0 / pr, 1.0};
     case Exec::replicated:
     case Exec::whole:
       return {};
@@ -40,7 +45,15 @@ Shares shares_of(const LayerExec& e) {
 double forward_bytes(const Network& network, const std::vector<LayerExec>& execs, std::size_t i,
                      double batch) {
   const Layer& layer = network.layers[i];
-  if (layer.type == LayerType::parameter) return 0.0;  // read by its readers
+  switch (layer.type) {
+    case LayerType::parameter:  // read by its readers
+    case LayerType::identity:   // views of their input: nothing moves
+    case LayerType::flatten:
+    case LayerType::reshape:
+      return 0.0;
+    default:
+      break;
+  }
   const LayerExec& e = execs[i];
   const Shares share = shares_of(e);
   const double samples = batch / static_cast<double>(e.grid.pc);

@@ -15,10 +15,16 @@ Held held_by(const LayerExec& e) {
     case Exec::integrated:  // the whole input (what it keeps), its rows of the weights
       return {1.0, 1.0 / pr};
     case Exec::heads:
+    case Exec::local_heads:
     case Exec::domain:
       return {1.0 / pr, 1.0};
+    case Exec::column:  // its input (its tokens' share under sequence parallelism), its
+                        // columns of the weights
+      return {e.in_layout == Layout::split ? 1.0 / pr : 1.0, 1.0 / pr};
+    case Exec::row:  // its features of the input, its rows of the weights
+      return {1.0 / pr, 1.0 / pr};
     case Exec::follow:
-      return {e.out_layout == Layout::split ? 1.0 / pr : 1.0, 1.0};
+      return {e.out_layout == Layout::whole ? 1.0 : 1.0 / pr, 1.0};
     case Exec::replicated:
     case Exec::whole:
       return {};

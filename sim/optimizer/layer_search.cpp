@@ -116,6 +116,10 @@ std::vector<LayerPlan> layer_choices(std::int64_t procs, const std::vector<Proce
   for (const ProcessGrid& g : grids) {
     add(Kind::integrated, g);
     add(Kind::domain, g);
+    if (g.pr > 1) {  // on 1 x P, column and row are batch parallelism
+      add(Kind::column, g);
+      add(Kind::row, g);
+    }
   }
   return out;
 }
@@ -128,8 +132,8 @@ std::size_t search_stages(const Network& network) {
 
 std::optional<Plan> search_layers(AnalyticModel& model, const Network& network, std::int64_t batch,
                                   std::int64_t procs, const std::vector<LayerPlan>& choices,
-                                  ProcessGrid default_grid,
-                                  const std::function<void()>& stage_done) {
+                                  ProcessGrid default_grid, const std::function<void()>& stage_done,
+                                  bool sequence_parallel) {
   const double b = static_cast<double>(batch);
   const std::size_t n = network.layers.size();
   const Stages stages = split_stages(network);
@@ -140,6 +144,7 @@ std::optional<Plan> search_layers(AnalyticModel& model, const Network& network, 
   Plan plan = uniform_plan(network, Strategy::integrated, default_grid);
   plan.strategy = Strategy::plan;
   plan.procs = procs;
+  plan.sequence_parallel = sequence_parallel;
 
   std::vector<LayerExec> execs(n);
   // Resolves `layers` into `execs` and returns their time, or infinity past a limit.

@@ -31,7 +31,8 @@ namespace dnnsim {
                                                 std::int64_t batch, std::int64_t procs,
                                                 const std::vector<LayerPlan>& choices,
                                                 ProcessGrid default_grid,
-                                                const std::function<void()>& stage_done);
+                                                const std::function<void()>& stage_done,
+                                                bool sequence_parallel = false);
 
 /// Layers that take a kind, for progress reports.
 [[nodiscard]] std::size_t search_stages(const Network& network);

@@ -21,10 +21,31 @@ std::vector<Strategy> distinct_strategies(ProcessGrid grid) {
   if (grid.pc > 1) out.push_back(Strategy::integrated);
   out.push_back(Strategy::domain);
   out.push_back(Strategy::hybrid);
+  out.push_back(Strategy::tensor);
   return out;
 }
 
 }  // namespace
+
+std::optional<UniformCandidate> same_as_uniform(const Network& network, const Plan& plan) {
+  std::optional<ProcessGrid> grid;
+  for (std::size_t i = 0; i < network.layers.size(); ++i) {
+    if (!takes_kind(network.layers[i].type)) continue;
+    const ProcessGrid g = grid_of(plan.layers[i].kind, plan.layers[i].grid, plan.procs);
+    if (grid && !(*grid == g)) return std::nullopt;
+    grid = g;
+  }
+  if (!grid) return std::nullopt;
+  for (const Strategy strategy : distinct_strategies(*grid)) {
+    const Plan uniform = uniform_plan(network, strategy, *grid);
+    bool same = true;
+    for (std::size_t i = 0; same && i < network.layers.size(); ++i) {
+      same = !takes_kind(network.layers[i].type) || uniform.layers[i].kind == plan.layers[i].kind;
+    }
+    if (same) return UniformCandidate{strategy, *grid, 0.0};
+  }
+  return std::nullopt;
+}
 
 std::string label(const UniformCandidate& c) {
   return fmt::format("{} {}", to_string(c.strategy), c.grid.to_string());
@@ -71,7 +92,8 @@ Optimization optimize(const Network& network, const Platform& platform, std::int
   std::optional<Evaluation> best;
   for (const Search& search : searches) {
     const std::optional<Plan> plan =
-        search_layers(model, network, batch, procs, search.choices, search.default_grid, tick);
+        search_layers(model, network, batch, procs, search.choices, search.default_grid, tick,
+                      options.sequence_parallel);
     if (!plan) {
       log->debug("search with default grid {} and {} choices per layer: no plan fits",
                  search.default_grid.to_string(), search.choices.size());
@@ -89,7 +111,8 @@ Optimization optimize(const Network& network, const Platform& platform, std::int
 
   for (const ProcessGrid& g : uniform_grids) {
     for (const Strategy s : distinct_strategies(g)) {
-      const Evaluation e = model.evaluate(uniform_plan(network, s, g), batch);
+      const Evaluation e =
+          model.evaluate(uniform_plan(network, s, g, options.sequence_parallel), batch);
       if (!e.violation) out.uniform.push_back({s, g, e.result.iteration_s});
       tick();
     }
@@ -107,7 +130,7 @@ Optimization optimize(const Network& network, const Platform& platform, std::int
   if (!best ||
       (!out.uniform.empty() && out.uniform.front().iteration_s < best->result.iteration_s)) {
     const UniformCandidate& u = out.uniform.front();
-    out.plan = uniform_plan(network, u.strategy, u.grid);
+    out.plan = uniform_plan(network, u.strategy, u.grid, options.sequence_parallel);
     out.plan.strategy = Strategy::plan;
     best = model.evaluate(out.plan, batch);
     out.uniform_won = true;

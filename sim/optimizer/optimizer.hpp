@@ -31,7 +31,8 @@ using SearchProgress = std::function<void(std::size_t done, std::size_t total)>;
 struct SearchOptions {
   std::int64_t procs = 1;
   GridChoice grids = GridChoice::best_single;
-  ProcessGrid fixed_grid;  ///< with GridChoice::fixed
+  ProcessGrid fixed_grid;          ///< with GridChoice::fixed
+  bool sequence_parallel = false;  ///< every plan tried (docs/model.md, "Sequence parallelism")
   SearchProgress progress;
 };
 
@@ -56,6 +57,12 @@ struct Optimization {
   /// this is (on a DAG the search is a heuristic; on a chain it is exact).
   bool uniform_won = false;
 };
+
+/// The uniform strategy (and grid) whose plan names the same kind and grid for every layer
+/// that takes one as `plan` does, if any: how the optimizer says it found, say, Megatron-LM's
+/// plan (`tensor`) by itself.
+[[nodiscard]] std::optional<UniformCandidate> same_as_uniform(const Network& network,
+                                                              const Plan& plan);
 
 /// Throws InputError when no plan at all fits the limits.
 [[nodiscard]] Optimization optimize(const Network& network, const Platform& platform,

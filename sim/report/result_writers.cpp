@@ -132,8 +132,9 @@ void write_csv(std::ostream& out, const Result& r, const Network& network) {
 }
 
 void write_table(std::ostream& out, const Result& r, const Network& network) {
-  fmt::print(out, "{} on {}: P = {} as a {} grid ({}), batch {}, engine {}\n\n", r.workload,
-             r.platform, r.procs, r.grid.to_string(), to_string(r.strategy), r.batch, r.engine);
+  fmt::print(out, "{} on {}: P = {} as a {} grid ({}{}), batch {}, engine {}\n\n", r.workload,
+             r.platform, r.procs, r.grid.to_string(), to_string(r.strategy),
+             r.sequence_parallel ? ", sequence parallel" : "", r.batch, r.engine);
   const std::vector<TableRow> rows = table_rows(r, network);
   if (std::any_of(rows.begin(), rows.end(), [](const TableRow& row) { return row.blocks > 1; })) {
     fmt::print(out, "(a row block*.NAME adds up layer NAME of every block)\n\n");

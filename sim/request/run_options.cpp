@@ -45,6 +45,8 @@ void add_plan_options(CLI::App& command, RunOptions& o) {
                      "sgd | momentum | adam: the state it keeps per parameter (default: the "
                      "workload's optimizer:, else sgd)");
   command.add_option("--output,-o", o.output, "Write the result to this file instead of stdout");
+  command.add_flag("--sequence-parallel", o.sequence_parallel,
+                   "Norms, dropout and residuals between tensor-parallel layers on T / Pr tokens");
 }
 
 Format parse_format(const std::string& text) {
@@ -152,6 +154,9 @@ std::vector<Plan> make_plans(const RunOptions& o, const Network& network, bool& 
                        fmt::format("strategy {} needs --grid PRxPC or --grid all", o.strategy));
     }
     for (const ProcessGrid& grid : grids) plans.push_back(uniform_plan(network, strategy, grid));
+  }
+  if (o.sequence_parallel) {
+    for (Plan& plan : plans) plan.sequence_parallel = true;
   }
 
   return plans;

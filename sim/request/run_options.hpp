@@ -28,6 +28,7 @@ struct RunOptions {
   std::string format = "table";
   std::string output;     ///< empty: standard output
   std::string optimizer;  ///< empty: the workload's `optimizer:`
+  bool sequence_parallel = false;
   /// Set by the commands that replay in SimGrid: reads a SimGrid XML platform (which only
   /// SimGrid can read, and this library does not link). Unset: XML platforms are refused.
   std::function<Platform(const std::string&)> load_xml_platform;

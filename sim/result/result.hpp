@@ -55,6 +55,7 @@ struct Result {
   std::int64_t procs = 0;
   ProcessGrid grid;
   Strategy strategy = Strategy::integrated;
+  bool sequence_parallel = false;
   double iteration_s = 0.0;
   double compute_s = 0.0;
   double comm_s = 0.0;

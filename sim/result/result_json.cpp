@@ -28,6 +28,7 @@ nlohmann::ordered_json to_json(const Result& r, const Network& network) {
   j["procs"] = r.procs;
   j["grid"] = {{"pr", r.grid.pr}, {"pc", r.grid.pc}};
   j["strategy"] = std::string(to_string(r.strategy));
+  j["sequence_parallel"] = r.sequence_parallel;
   j["iteration_s"] = r.iteration_s;
   j["compute_s"] = r.compute_s;
   j["comm_s"] = r.comm_s;
@@ -84,6 +85,7 @@ Result result_from_json(const nlohmann::ordered_json& j) {
   } else {
     throw std::runtime_error(fmt::format("result JSON: unknown strategy '{}'", strategy));
   }
+  r.sequence_parallel = field<bool>(j, "sequence_parallel");
   r.iteration_s = field<double>(j, "iteration_s");
   r.compute_s = field<double>(j, "compute_s");
   r.comm_s = field<double>(j, "comm_s");

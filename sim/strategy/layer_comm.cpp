@@ -45,7 +45,9 @@ void layer_collectives(const Network& network, const std::vector<LayerExec>& exe
   const double samples = batch / static_cast<double>(pc);  // B / Pc, a real division
   const auto add = [&out](Phase phase, CollectiveOp op, Group group, bool backward, std::int64_t p,
                           double bytes, int rounds = 1, std::size_t input = 0) {
-    if (p > 1 && bytes > 0.0) out.push_back({phase, op, group, backward, p, bytes, rounds, input});
+    if (p <= 1 || bytes <= 0.0) return false;
+    out.push_back({phase, op, group, backward, p, bytes, rounds, input});
+    return true;
   };
 
   // Layout changes before the layer (docs/model.md, "Layouts and changing them"): a grid
@@ -106,6 +108,48 @@ void layer_collectives(const Network& network, const std::vector<LayerExec>& exe
       add(Phase::forward, CollectiveOp::allgather, Group::column, false, pr,
           s * samples * static_cast<double>(layer.d_out));
       break;
+    case Exec::column: {
+      // docs/model.md, "Tensor parallelism": the output stays split by features; the
+      // partial input gradients are summed in the column. Under sequence parallelism the
+      // input arrived split by tokens (gathered before the layer, above): the layer kept
+      // its share, gathers it again for its weight gradient, and scatters dX's sum.
+      const double in_bytes = s * samples * static_cast<double>(layer.d_in);
+      const bool tokens = e.in_layout == Layout::split;
+      if (tokens &&
+          add(Phase::backward, CollectiveOp::allgather, Group::column, true, pr, in_bytes)) {
+        out.back().before_compute = true;
+      }
+      if (e.input_grad) {
+        add(Phase::backward, tokens ? CollectiveOp::reduce_scatter : CollectiveOp::allreduce,
+            Group::column, true, pr, in_bytes);
+      }
+      add(Phase::gradient, CollectiveOp::allreduce, Group::row, true, pc,
+          s * static_cast<double>(layer.params) / static_cast<double>(pr));
+      break;
+    }
+    case Exec::row: {
+      // The partial outputs are summed in the column (scattered over the tokens under
+      // sequence parallelism, whose dY is then gathered); dX stays split. The bias is
+      // replicated, so its gradient is reduced whole.
+      const double out_bytes = s * samples * static_cast<double>(layer.d_out);
+      if (e.out_layout == Layout::split) {
+        add(Phase::forward, CollectiveOp::reduce_scatter, Group::column, false, pr, out_bytes);
+        if (add(Phase::backward, CollectiveOp::allgather, Group::column, true, pr, out_bytes)) {
+          out.back().before_compute = true;
+        }
+      } else {
+        add(Phase::forward, CollectiveOp::allreduce, Group::column, false, pr, out_bytes);
+      }
+      const double bias = layer.type == LayerType::linear && layer.bias
+                              ? static_cast<double>(layer.out_features)
+                              : 0.0;
+      const double split = static_cast<double>(layer.params) - bias;
+      add(Phase::gradient, CollectiveOp::allreduce, Group::row, true, pc,
+          s * (split / static_cast<double>(pr) + bias));
+      break;
+    }
+    case Exec::local_heads:
+      break;  // each process has its heads' Q, K and V: nothing to exchange
     case Exec::whole:
     case Exec::follow:
       // Parameters of batchnorm / layernorm are replicated; their gradients are all-reduced

@@ -32,6 +32,9 @@ struct Collective {
   double bytes = 0.0;     ///< the model's n (one exchange for a halo)
   int rounds = 1;         ///< halo rounds; 1 otherwise
   std::size_t input = 0;  ///< regrid: which input of the layer
+  /// A backward collective the layer's compute waits for (a gather of dY or of its input
+  /// under sequence parallelism); the others follow the compute.
+  bool before_compute = false;
 };
 
 /// Appends the collectives of layer `i` (only those among more than one process) to `out`.

@@ -5,9 +5,18 @@
 namespace dnnsim {
 namespace {
 
+/// A layer norm over the last axis of [T, F] samples, or an rmsnorm: per-token statistics.
+bool normalizes_each_token(const Layer& layer) {
+  if (layer.in_shape.rank() != 2) return false;
+  if (layer.type == LayerType::rmsnorm) return true;
+  return layer.type == LayerType::layernorm && layer.shape.size() == 1;
+}
+
 Exec exec_of(const Layer& layer, Kind kind) {
   switch (role_of(layer.type)) {
     case LayerRole::weighted:
+      if (kind == Kind::column) return Exec::column;
+      if (kind == Kind::row) return Exec::row;
       if (kind != Kind::domain) return Exec::integrated;
       return layer.type == LayerType::conv2d ? Exec::domain : Exec::replicated;
     case LayerRole::windowed:
@@ -55,17 +64,24 @@ void resolve_layer(const Network& network, const Plan& plan, std::vector<LayerEx
       e.grid = out[first].grid;
     }
     e.exec = exec_of(layer, e.kind);
+    if (!layer.inputs.empty() && out[layer.inputs.front()].grid == e.grid) {
+      e.in_layout = out[layer.inputs.front()].out_layout;
+    }
+    // Attention reading the feature-split QKV of a column layer works on its own heads.
+    if (e.exec == Exec::heads && e.in_layout == Layout::features) e.exec = Exec::local_heads;
+    // Under sequence parallelism a norm over the features of each token keeps the tokens
+    // split (docs/model.md, "Sequence parallelism").
+    if (plan.sequence_parallel && e.exec == Exec::whole && e.in_layout == Layout::split &&
+        normalizes_each_token(layer)) {
+      e.exec = Exec::follow;
+    }
 
     // Input layouts: the network input arrives as the first layer needs it, for free.
-    bool any_split = false;
     for (std::size_t k = 0; k < layer.inputs.size(); ++k) {
       const LayoutChange change = input_change(network, out, i, k);
       if (static_cast<int>(change) > static_cast<int>(e.input_change)) e.input_change = change;
-      const LayerExec& in = out[layer.inputs[k]];
-      any_split = any_split || (change == LayoutChange::none && in.grid == e.grid &&
-                                in.out_layout == Layout::split &&
-                                network.layers[layer.inputs[k]].type != LayerType::parameter);
     }
+    const Layout followed = followed_layout(network, out, i);
     const bool split_grid = e.grid.pr > 1;
     switch (e.exec) {
       case Exec::integrated:
@@ -74,12 +90,19 @@ void resolve_layer(const Network& network, const Plan& plan, std::vector<LayerEx
       case Exec::heads:
         e.out_layout = Layout::whole;
         break;
+      case Exec::row:  // summed whole, or reduce-scattered over the tokens
+        e.out_layout = plan.sequence_parallel && split_grid ? Layout::split : Layout::whole;
+        break;
+      case Exec::column:
+      case Exec::local_heads:
+        e.out_layout = split_grid ? Layout::features : Layout::whole;
+        break;
       case Exec::domain:
         e.out_layout = split_grid ? Layout::split : Layout::whole;
         break;
       case Exec::follow:
-        e.out_layout = any_split ? Layout::split : Layout::whole;
-        e.domain_statistics = any_split && layer.type == LayerType::batchnorm;
+        e.out_layout = followed;
+        e.domain_statistics = followed == Layout::split && layer.type == LayerType::batchnorm;
         break;
     }
   }
@@ -92,10 +115,35 @@ LayoutChange input_change(const Network& network, const std::vector<LayerExec>& 
   const LayerExec& e = execs[i];
   const LayerExec& in = execs[j];
   if (!(in.grid == e.grid)) return LayoutChange::change_grid;
-  const bool needs_whole = e.exec == Exec::integrated || e.exec == Exec::replicated ||
-                           e.exec == Exec::whole || e.exec == Exec::heads;
-  // A domain layer takes its slab of a whole input, and an elementwise one keeps the split.
-  return needs_whole && in.out_layout == Layout::split ? LayoutChange::gather : LayoutChange::none;
+  if (in.out_layout == Layout::whole) return LayoutChange::none;  // any part is taken for free
+  switch (e.exec) {
+    case Exec::domain:  // takes its slab of whole rows
+      return in.out_layout == Layout::split ? LayoutChange::none : LayoutChange::gather;
+    case Exec::row:
+    case Exec::local_heads:  // takes its features of whole rows
+      return in.out_layout == Layout::features ? LayoutChange::none : LayoutChange::gather;
+    case Exec::follow:  // keeps the split, unless its inputs are split two ways
+      return followed_layout(network, execs, i) == Layout::whole ? LayoutChange::gather
+                                                                 : LayoutChange::none;
+    default:
+      return LayoutChange::gather;
+  }
+}
+
+Layout followed_layout(const Network& network, const std::vector<LayerExec>& execs,
+                       std::size_t i) noexcept {
+  const Layer& layer = network.layers[i];
+  bool rows = false;
+  bool features = false;
+  for (const std::size_t j : layer.inputs) {
+    if (network.layers[j].type == LayerType::parameter || !(execs[j].grid == execs[i].grid)) {
+      continue;
+    }
+    rows = rows || execs[j].out_layout == Layout::split;
+    features = features || execs[j].out_layout == Layout::features;
+  }
+  if (rows && features) return Layout::whole;  // both gathered (docs/model.md, "Joins")
+  return rows ? Layout::split : features ? Layout::features : Layout::whole;
 }
 
 namespace {
@@ -112,6 +160,12 @@ std::string_view exec_name(Exec exec) noexcept {
       return "whole samples";
     case Exec::heads:
       return "its heads split";
+    case Exec::local_heads:
+      return "its heads of a split QKV";
+    case Exec::column:
+      return "split by output features";
+    case Exec::row:
+      return "split by input features";
     case Exec::follow:
       return "follows its input";
   }

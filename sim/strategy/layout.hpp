@@ -13,33 +13,39 @@
 namespace dnnsim {
 
 enum class Exec : std::uint8_t {
-  integrated,  ///< weighted layer, 1.5D scheme (batch and model are its extreme grids)
-  domain,      ///< windowed layer splitting the image height over Pr
-  replicated,  ///< linear layer under `domain`: computed redundantly within a column
-  whole,       ///< needs whole samples, no communication of its own (pooling under
-               ///< non-domain kinds, flatten, adaptive pooling, layernorm, softmax)
-  heads,       ///< attention splitting its heads over Pr, its output gathered
-  follow,      ///< elementwise: keeps its input's layout (relu, dropout, batchnorm, add, ...)
+  integrated,   ///< weighted layer, 1.5D scheme (batch and model are its extreme grids)
+  domain,       ///< windowed layer splitting the image height over Pr
+  replicated,   ///< linear layer under `domain`: computed redundantly within a column
+  whole,        ///< needs whole samples, no communication of its own (pooling under
+                ///< non-domain kinds, flatten, adaptive pooling, layernorm, softmax)
+  heads,        ///< attention splitting its heads over Pr, its output gathered
+  local_heads,  ///< attention on the heads of a feature-split QKV: no communication
+  column,       ///< linear or embedding split by output features, output left split
+  row,          ///< linear split by input features (embedding: by vocabulary), output summed
+  follow,       ///< elementwise: keeps its input's layout (relu, dropout, batchnorm, add, ...)
 };
 
 /// How one input of a layer must change before the layer runs (docs/model.md, "Layouts and
 /// changing them"): the one place where both engines and the real kernels learn it.
 enum class LayoutChange : std::uint8_t {
   none,         ///< it lies as the layer needs it, or the layer takes its part for free
-  gather,       ///< split over the Pr processes of a column, needed whole: all-gathered there
+  gather,       ///< split over the Pr processes of a column (by rows or by features), needed
+                ///< otherwise: all-gathered there
   change_grid,  ///< on another grid (per-layer plans): each process receives, whole, the
                 ///< input of its new share of the samples
 };
 
 enum class Layout : std::uint8_t {
-  whole,  ///< every process of a column holds whole samples of the column's share
-  split,  ///< the image height is split over the Pr processes of a column (Pr > 1)
+  whole,     ///< every process of a column holds whole samples of the column's share
+  split,     ///< the image height (or tokens) is split over the Pr processes of a column
+  features,  ///< the features (channels, heads) are split over the Pr processes of a column
 };
 
 struct LayerExec {
   Exec exec = Exec::follow;
   Kind kind = Kind::integrated;  ///< as reported in the output
   ProcessGrid grid;
+  Layout in_layout = Layout::whole;  ///< the first input's, as its layer left it
   Layout out_layout = Layout::whole;
   /// The largest change any input needs (change_grid, then gather, then none); each input's
   /// own is input_change().
@@ -58,6 +64,11 @@ struct LayerExec {
 /// lies as its reader needs it, never needs one).
 [[nodiscard]] LayoutChange input_change(const Network& network, const std::vector<LayerExec>& execs,
                                         std::size_t i, std::size_t k) noexcept;
+
+/// The layout an elementwise layer `i` keeps: its inputs' split (whole inputs are cut for
+/// free), or whole when they are split two ways (rows and features).
+[[nodiscard]] Layout followed_layout(const Network& network, const std::vector<LayerExec>& execs,
+                                     std::size_t i) noexcept;
 
 /// Resolves layer `i` from the plan and its inputs' entries of `execs` (already resolved).
 void resolve_layer(const Network& network, const Plan& plan, std::vector<LayerExec>& execs,

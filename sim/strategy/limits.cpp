@@ -17,6 +17,42 @@ std::optional<LimitViolation> check_limits(const Network& network,
   return std::nullopt;
 }
 
+namespace {
+
+/// docs/model.md, "Tensor parallelism": Pr divides the features a column or row layer splits.
+std::optional<std::string> tensor_limit(const Layer& layer, const LayerExec& e) {
+  const auto pr = e.grid.pr;
+  if (pr == 1 || (e.exec != Exec::column && e.exec != Exec::row)) return std::nullopt;
+  const bool embedding = layer.type == LayerType::embedding;
+  Count features = 0;
+  std::string_view what;
+  if (e.exec == Exec::column) {
+    features = layer.out_features;
+    what = "out_features";
+  } else if (embedding) {
+    features = layer.vocab;
+    what = "vocab";
+  } else {
+    features = layer.in_shape.dims.back();
+    what = "in_features";
+  }
+  // Sequence parallelism scatters a row layer's output over the tokens.
+  if (e.exec == Exec::row && e.out_layout == Layout::split) {
+    const Count tokens = layer.out_shape.dims.front();
+    if (tokens % pr != 0) {
+      return fmt::format(
+          "sequence parallelism splits the tokens over Pr, which must divide them "
+          "(Pr = {}, tokens = {})",
+          pr, tokens);
+    }
+  }
+  if (features % pr == 0) return std::nullopt;
+  return fmt::format("kind {} splits {} over Pr, which must divide them (Pr = {}, {} = {})",
+                     to_string(e.kind), what, pr, what, features);
+}
+
+}  // namespace
+
 std::optional<std::string> check_layer_limits(const Layer& layer, const LayerExec& e,
                                               double batch) {
   {
@@ -43,7 +79,14 @@ std::optional<std::string> check_layer_limits(const Layer& layer, const LayerExe
             pr, layer.out_features);
       }
     }
-    if (e.exec == Exec::heads && pr > 1 && (layer.heads % pr != 0 || layer.kv_heads % pr != 0)) {
+    if ((e.kind == Kind::column || e.kind == Kind::row) && takes_kind(layer.type) &&
+        !takes_tensor_kind(layer.type)) {
+      return fmt::format("kinds column and row split linear layers and embeddings, not a {} layer",
+                         to_string(layer.type));
+    }
+    if (auto limit = tensor_limit(layer, e)) return limit;
+    if ((e.exec == Exec::heads || e.exec == Exec::local_heads) && pr > 1 &&
+        (layer.heads % pr != 0 || layer.kv_heads % pr != 0)) {
       return fmt::format(
           "attention splits its heads over Pr, which must divide heads and kv_heads "
           "(Pr = {}, heads = {}, kv_heads = {})",

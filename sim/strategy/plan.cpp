@@ -8,8 +8,8 @@
 
 namespace dnnsim {
 // The enums list their values in the order of kStrategyNames and kKindNames (plan.hpp).
-static_assert(static_cast<std::size_t>(Strategy::hybrid) + 1 == kStrategyNames.size());
-static_assert(static_cast<std::size_t>(Kind::domain) + 1 == kKindNames.size());
+static_assert(static_cast<std::size_t>(Strategy::tensor) + 1 == kStrategyNames.size());
+static_assert(static_cast<std::size_t>(Kind::row) + 1 == kKindNames.size());
 std::string_view to_string(Strategy strategy) noexcept {
   const auto i = static_cast<std::size_t>(strategy);
   return i < kStrategyNames.size() ? kStrategyNames[i] : std::string_view("plan");
@@ -38,6 +38,39 @@ bool takes_kind(LayerType type) noexcept {
   return role == LayerRole::weighted || role == LayerRole::windowed;
 }
 
+bool takes_tensor_kind(LayerType type) noexcept {
+  return type == LayerType::linear || type == LayerType::embedding;
+}
+
+namespace {
+
+/// Megatron-LM's kinds (docs/model.md, "Tensor parallelism"): a linear layer reading a
+/// feature-split activation is `row` (it sums partial products), any other `column` (it
+/// leaves its output split by features); an embedding is `row` (vocabulary-parallel).
+/// Elementwise layers and attention keep a feature split; everything else needs whole
+/// features. Layers column and row do not apply to run as `integrated`.
+std::vector<Kind> tensor_kinds(const Network& network) {
+  std::vector<Kind> kinds(network.layers.size(), Kind::integrated);
+  std::vector<bool> split(network.layers.size(), false);  // output split by features
+  for (const std::size_t i : network.topo_order) {
+    const Layer& layer = network.layers[i];
+    bool in_split = false;
+    for (const std::size_t j : layer.inputs) in_split = in_split || split[j];
+    if (layer.type == LayerType::linear) {
+      kinds[i] = in_split ? Kind::row : Kind::column;
+      split[i] = !in_split;
+    } else if (layer.type == LayerType::embedding) {
+      kinds[i] = Kind::row;
+    } else {
+      const LayerRole role = role_of(layer.type);
+      split[i] = in_split && (role == LayerRole::elementwise || role == LayerRole::attention);
+    }
+  }
+  return kinds;
+}
+
+}  // namespace
+
 ProcessGrid grid_of(Kind kind, ProcessGrid grid, std::int64_t procs) noexcept {
   switch (kind) {
     case Kind::batch:
@@ -49,7 +82,8 @@ ProcessGrid grid_of(Kind kind, ProcessGrid grid, std::int64_t procs) noexcept {
   }
 }
 
-Plan uniform_plan(const Network& network, Strategy strategy, ProcessGrid grid) {
+Plan uniform_plan(const Network& network, Strategy strategy, ProcessGrid grid,
+                  bool sequence_parallel) {
   const std::int64_t procs = grid.procs();
   if (strategy == Strategy::batch && grid.pr != 1) {
     throw InputError(
@@ -66,7 +100,10 @@ Plan uniform_plan(const Network& network, Strategy strategy, ProcessGrid grid) {
   plan.base = strategy;
   plan.procs = procs;
   plan.grid = grid;
+  plan.sequence_parallel = sequence_parallel;
   plan.layers.resize(network.layers.size());
+  const std::vector<Kind> tensor =
+      strategy == Strategy::tensor ? tensor_kinds(network) : std::vector<Kind>{};
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
     const LayerRole role = role_of(network.layers[i].type);
     Kind kind = Kind::integrated;
@@ -79,6 +116,9 @@ Plan uniform_plan(const Network& network, Strategy strategy, ProcessGrid grid) {
         break;
       case Strategy::domain:
         kind = Kind::domain;
+        break;
+      case Strategy::tensor:
+        kind = tensor[i];
         break;
       case Strategy::hybrid:
         kind = (role == LayerRole::windowed || network.layers[i].type == LayerType::conv2d)

@@ -15,21 +15,23 @@
 namespace dnnsim {
 
 /// What the user asks for on the command line; `plan` means a plan file.
-enum class Strategy : std::uint8_t { batch, model, integrated, domain, hybrid, plan };
+enum class Strategy : std::uint8_t { batch, model, integrated, domain, hybrid, tensor, plan };
 
 /// The per-layer kinds a plan names.
-enum class Kind : std::uint8_t { batch, model, integrated, domain };
+/// `column` and `row` are Megatron-LM's tensor-parallel kinds for linear layers and
+/// embeddings (docs/model.md, "Tensor parallelism").
+enum class Kind : std::uint8_t { batch, model, integrated, domain, column, row };
 
 [[nodiscard]] std::string_view to_string(Strategy strategy) noexcept;
 [[nodiscard]] std::string_view to_string(Kind kind) noexcept;
 [[nodiscard]] std::optional<Strategy> strategy_from_string(std::string_view name) noexcept;
 [[nodiscard]] std::optional<Kind> kind_from_string(std::string_view name) noexcept;
 /// The uniform strategies' names, in order (for messages and help): batch, model, ...
-inline constexpr std::array<std::string_view, 5> kStrategyNames{"batch", "model", "integrated",
-                                                                "domain", "hybrid"};
+inline constexpr std::array<std::string_view, 6> kStrategyNames{"batch",  "model",  "integrated",
+                                                                "domain", "hybrid", "tensor"};
 /// The kinds a plan names, in order.
-inline constexpr std::array<std::string_view, 4> kKindNames{"batch", "model", "integrated",
-                                                            "domain"};
+inline constexpr std::array<std::string_view, 6> kKindNames{"batch",  "model",  "integrated",
+                                                            "domain", "column", "row"};
 
 struct LayerPlan {
   Kind kind = Kind::integrated;
@@ -42,15 +44,22 @@ struct Plan {
   std::int64_t procs = 1;
   ProcessGrid grid;               ///< the default grid (the only one of a uniform strategy)
   std::vector<LayerPlan> layers;  ///< one per network layer, in the file's order
+  /// Norms, dropout and residuals between a row and the next column layer work on T / Pr
+  /// tokens (docs/model.md, "Sequence parallelism").
+  bool sequence_parallel = false;
 };
 
 /// True for the layers a plan may name: conv2d, linear, maxpool, avgpool. The others take
 /// their input's kind and grid.
 [[nodiscard]] bool takes_kind(LayerType type) noexcept;
 
+/// True for the layers `column` and `row` apply to: linear and embedding.
+[[nodiscard]] bool takes_tensor_kind(LayerType type) noexcept;
+
 /// The plan of a uniform strategy. Throws InputError when the grid does not fit the
 /// strategy (batch is 1 x P, model P x 1) or does not multiply to `procs`.
-[[nodiscard]] Plan uniform_plan(const Network& network, Strategy strategy, ProcessGrid grid);
+[[nodiscard]] Plan uniform_plan(const Network& network, Strategy strategy, ProcessGrid grid,
+                                bool sequence_parallel = false);
 
 /// The grid a kind implies on P processes: batch 1 x P, model P x 1, else `grid`.
 [[nodiscard]] ProcessGrid grid_of(Kind kind, ProcessGrid grid, std::int64_t procs) noexcept;

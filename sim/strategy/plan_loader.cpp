@@ -44,7 +44,7 @@ void check_kind_grid(const YamlMap& map, std::string_view key, Kind kind, Proces
 
 Plan parse_plan(const YAML::Node& root, const std::string& file, const Network& network) {
   const YamlMap top(root, file, "");
-  top.require_known_keys({"workload", "procs", "grid", "strategy", "layers"});
+  top.require_known_keys({"workload", "procs", "grid", "strategy", "sequence_parallel", "layers"});
   if (top.has("workload") && top.string("workload") != network.name) {
     top.fail("workload", fmt::format("this plan is for workload '{}', not '{}'",
                                      top.string("workload"), network.name));
@@ -67,6 +67,7 @@ Plan parse_plan(const YAML::Node& root, const std::string& file, const Network& 
     top.fail("grid", e.detail());
   }
   plan.strategy = Strategy::plan;
+  if (top.has("sequence_parallel")) plan.sequence_parallel = top.boolean("sequence_parallel");
 
   if (!top.has("layers")) return plan;
   const YamlMap layers(top.node("layers"), file, "layers");
@@ -107,6 +108,12 @@ Plan parse_plan(const YAML::Node& root, const std::string& file, const Network& 
       lp.grid = spec.has("grid") ? read_grid(spec, "grid", procs) : grid_of(lp.kind, grid, procs);
       if (spec.has("grid")) check_kind_grid(spec, "grid", lp.kind, lp.grid, procs);
     }
+    if ((lp.kind == Kind::column || lp.kind == Kind::row) && !takes_tensor_kind(layer.type)) {
+      throw InputError(file, line_of(entry.second), fmt::format("layers.{}", name),
+                       fmt::format("kinds column and row split linear layers and embeddings, "
+                                   "not a {} layer",
+                                   to_string(layer.type)));
+    }
     plan.layers[i] = lp;
   }
   return plan;
@@ -118,8 +125,10 @@ Plan load_plan(const std::string& path, const Network& network) {
 
 std::string plan_to_yaml(const Plan& plan, const Network& network) {
   std::string out;
-  out += fmt::format("workload: {}\nprocs: {}\ngrid: {}\nstrategy: {}\nlayers:\n", network.name,
-                     plan.procs, plan.grid.to_string(), to_string(plan.base));
+  out += fmt::format("workload: {}\nprocs: {}\ngrid: {}\nstrategy: {}\n", network.name, plan.procs,
+                     plan.grid.to_string(), to_string(plan.base));
+  if (plan.sequence_parallel) out += "sequence_parallel: true\n";
+  out += "layers:\n";
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
     if (!takes_kind(network.layers[i].type)) continue;
     const LayerPlan& lp = plan.layers[i];

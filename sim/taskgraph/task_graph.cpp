@@ -132,6 +132,10 @@ RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
     const Layer& layer = network_.layers[i];
     TaskSet dy = has_consumer[i] ? consumers_out[i] : forward_out[i];
 
+    // Gathers both gradients' compute needs (sequence parallelism), then the halo.
+    for (const Collective& c : collectives_[i]) {
+      if (c.backward_pass && c.before_compute) dy = TaskSet{add_task(g, collective_task(i, c), dy)};
+    }
     TaskSet dx = dy;
     const auto chain_dx = [&](const Task& t) { dx = TaskSet{add_task(g, t, dx)}; };
     for (const Collective& c : collectives_[i]) {
@@ -141,7 +145,9 @@ RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
       chain_dx(compute_task(i, ComputePart::input_gradient, true));
     }
     for (const Collective& c : collectives_[i]) {
-      if (c.backward_pass && c.phase == Phase::backward) chain_dx(collective_task(i, c));
+      if (c.backward_pass && c.phase == Phase::backward && !c.before_compute) {
+        chain_dx(collective_task(i, c));
+      }
     }
     TaskSet dw = dy;
     if (compute_[i].weight_gradient_work > 0.0) {

@@ -148,8 +148,8 @@ void link_network(Network& net) {
     if (layer.inputs.empty() && layer.type != LayerType::parameter) shapes.push_back(net.input);
     net.params_upstream[i] = upstream;
     // Token ids exist only as the network's input {tokens: T}.
-    if (layer.type == LayerType::embedding && (!layer.inputs.empty() || !net.tokens ||
-                                               net.input.rank() != 1)) {
+    if (layer.type == LayerType::embedding &&
+        (!layer.inputs.empty() || !net.tokens || net.input.rank() != 1)) {
       fail_layer(net, layer, "",
                  "an embedding reads token ids: the network's input, given as {tokens: T}");
     }

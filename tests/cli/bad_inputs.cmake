@@ -196,6 +196,8 @@ bad_input(plan.layer_takes_no_kind "${L}/layer-takes-no-kind.yaml:5: 'layers.rel
           ${PLAN} ${L}/layer-takes-no-kind.yaml)
 bad_input(plan.kind_typo "${L}/kind-typo.yaml:5: 'layers.fc2.kind': unknown kind 'modle' (did you mean 'model'?)"
           ${PLAN} ${L}/kind-typo.yaml)
+bad_input(plan.column_on_conv "${L}/column-on-conv.yaml:5: 'layers.conv1': kinds column and row split linear layers and embeddings, not a conv2d layer"
+          analytic alexnet --platform crossbar --plan ${L}/column-on-conv.yaml)
 bad_input(plan.kind_grid "${L}/kind-grid.yaml:5: 'layers.fc1.grid': kind batch is the grid 1x4, got 2x2"
           ${PLAN} ${L}/kind-grid.yaml)
 bad_input(plan.layer_key_typo "${L}/layer-key-typo.yaml:5: 'layers.fc1.knd': unknown key (did you mean 'kind'?)"

@@ -4,8 +4,9 @@
 and communication) and in total, for every grid of P (docs/model.md: the SimGrid engine must
 agree with the model on the ideal network).
 
-usage: crossval.py [--platform FILE] DNNSIM WORKLOAD BATCH STRATEGY P [P ...]
-(--platform: a crossbar platform file other than the preset, e.g. one with a roofline)
+usage: crossval.py [--platform FILE] [--sequence-parallel] DNNSIM WORKLOAD BATCH STRATEGY P [P ...]
+(--platform: a crossbar platform file other than the preset, e.g. one with a roofline;
+ --sequence-parallel: passed on to both engines)
 """
 import json
 import subprocess
@@ -26,14 +27,18 @@ def close(a, b):
 def main():
     args = sys.argv[1:]
     platform = "crossbar"
-    if args[:1] == ["--platform"]:
-        platform, args = args[1], args[2:]
+    extra = []
+    while args[:1] in (["--platform"], ["--sequence-parallel"]):
+        if args[0] == "--platform":
+            platform, args = args[1], args[2:]
+        else:
+            extra, args = ["--sequence-parallel"], args[1:]
     dnnsim, workload, batch, strategy, *procs = args
     failures = 0
     checked = 0
     for p in procs:
         common = [workload, "--platform", platform, "--procs", p, "--grid", "all",
-                  "--strategy", strategy, "--batch", batch, "--format", "json"]
+                  "--strategy", strategy, "--batch", batch, "--format", "json", *extra]
         analytic = run([dnnsim, "analytic", *common])
         simulated = run([dnnsim, "simulate", *common, "--no-overlap"])
         for a, s in zip(analytic["grids"], simulated["grids"]):
@@ -55,7 +60,7 @@ def main():
                         print(f"P={p} {grid} layer {la['name']}: {key} analytic {la[key]:.9g}, "
                               f"simulated {ls[key]:.9g}")
                         failures += 1
-    print(f"{workload} {strategy} on {platform}: {checked} grids compared, {failures} mismatches")
+    print(f"{workload} {strategy}{' ' + extra[0] if extra else ''} on {platform}: {checked} grids compared, {failures} mismatches")
     return 1 if failures or checked == 0 else 0
 
 

@@ -200,12 +200,15 @@ def xml_platform():
            "the table says so and shows the exposed communication")
     # The optimizer searches with the numbers read from the first two hosts and SimGrid
     # re-times its plan on the file itself.
-    opt = json.loads(dnnsim("optimize", "mlp", "--platform", "tests/data/tiny-platform.xml",
-                            "--procs", "2", "--engine", "simgrid", "--format", "json"))
-    expect(opt["engine"] == "simgrid" and opt["platform"] == "tiny-platform", "optimize re-times on it")
-    planned = result("simulate", "mlp", "--platform", "tests/data/tiny-platform.xml", "--procs", "2",
-                     "--grid", f"{opt['plan'][0]['grid']['pr']}x{opt['plan'][0]['grid']['pc']}",
-                     "--strategy", "model" if opt["plan"][0]["kind"] == "model" else "batch")
+    with tempfile.TemporaryDirectory() as tmp:
+        plan_file = os.path.join(tmp, "plan.yaml")
+        opt = json.loads(dnnsim("optimize", "mlp", "--platform", "tests/data/tiny-platform.xml",
+                                "--procs", "2", "--engine", "simgrid", "--format", "json",
+                                "--output", plan_file))
+        expect(opt["engine"] == "simgrid" and opt["platform"] == "tiny-platform",
+               "optimize re-times on it")
+        planned = result("simulate", "mlp", "--platform", "tests/data/tiny-platform.xml",
+                         "--plan", plan_file)
     expect(opt["iteration_s"] == planned["iteration_s"], "the plan's time is the simulated one")
     # A sweep: SimGrid rows on the XML platform equal simulate; analytic rows say why not.
     with tempfile.TemporaryDirectory() as tmp:

@@ -40,6 +40,34 @@ foreach(case "transformer-block;8;integrated;4 8" "gpt3-175b;8;hybrid;4" "llama2
   endforeach()
 endforeach()
 
+# Tensor parallelism (docs/model.md, "Tensor parallelism"), without and with sequence
+# parallelism, on the crossbar and the roofline crossbar.
+foreach(case "transformer-block;8;4 8" "tiny-gpt;8;4 8" "llama2-70b;4;8" "mlp;64;4 6")
+  list(GET case 0 workload)
+  list(GET case 1 batch)
+  list(GET case 2 procs)
+  string(REPLACE " " ";" procs "${procs}")
+  set(file ${workload})
+  if(workload STREQUAL "tiny-gpt")
+    set(file tests/data/tiny-gpt.yaml)
+  endif()
+  foreach(sp plain sp)
+    set(flag "")
+    if(sp STREQUAL "sp")
+      set(flag --sequence-parallel)
+    endif()
+    foreach(platform crossbar tests/data/crossbar-roofline.yaml)
+      get_filename_component(tag ${platform} NAME_WE)
+      set(name sim.crossval.tensor.${sp}.${tag}.${workload})
+      add_test(NAME ${name}
+               COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/crossval.py --platform
+                       ${platform} ${flag} $<TARGET_FILE:dnnsim> ${file} ${batch} tensor ${procs}
+               WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+      set_tests_properties(${name} PROPERTIES LABELS simgrid)
+    endforeach()
+  endforeach()
+endforeach()
+
 # Contention, algorithms, topologies, overlap, placement, traces, task graphs, SMPI replay.
 foreach(check ring_vs_rabenseifner oversubscribed_fat_tree topologies_run overlap placement trace
               taskgraph_bytes smpi_replay optimizer_plan_reproduces xml_platform)
@@ -67,4 +95,4 @@ cli_test(log_level_debug ARGS --log-level debug simulate mlp --platform crossbar
 cli_test(log_level_default_quiet ARGS simulate mlp --platform crossbar --procs 4 --grid 2x2
          --strategy integrated FAIL "\\[debug\\]|\\[info\\]")
 cli_test(log_level_optimizer ARGS --log-level debug optimize mlp --platform crossbar --procs 4
-         PASS "\\[debug\\] \\[optimizer\\] search with default grid 2x2 and 4 choices per layer")
+         PASS "\\[debug\\] \\[optimizer\\] search with default grid 2x2 and 6 choices per layer")

@@ -105,7 +105,7 @@ TEST_CASE("sweep specs: grids matching no P, unknown names and too many rows") {
         "s.yaml:5: 'placement': unknown placement 'rwo'; expected one of: column, row");
   CHECK(sweep_error(head + "strategies: [batch, optimised]\n") ==
         "s.yaml:4: 'strategies': unknown strategy 'optimised' (did you mean 'optimized'?); "
-        "expected one of: batch, model, integrated, domain, hybrid, optimized");
+        "expected one of: batch, model, integrated, domain, hybrid, tensor, optimized");
   std::string scales;
   for (int i = 1; i <= 1000; ++i) scales += (i > 1 ? ", " : "") + std::to_string(i);
   CHECK(sweep_error(head + "strategies: [batch, model]\noverrides: {bandwidth_scale: [" + scales +

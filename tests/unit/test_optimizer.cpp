@@ -45,11 +45,15 @@ TEST_CASE("the optimizer is exact on a chain: brute force over every per-layer p
   options.grids = GridChoice::per_layer;
   const Optimization opt = optimize(net, platform, 8, options);
 
-  // Enumerate every (kind, grid) for c1, p1, c2, fc: 2 + 2 * 3 = 8 choices each.
+  // Enumerate every (kind, grid) for c1, p1, c2, fc: 2 + 2 * 3 + 2 * 2 = 12 choices each.
   std::vector<LayerPlan> choices{{Kind::batch, {1, 4}}, {Kind::model, {4, 1}}};
   for (const ProcessGrid& g : factorizations(4)) {
     choices.push_back({Kind::integrated, g});
     choices.push_back({Kind::domain, g});
+    if (g.pr > 1) {  // Megatron-LM's kinds, for the linear layers (limits refuse the others)
+      choices.push_back({Kind::column, g});
+      choices.push_back({Kind::row, g});
+    }
   }
   const std::vector<std::size_t> planned{0, 2, 3, 5};
   AnalyticModel model(net, platform);
@@ -112,6 +116,10 @@ TEST_CASE("on a small DAG the search finds the plan brute force finds") {
   for (const ProcessGrid& g : factorizations(4)) {
     choices.push_back({Kind::integrated, g});
     choices.push_back({Kind::domain, g});
+    if (g.pr > 1) {  // Megatron-LM's kinds, for the linear layers (limits refuse the others)
+      choices.push_back({Kind::column, g});
+      choices.push_back({Kind::row, g});
+    }
   }
   AnalyticModel model(net, platform);
   Plan plan = uniform_plan(net, Strategy::integrated, {1, 4});
@@ -143,8 +151,8 @@ TEST_CASE("a fixed grid keeps every layer and every uniform candidate on it") {
   for (const LayerPlan& l : opt.plan.layers) {
     CHECK(grid_of(l.kind, l.grid, 8) == ProcessGrid{2, 4});
   }
-  // On 2x4: integrated, domain and hybrid (batch is 1x8, model 8x1).
-  REQUIRE(opt.uniform.size() == 3);
+  // On 2x4: integrated, domain, hybrid and tensor (batch is 1x8, model 8x1).
+  REQUIRE(opt.uniform.size() == 4);
   for (const UniformCandidate& u : opt.uniform) CHECK(u.grid == ProcessGrid{2, 4});
 }
 
@@ -154,10 +162,12 @@ TEST_CASE("uniform candidates are named by what they are, each once") {
   SearchOptions options;
   options.procs = 4;
   const Optimization opt = optimize(net, platform, 512, options);
-  // Grids 1x4, 2x2, 4x1: batch; integrated, domain, hybrid; model, domain, hybrid.
+  // Grids 1x4, 2x2, 4x1: batch; integrated, domain, hybrid, tensor; model, domain, hybrid,
+  // tensor.
   std::vector<std::string> labels;
   for (const UniformCandidate& u : opt.uniform) labels.push_back(label(u));
   std::sort(labels.begin(), labels.end());
   CHECK(labels == std::vector<std::string>{"batch 1x4", "domain 2x2", "domain 4x1", "hybrid 2x2",
-                                           "hybrid 4x1", "integrated 2x2", "model 4x1"});
+                                           "hybrid 4x1", "integrated 2x2", "model 4x1",
+                                           "tensor 2x2", "tensor 4x1"});
 }

@@ -55,7 +55,8 @@ input: {tokens: 6, features: 3}
 layers:
   - {name: wte, type: embedding, vocab: 10, features: 4}
 )"),
-                       doctest::Contains("an embedding reads token ids: the network's input"), InputError);
+                       doctest::Contains("an embedding reads token ids: the network's input"),
+                       InputError);
 }
 
 TEST_CASE("attention: fused QKV of (a + 2g) d features in, a d out, 4 T^2 h FLOPs") {

@@ -187,8 +187,8 @@ PassMemory pass_memory(const Network& network, const Plan& plan, Count batch, in
         }
         break;
       }
-      case Exec::heads:
-        throw std::logic_error("attention: refused by kernel_support.cpp");
+      default:  // attention, column, row: refused in kernel_options.cpp
+        throw std::logic_error("the kernels do not run attention, column or row");
       case Exec::whole:
       case Exec::follow:
         if (layer.type == LayerType::maxpool || layer.type == LayerType::avgpool) {
@@ -264,8 +264,8 @@ PassMemory pass_memory(const Network& network, const Plan& plan, Count batch, in
         hold(slots + std::max(dw_scratch, halo));
         break;
       }
-      case Exec::heads:
-        throw std::logic_error("attention: refused by kernel_support.cpp");
+      default:  // attention, column, row: refused in kernel_options.cpp
+        throw std::logic_error("the kernels do not run attention, column or row");
       case Exec::whole:
       case Exec::follow:
         hold(slots);

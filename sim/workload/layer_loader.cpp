@@ -9,6 +9,18 @@
 namespace dnnsim {
 namespace {
 
+/// A window's `stride` and `padding`, when given (else the defaults already set).
+void read_stride_and_padding(const YamlMap& entry, Layer& layer) {
+  if (entry.has("stride")) {
+    const auto [sh, sw] = entry.int_pair("stride", 1);
+    layer.stride = {sh, sw};
+  }
+  if (entry.has("padding")) {
+    const auto [ph, pw] = entry.int_pair("padding", 0);
+    layer.padding = {ph, pw};
+  }
+}
+
 std::vector<std::string> parse_inputs(const YamlMap& entry) {
   const YAML::Node node = entry.node("inputs");
   std::vector<std::string> names;
@@ -61,14 +73,7 @@ Layer parse_layer(const YAML::Node& node, const std::string& file, std::size_t i
         const auto [kh, kw] = entry.int_pair("kernel", 1);
         layer.kernel = {kh, kw};
       }
-      if (entry.has("stride")) {
-        const auto [sh, sw] = entry.int_pair("stride", 1);
-        layer.stride = {sh, sw};
-      }
-      if (entry.has("padding")) {
-        const auto [ph, pw] = entry.int_pair("padding", 0);
-        layer.padding = {ph, pw};
-      }
+      read_stride_and_padding(entry, layer);
       if (entry.has("groups")) layer.groups = entry.positive_int("groups");
       if (entry.has("bias")) layer.bias = entry.boolean("bias");
       break;
@@ -100,14 +105,7 @@ Layer parse_layer(const YAML::Node& node, const std::string& file, std::size_t i
       const auto [kh, kw] = entry.int_pair("kernel", 1);
       layer.kernel = {kh, kw};
       layer.stride = layer.kernel;  // PyTorch: stride defaults to the kernel size
-      if (entry.has("stride")) {
-        const auto [sh, sw] = entry.int_pair("stride", 1);
-        layer.stride = {sh, sw};
-      }
-      if (entry.has("padding")) {
-        const auto [ph, pw] = entry.int_pair("padding", 0);
-        layer.padding = {ph, pw};
-      }
+      read_stride_and_padding(entry, layer);
       break;
     }
     case LayerType::adaptive_avgpool: {

@@ -21,19 +21,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 from analysis.atomic_output import write_text_atomically  # noqa: E402
 from analysis.errors import AnalysisError  # noqa: E402
 from analysis.importer.errors import ImportFailure  # noqa: E402
+from analysis.importer.inputs import parse_sample  # noqa: E402
 from analysis.importer.sources import build_module, describe, parse_source  # noqa: E402
 from analysis.importer.workload import Workload  # noqa: E402
-
-
-def parse_input(text: str) -> list:
-    try:
-        dims = [int(d) for d in text.lower().split("x")]
-    except ValueError:
-        dims = []
-    if len(dims) not in (1, 3) or any(d <= 0 for d in dims):
-        raise ImportFailure(f"--input: expected CxHxW (e.g. 3x224x224) or a feature count, got "
-                            f"'{text}'")
-    return dims
 
 
 def require(module: str, package: str):
@@ -60,10 +50,10 @@ def naming(where: str):
 
 
 def import_workload(args) -> str:
+    sample = parse_sample(args.input)
     source = parse_source(args.source)
-    dims = parse_input(args.input)
     name = args.name or source.default_name
-    workload = Workload(name, args.batch, dims)
+    workload = Workload(name, args.batch, sample)
     command = f"dnnsim import {args.source} --input {args.input}"
     if source.kind == "module":
         require("torch", "python3-torch")
@@ -79,8 +69,8 @@ def import_workload(args) -> str:
             except fx_import.TraceFailure as failure:
                 require("onnx", "python3-onnx")
                 from analysis.importer import onnx_import
-                workload = Workload(name, args.batch, dims)
-                proto = onnx_import.export(model, dims, name)
+                workload = Workload(name, args.batch, sample)
+                proto = onnx_import.export(model, sample, name)
                 notes, warnings = onnx_import.import_onnx(proto, workload, name,
                                                           args.allow_unknown)
                 reason = str(failure).split(". ")[0]

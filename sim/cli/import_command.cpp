@@ -23,6 +23,7 @@
 #include <fmt/format.h>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/import_input.hpp"
 #include "sim/cli/program_run.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text_file.hpp"
@@ -188,7 +189,11 @@ void add_import_command(CLI::App& app) {
   cmd->add_option("source", options->source,
                   "torchvision:NAME, FILE.py:FUNCTION (returns an nn.Module) or FILE.onnx")
       ->required();
-  cmd->add_option("--input", options->input, "One sample: CxHxW (e.g. 3x224x224) or features")
+  cmd->add_option_function<std::string>(
+         "--input",
+         [options](const std::string& text) { options->input = checked_import_input(text); },
+         "One sample: CxHxW (e.g. 3x224x224), TxF (T vectors of F features, 1024x768), F "
+         "features, or tokens:T (T token ids, tokens:1024)")
       ->required();
   add_integer_option(*cmd, "--batch,-B", options->batch,
                      "Default mini-batch of the workload (256)");

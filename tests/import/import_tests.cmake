@@ -51,3 +51,23 @@ foreach(case raises exits builtin_exit needs_arguments raises_on_load exits_in_f
   set_tests_properties(import.failure.${case} PROPERTIES LABELS "${labels}"
                        ENVIRONMENT "${IMPORT_ENV}" SKIP_RETURN_CODE 77 TIMEOUT 300)
 endforeach()
+
+# Transformers: GPT-like models built in tests/data/import/transformer_models.py (attention
+# as nn.MultiheadAttention, written by hand, or with separate projections; through torch.fx
+# or ONNX), a block over [T, F] inputs, and --input values that are no sample. Parameters,
+# FLOPs and shapes worked out from the models' sizes and compared with PyTorch's.
+# check_import_transformers.py says what each checks. `bad_input` needs no PyTorch.
+foreach(case gpt_mha gpt_mha_sequence_first gpt_hand gpt_separate gpt_untraceable onnx_file
+             sequence functional_logits bad_input)
+  add_test(NAME import.transformer.${case}
+           COMMAND ${DNNSIM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/check_import_transformers.py
+                   --dnnsim $<TARGET_FILE:dnnsim> --case ${case}
+                   --work-dir ${IMPORT_WORK}/transformer-${case}
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set(labels "import;no-sanitizer")
+  if(case STREQUAL "bad_input")
+    set(labels import)  # dnnsim's side, under the sanitizers too
+  endif()
+  set_tests_properties(import.transformer.${case} PROPERTIES LABELS "${labels}"
+                       ENVIRONMENT "${IMPORT_ENV}" SKIP_RETURN_CODE 77 TIMEOUT 300)
+endforeach()

@@ -68,7 +68,9 @@ def _number(arg):
 
 
 def _is_scale(node):
-    if not calls(node, operator.mul, operator.truediv, "mul", "div", "__mul__"):
+    import torch
+    if not calls(node, operator.mul, operator.truediv, torch.mul, torch.div, "mul", "div",
+                 "__mul__"):
         return False
     others = [a for a in node.args[:2] if not (hasattr(a, "meta") and derived(a))]
     return len(tensor_inputs(node)) == 1 and len(others) == 1 and _number(others[0]) is not None
@@ -162,6 +164,16 @@ def _replay(nodes, start, value):
     return values
 
 
+def _index(shape):
+    """Every element's index, laid out as `shape`."""
+    import torch
+    count = 1
+    for d in shape:
+        count *= d
+    dtype = torch.int32 if count < 2 ** 31 else torch.int64
+    return torch.arange(count, dtype=dtype).view(shape)
+
+
 def _heads_read_their_tokens(q, kt, v, shape):
     """Each head of q, k (transposed) and v reads its own sample's and token's features of
     X (indices laid out as `shape`), and together they read every feature once."""
@@ -169,15 +181,15 @@ def _heads_read_their_tokens(q, kt, v, shape):
     n, t, f = shape
     sample, token, feature = (lambda i: i // (t * f)), (lambda i: (i // f) % t), \
         (lambda i: i % f)
-    rows = torch.arange(n).view(n, 1, 1, 1)
-    times = torch.arange(t)
+    rows = torch.arange(n, dtype=q.dtype).view(n, 1, 1, 1)
+    times = torch.arange(t, dtype=q.dtype)
     ok = all(bool((sample(x) == rows).all()) for x in (q, kt, v))
     ok = ok and bool((token(q) == times.view(1, 1, t, 1)).all()) and \
         bool((token(v) == times.view(1, 1, t, 1)).all()) and \
         bool((token(kt) == times.view(1, 1, 1, t)).all())
     read = torch.cat([feature(q[0, :, 0, :]).flatten(), feature(kt[0, :, :, 0]).flatten(),
                       feature(v[0, :, 0, :]).flatten()])
-    return ok and bool((read.sort().values == torch.arange(f)).all())
+    return ok and bool((read.sort().values == torch.arange(f, dtype=q.dtype)).all())
 
 
 def _match(av, gm, module_of):
@@ -220,9 +232,12 @@ def _match(av, gm, module_of):
             shape_of(v_end) != [n, heads, t, d] or shape_of(scores) != [n, heads, t, t]:
         return None
     order = [x for x in gm.graph.nodes if x in region]
-    index = torch.arange(n * t * 3 * heads * d).view(shape)
-    replayed = _replay(order, qkv, index)
-    if not _heads_read_their_tokens(replayed[q_end], replayed[kt_end], replayed[v_end], shape):
+    try:
+        replayed = _replay(order, qkv, _index(shape))
+        if not _heads_read_their_tokens(replayed[q_end], replayed[kt_end], replayed[v_end],
+                                        shape):
+            return None
+    except Exception:  # noqa: BLE001 (an operation the replay cannot redo: not this pattern)
         return None
     # The merge: single-user relayouts from [N, a, T, d] to [N, T, a d].
     merge, end = [], av
@@ -232,9 +247,12 @@ def _match(av, gm, module_of):
             return None
         end = users[0]
         merge.append(end)
-    out = torch.arange(n * heads * t * d).view(n, heads, t, d)
+    out = _index([n, heads, t, d])
     expected = out.permute(0, 2, 1, 3).reshape(n, t, heads * d)
-    if not merge or not torch.equal(_replay(merge, av, out)[end], expected):
+    try:
+        if not merge or not torch.equal(_replay(merge, av, out)[end], expected):
+            return None
+    except Exception:  # noqa: BLE001
         return None
     nodes = inner | region | set(merge)
     for x in nodes - {end}:
@@ -265,12 +283,14 @@ def multihead_mask(node, m):
     """"none", "causal" or "other" for an nn.MultiheadAttention call; None when its mask
     is computed from the input (a padding mask)."""
     is_causal = node.kwargs.get("is_causal", False)  # PyTorch 2's argument
-    mask = argument(node, 6, "attn_mask")
-    if mask is None:
+    mask = argument(node, 5, "attn_mask")
+    if mask is None or is_causal:
         return "causal" if is_causal else "none"
-    value = value_of(mask) if hasattr(mask, "meta") else None
-    if value is None:
+    if derived(mask):
         return None
+    value = value_of(mask)
+    if value is None:
+        return "other"  # a constant too large to keep: not looked at
     blocked = additive_blocked(value) if value.is_floating_point() else value.bool()
-    t = shape_of(node.args[0])[1 if m.batch_first else 0]
+    t = shape_of(argument(node, 0, "query"))[1 if m.batch_first else 0]
     return "causal" if is_causal else ("other" if blocked is None else mask_kind(blocked, t, t))

@@ -24,7 +24,8 @@ from analysis.importer.errors import ImportFailure
 
 FX_ARGUMENT = "placeholder"  # torch.fx's Node.op for a forward() argument: the model input
 SIZED = ("arange", "ones", "zeros", "full", "empty")
-KEPT_VALUE_ELEMENTS = 1 << 24  # a constant this large is no mask or list of positions
+KEPT_VALUE_ELEMENTS = 1 << 24  # constants kept (masks, positions); a boolean mask up to
+KEPT_MASK_ELEMENTS = 1 << 26   # T = 8192
 
 
 class TraceFailure(Exception):
@@ -123,7 +124,9 @@ def _interpreter_class():
                 for a in n.all_input_nodes)
             n.meta["dnnsim_derived"] = derived
             if isinstance(result, torch.Tensor):
-                if not derived and result.numel() <= KEPT_VALUE_ELEMENTS:
+                limit = KEPT_MASK_ELEMENTS if result.dtype == torch.bool else \
+                    KEPT_VALUE_ELEMENTS
+                if not derived and (n.op == "get_attr" or result.numel() <= limit):
                     n.meta["dnnsim_value"] = result.detach()
             elif isinstance(result, (int, float, tuple, list, torch.Size)) and not any(
                     isinstance(v, torch.Tensor) for v in

@@ -96,8 +96,7 @@ class FunctionMapping:
         if len(acts) == 1 and len(learned) == 1 and \
                 self.is_position_table(learned[0], self.sample_shape(acts[0])):
             table = self.learned[learned[0]]
-            self.used.add(id(table.tensor))
-            return self.add(node, table.name, "position_embedding", acts)
+            return self.add(node, table.name, "position_embedding", acts, held=[table.tensor])
         return self.join(node, "add", inputs)
 
     def product(self, node, inputs):
@@ -138,18 +137,17 @@ class FunctionMapping:
         transposed = calls(node, F.linear) or table.transposed
         out = table.tensor.shape[0] if transposed else table.tensor.shape[1]
         attrs = dict(out_features=int(out))
+        held = [] if bias is None else [self.learned[bias].tensor]
         if bias is None:
             attrs["bias"] = False
-        else:
-            self.used.add(id(self.learned[bias].tensor))
         tied = transposed and id(table.tensor) in self.tables
+        if not tied:
+            held.append(table.tensor)
         name = table.name[: -len(".weight")] if table.name.endswith(".weight") else table.name
         layer = self.add(node, self.base_name(node, "linear") if tied else name, "linear", [x],
-                         **attrs)
+                         held=held, **attrs)
         if tied:
             self.ties.append((layer, self.tables[id(table.tensor)]))
-        else:
-            self.used.add(id(table.tensor))
         return layer
 
     # -- data movement ------------------------------------------------------------------

@@ -144,11 +144,13 @@ class FxImporter(ModuleMapping, FunctionMapping):
         scope = node.meta.get("dnnsim_scope", "")
         return f"{scope}.{op}" if scope else op
 
-    def add(self, node, name, type_, inputs, module=None, **attrs):
-        if module is not None:
-            self.used.update(id(p) for p in module.parameters())
+    def add(self, node, name, type_, inputs, module=None, held=(), **attrs):
+        """A layer for `node`, holding the parameters of `module` (or `held`)."""
+        held = list(module.parameters()) if module is not None else list(held)
+        self.used.update(id(p) for p in held)
         self.values[node] = self.w.add(name, type_, [self.value(i) for i in inputs],
                                        node.name, **attrs)
+        self.w.expect(self.values[node], sum(p.numel() for p in held), self.sample_shape(node))
         return self.values[node]
 
     def alias(self, node, x):
@@ -200,6 +202,7 @@ class FxImporter(ModuleMapping, FunctionMapping):
             if len(shape) > 1 and shape[0] == 1:
                 shape = shape[1:]
             layer = self.w.add(table.name, "parameter", [], node.name, shape=shape)
+            self.w.expect(layer, table.tensor.numel(), shape)
             if table.transposed:
                 layer = self.w.add(f"{table.name}.t", "transpose", [layer], node.name,
                                    perm=[1, 0])
@@ -211,6 +214,7 @@ class FxImporter(ModuleMapping, FunctionMapping):
             self.fail(node, "an embedding of positions that are not consecutive")
         layer = self.w.add(table.name, "parameter", [], node.name,
                            shape=list(table.tensor.shape))
+        self.w.expect(layer, table.tensor.numel(), table.tensor.shape)
         if (start, rows.numel()) != (0, table.tensor.shape[0]):
             layer = self.w.add(f"{table.name}.slice", "slice", [layer], node.name, dim=0,
                                start=start, end=start + rows.numel())
@@ -290,6 +294,7 @@ class FxImporter(ModuleMapping, FunctionMapping):
         self.batch[match.end] = 0
         self.values[match.end] = self.w.add(name, "attention", [self.values[x]],
                                             match.end.name, **attrs)
+        self.w.expect(self.values[match.end], 0, self.sample_shape(match.end))
         if match.mask == "other":
             self.other_masks.append(match.scope or "(model)")
 
@@ -297,10 +302,13 @@ class FxImporter(ModuleMapping, FunctionMapping):
         """Linear layers whose weight is an embedding's table read that table (tied_to)."""
         for layer_name, path in self.ties:
             layer = next(entry for entry in self.w.layers if entry.name == layer_name)
+            table = self.module_of_path(path).weight
+            params, shape = self.w.expected[layer_name]
             if path in self.embedding_layers:
                 layer.attrs["tied_to"] = self.embedding_layers[path]
-            else:  # the table is no embedding layer here: the linear holds it
-                self.used.add(id(self.module_of_path(path).weight))
+            else:  # no embedding layer holds the table: the linear does
+                self.used.add(id(table))
+                self.w.expect(layer_name, params + table.numel(), shape)
 
     def module_of_path(self, path):
         return self.model.get_submodule(path)

@@ -86,11 +86,15 @@ class ModuleMapping:
         return self.add(node, name, type_, inputs[:1], module=m, **attrs)
 
     def linear_module(self, node, m, inputs):
+        """A linear layer; one whose weight is an embedding's table holds only its bias
+        (tie() makes it read the table)."""
         attrs = dict(out_features=m.out_features)
         if m.bias is None:
             attrs["bias"] = False
-        layer = self.add(node, node.target, "linear", inputs[:1], module=m, **attrs)
-        if id(m.weight) in self.tables:
+        tied = id(m.weight) in self.tables
+        held = [p for p in (m.weight, m.bias) if p is not None and not (tied and p is m.weight)]
+        layer = self.add(node, node.target, "linear", inputs[:1], held=held, **attrs)
+        if tied:
             self.ties.append((layer, self.tables[id(m.weight)]))
         return layer
 
@@ -128,6 +132,8 @@ class ModuleMapping:
         bias = {} if m.in_proj_bias is not None else {"bias": False}
         qkv = self.w.add(f"{node.target}.in_proj", "linear", [self.values[query]], node.name,
                          out_features=3 * m.embed_dim, **bias)
+        in_proj = [p for p in (m.in_proj_weight, m.in_proj_bias) if p is not None]
+        self.w.expect(qkv, sum(p.numel() for p in in_proj))
         attrs = dict(heads=m.num_heads)
         if kind == "causal":
             attrs["causal"] = True
@@ -137,6 +143,8 @@ class ModuleMapping:
         bias = {} if m.out_proj.bias is not None else {"bias": False}
         out = self.w.add(f"{node.target}.out_proj", "linear", [core], node.name,
                          out_features=m.embed_dim, **bias)
+        self.w.expect(core, 0)
+        self.w.expect(out, sum(p.numel() for p in m.out_proj.parameters()))
         self.used.update(id(p) for p in m.parameters())
         self.tuples[node] = ("attention", out, axis)
         if kind == "other":

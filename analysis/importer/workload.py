@@ -6,6 +6,9 @@ module called twice, two additions in one block) gets `#2`, `#3`, ... in call or
 `inputs:` is written for every join and wherever a layer does not read the one before it.
 A join cannot read the network's input itself (a residual add around the first block): it
 reads an `identity` layer of it, `input.identity`.
+
+What PyTorch says of a layer (the numel of the parameters it holds, its output shape per
+sample) is kept as `expected`; `dnnsim import` checks the loaded workload against it.
 """
 
 import dataclasses
@@ -35,6 +38,7 @@ class Workload:
         self.layers = []
         self._used = set()
         self._input_copy = None  # the identity layer joins read instead of the input
+        self.expected = {}  # layer name -> (parameters, output shape); None: not known
 
     def unique_name(self, base: str) -> str:
         base = base or "layer"
@@ -58,6 +62,18 @@ class Workload:
         name = self.unique_name(base_name)
         self.layers.append(Layer(name, type_, list(inputs), dict(attrs), origin))
         return name
+
+    def expect(self, name: str, params=None, shape=None) -> None:
+        """Records PyTorch's parameters (numel) and per-sample output shape of a layer."""
+        self.expected[name] = (params, None if shape is None else [int(d) for d in shape])
+
+    def expected_text(self) -> str:
+        """One line per layer: name, parameters, output shape (`-` where not known)."""
+        lines = []
+        for name, (params, shape) in self.expected.items():
+            dims = "x".join(map(str, shape)) if shape is not None else "-"
+            lines.append(f"{name}\t{'-' if params is None else params}\t{dims}")
+        return "\n".join(lines) + ("\n" if lines else "")
 
     def to_yaml(self, header: list) -> str:
         lines = [f"# {line}".rstrip() for line in header]

@@ -35,17 +35,17 @@ set_tests_properties(import.sources_and_errors PROPERTIES LABELS "import;no-sani
 
 # The model's code, the importer or the user stopping `dnnsim import`: one line, exit 1,
 # nothing left behind (files or processes). One ctest case per way of stopping;
-# check_import_failures.py says what each checks. `rejected` and `dies` use a stand-in
-# importer and need no PyTorch.
+# check_import_failures.py says what each checks. `rejected`, `disagrees` and `dies` use a
+# stand-in importer and need no PyTorch.
 foreach(case raises exits builtin_exit needs_arguments raises_on_load exits_in_forward verbose
-             sigint sigterm stubborn bias_free_onnx rejected dies)
+             sigint sigterm stubborn bias_free_onnx rejected disagrees dies)
   add_test(NAME import.failure.${case}
            COMMAND ${DNNSIM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/check_import_failures.py
                    --dnnsim $<TARGET_FILE:dnnsim> --case ${case}
                    --work-dir ${IMPORT_WORK}/failure-${case}
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set(labels "import;no-sanitizer")
-  if(case STREQUAL "rejected" OR case STREQUAL "dies")
+  if(case STREQUAL "rejected" OR case STREQUAL "disagrees" OR case STREQUAL "dies")
     set(labels import)  # no Python work: dnnsim's side, under the sanitizers too
   endif()
   set_tests_properties(import.failure.${case} PROPERTIES LABELS "${labels}"

@@ -96,11 +96,14 @@ def _blocked_by(node):
         if value is not None and value.numel() > 1:
             return additive_blocked(value)
     if calls(node, torch.where) and len(node.args) == 3:
-        cond, fill = node.args[0], node.args[2]
+        cond, keep, fill = node.args  # where(cond, scores, -inf) or where(cond, -inf, scores)
+        hides = not (hasattr(fill, "meta") and derived(fill))
+        if not hides:
+            keep, fill = fill, keep
         value = value_of(cond) if hasattr(cond, "meta") else None
         filled = _number(fill)
         if value is not None and filled is not None and filled <= BLOCKING:
-            return ~value.bool()
+            return ~value.bool() if hides else value.bool()
     return None
 
 

@@ -296,7 +296,7 @@ class FxImporter(ModuleMapping, FunctionMapping):
                                             match.end.name, **attrs)
         self.w.expect(self.values[match.end], 0, self.sample_shape(match.end))
         if match.mask == "other":
-            self.other_masks.append(match.scope or "(model)")
+            self.other_masks.append(self.values[match.end])
 
     def tie(self):
         """Linear layers whose weight is an embedding's table read that table (tied_to)."""

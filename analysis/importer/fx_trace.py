@@ -112,11 +112,25 @@ def trace(model):
 
 def _interpreter_class():
     import torch
-    from torch.fx.passes.shape_prop import ShapeProp
+    import torch.fx
+    from torch.fx.passes.shape_prop import _extract_tensor_metadata
 
-    class ValueProp(ShapeProp):
+    class ValueProp(torch.fx.Interpreter):
+        """ShapeProp's shapes (without its printing a traceback on the model's errors)."""
+
         def run_node(self, n):
             result = super().run_node(n)
+            tensors = []
+
+            def extract(value):
+                if isinstance(value, torch.Tensor):
+                    tensors.append(value)
+                    return _extract_tensor_metadata(value)
+                return value
+
+            meta = torch.fx.node.map_aggregate(result, extract)
+            if tensors:
+                n.meta["tensor_meta"] = meta
             # Data from the input flows through tensors; a size taken of it (x.size(1)) is
             # known, and so is what is computed from sizes alone (torch.ones(T, T).tril()).
             derived = n.op == FX_ARGUMENT or any(
@@ -144,7 +158,7 @@ def propagate(gm, sample, batch, model_name):
     zeros = sample.zeros(batch)
     try:
         with torch.no_grad():
-            _interpreter_class()(gm).propagate(zeros)
+            _interpreter_class()(gm).run(zeros)
     except Exception as error:
         raise ImportFailure(f"model '{model_name}': running it on a zero tensor of shape "
                             f"{list(zeros.shape)} failed: {type(error).__name__}: "

@@ -230,6 +230,10 @@ class OnnxImporter(TransformerMapping):
                 value = fn(x[0], x[1])
             elif op == "Where":
                 value = np.where(x[0], x[1], x[2])
+            elif op in ("Pow", "Sqrt", "Reciprocal", "Neg"):
+                value = {"Pow": lambda: np.power(x[0], x[1]), "Sqrt": lambda: np.sqrt(x[0]),
+                         "Reciprocal": lambda: np.reciprocal(np.asarray(x[0], np.float64)),
+                         "Neg": lambda: np.negative(x[0])}[op]()
             elif op == "ConstantOfShape":
                 from onnx import numpy_helper
                 fill = numpy_helper.to_array(a["value"]) if "value" in a else np.zeros(1, np.float32)
@@ -453,7 +457,8 @@ class OnnxImporter(TransformerMapping):
                                [self.layer[x], param], node.name)
             self.scopes[layer] = (_scope(node.name), "add")
             return self.set_out(node, node.output[0], layer, shape, batch)
-        if self.scalar(other) is not None:
+        if self.scalar(other) is not None or (other not in self.consts and
+                                              self.known.get(other) in ([], [1])):
             return self.alias(node, x)  # scaling by a constant: elementwise, folded
         return self.unknown_node(node, "an elementwise op with a constant tensor")
 

@@ -13,10 +13,13 @@ Cases (one ctest each):
                         longer than the sequence -> parameter + slice + add
     gpt_separate        separate Q, K, V projections -> the generic matmul and softmax layers
     gpt_untraceable     a model torch.fx cannot trace, imported through ONNX
+    masks               a banded mask (torch.where): attention without causal, a warning;
+                        attention whose weights are also returned: the generic layers
     functional_logits   logits F.linear(x, wte.weight), x @ wte.weight.t() or .T -> tied;
                         an nn.Parameter of positions -> position_embedding
     onnx_file           a GPT exported to an .onnx file by the test
-    sequence            --input 16x24: one block over T vectors of F features
+    sequence            --input 16x24: one block over T vectors of F features, its
+                        nn.MultiheadAttention with a causal mask and without one
     bad_input           --input values that are no sample: one line each, nothing written
 
 For a GPT of V tokens, P positions, L blocks of width W and sequence T, the checks are:
@@ -215,6 +218,35 @@ def check_sequence(args):
     check(len(cores) == 1 and cores[0]["causal"] and cores[0]["heads"] == m.HEADS,
           f"expected one causal attention of {m.HEADS} heads: {cores}")
     compare_with_pytorch(m.sequence_block(), lambda n: torch.zeros(n, t, f), net)
+    net, _ = import_model(args, f"{MODELS}:sequence_block_unmasked", f"{t}x{f}", "unmasked")
+    if net is not None:
+        cores = [layer for layer in net["layers"] if layer["type"] == "attention"]
+        check(len(cores) == 1 and not cores[0]["causal"] and net["params"] == 12 * f * f + 13 * f,
+              f"without a mask: expected one attention that is not causal: {cores}")
+        compare_with_pytorch(m.sequence_block_unmasked(), lambda n: torch.zeros(n, t, f), net)
+
+
+def check_masks(args):
+    """A mask that is not causal, and attention whose weights are used elsewhere."""
+    import transformer_models as m
+    t, w = m.TOKENS, m.WIDTH
+    output = os.path.join(args.work_dir, "banded.yaml")
+    r = run([args.dnnsim, "import", f"{MODELS}:banded_attention", "--input", f"{t}x{w}",
+             "--output", output])
+    check(r.returncode == 0 and r.stderr == "dnnsim import: warning: attention masks that are "
+          "neither causal nor empty are imported as attention without `causal` (the same "
+          "FLOPs): attention\n", f"banded: exit {r.returncode}, stderr {r.stderr!r}")
+    if r.returncode == 0:
+        net = json.loads(run([args.dnnsim, "info", output, "--format", "json"]).stdout)
+        kinds = [(layer["type"], layer["output"], layer.get("causal")) for layer in net["layers"]]
+        check(kinds == [("linear", [t, 3 * w], None), ("attention", [t, w], False)],
+              f"banded: {kinds}")
+    net, _ = import_model(args, f"{MODELS}:attention_weights_out", f"{t}x{w}", "weights")
+    if net is not None:
+        types = [layer["type"] for layer in net["layers"]]
+        check("attention" not in types and types.count("matmul") == 2 and
+              types.count("slice") == 3 and net["params"] == 3 * w * w + 3 * w,
+              f"weights used elsewhere: expected the generic layers: {types}")
 
 
 def check_functional_logits(args):
@@ -305,6 +337,7 @@ def main():
         "onnx_file": lambda: check_onnx_file(args),
         "sequence": lambda: check_sequence(args),
         "functional_logits": lambda: check_functional_logits(args),
+        "masks": lambda: check_masks(args),
         "bad_input": lambda: check_bad_inputs(args),
     }
     if args.case not in cases:

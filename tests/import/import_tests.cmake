@@ -58,7 +58,7 @@ endforeach()
 # FLOPs and shapes worked out from the models' sizes and compared with PyTorch's.
 # check_import_transformers.py says what each checks. `bad_input` needs no PyTorch.
 foreach(case gpt_mha gpt_mha_sequence_first gpt_hand gpt_separate gpt_untraceable onnx_file
-             sequence functional_logits bad_input)
+             sequence functional_logits masks bad_input)
   add_test(NAME import.transformer.${case}
            COMMAND ${DNNSIM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/check_import_transformers.py
                    --dnnsim $<TARGET_FILE:dnnsim> --case ${case}

@@ -28,17 +28,21 @@ FEATURES = 24      # the [T, F] input of sequence_block (--input 16x24)
 
 class LibraryAttention(nn.Module):
     """nn.MultiheadAttention with a causal mask: a registered boolean buffer (batch first),
-    or an additive -inf mask made in forward() from the input's length (sequence first)."""
+    or an additive -inf mask made in forward() from the input's length (sequence first);
+    or with no mask (causal=False), its arguments given by position."""
 
-    def __init__(self, width, batch_first):
+    def __init__(self, width, batch_first, causal=True):
         super().__init__()
         self.batch_first = batch_first
+        self.causal = causal
         self.attn = nn.MultiheadAttention(width, HEADS, dropout=DROPOUT,
                                           batch_first=batch_first)
         self.register_buffer("future", torch.ones(POSITIONS, POSITIONS).triu(1).bool())
 
     def forward(self, x):
         length = x.size(1)
+        if not self.causal:
+            return self.attn(x, x, x, None, False)[0]
         if self.batch_first:
             return self.attn(x, x, x, attn_mask=self.future[:length, :length],
                              need_weights=False)[0]
@@ -90,6 +94,37 @@ class SeparateAttention(nn.Module):
         scores = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(e // HEADS))
         scores = scores.masked_fill(mask == 0, float("-inf")).softmax(dim=-1)
         return self.proj((scores @ v).transpose(1, 2).reshape(n, t, e))
+
+
+class ChunkedAttention(nn.Module):
+    """Attention over [T, WIDTH] inputs, spelled otherwise: chunk, reshape, permute, and
+    `window` keys each side seen through torch.where (a mask, but not a causal one); or
+    returning its weights as well (used elsewhere: the generic layers)."""
+
+    def __init__(self, window=None, weights_out=False):
+        super().__init__()
+        self.window, self.weights_out = window, weights_out
+        self.qkv = nn.Linear(WIDTH, 3 * WIDTH)
+
+    def forward(self, x):
+        n, t, e = x.shape
+        q, k, v = self.qkv(x).chunk(3, dim=-1)
+        q, k, v = (z.reshape(n, t, HEADS, e // HEADS).permute(0, 2, 1, 3) for z in (q, k, v))
+        scores = q @ k.transpose(-1, -2) * (HEADS / e) ** 0.5
+        if self.window is not None:
+            far = (torch.arange(t)[:, None] - torch.arange(t)[None, :]).abs() > self.window
+            scores = torch.where(far, torch.tensor(float("-inf")), scores)
+        weights = scores.softmax(-1)
+        y = (weights @ v).permute(0, 2, 1, 3).reshape(n, t, e)
+        return (y, weights) if self.weights_out else y
+
+
+def banded_attention():
+    return ChunkedAttention(window=2)
+
+
+def attention_weights_out():
+    return ChunkedAttention(weights_out=True)
 
 
 class Block(nn.Module):
@@ -186,6 +221,11 @@ def gpt_untraceable():
 def sequence_block():
     """One block over T vectors of FEATURES features (--input 16x24)."""
     return Block(FEATURES, LibraryAttention(FEATURES, batch_first=True))
+
+
+def sequence_block_unmasked():
+    """The same block, its attention without a mask."""
+    return Block(FEATURES, LibraryAttention(FEATURES, batch_first=True, causal=False))
 
 
 def export_gpt(path):

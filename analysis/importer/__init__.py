@@ -12,6 +12,7 @@ Debian's python3-torch, python3-torchvision and python3-onnx. Modules, one idea 
     fx_import.py    nn.Module -> workload: the walk, where the batch lies, learned tensors
     fx_modules.py   module calls -> layers (Embedding, MultiheadAttention, tied Linear, ...)
     fx_functions.py functions and tensor methods -> layers
+    fx_learned.py   parameters and position tables a forward() reads, as layers
     fx_attention.py attention written by hand, found and checked; masks, causal or not
     onnx_import.py  ONNX graph -> workload, following where the batch axis goes
     onnx_transformer.py  embeddings, tied logits, positions and masks in ONNX graphs

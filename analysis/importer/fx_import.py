@@ -12,35 +12,26 @@ becomes one layer (fx_attention.py).
 Where the batch lies is followed per node (an axis, or None for a learned tensor that is
 the same for every sample), so that `[T, N, E]` tensors (nn.MultiheadAttention without
 batch_first) read as `[T, E]` per sample. A learned tensor (a parameter the forward()
-reads, an embedding of constant positions) becomes a layer only when something reads it:
-added to `[T, F]` tokens it is their `position_embedding`, else a `parameter` layer.
+reads, an embedding of constant positions) becomes a layer only when something reads it
+(fx_learned.py).
 """
 
-import dataclasses
 import operator
 
 from analysis.importer.errors import ImportFailure, unmappable
 from analysis.importer.fx_attention import find_attention
 from analysis.importer.fx_functions import FunctionMapping
+from analysis.importer.fx_learned import LearnedTensors
 from analysis.importer.fx_modules import ModuleMapping
 from analysis.importer.fx_trace import FX_ARGUMENT, calls, derived, is_tensor, propagate, \
-    shape_of, trace, value_of
+    shape_of, trace
 from analysis.importer.fx_trace import TraceFailure  # noqa: F401 (raised to the caller)
 from analysis.importer.workload import INPUT, Workload
 
 EXPORT_BATCH = 2  # samples of the zero tensor the model runs on
 
 
-@dataclasses.dataclass
-class Learned:
-    """A learned tensor no layer reads yet."""
-    name: str               # the parameter's path, or the embedding module's
-    tensor: object          # the parameter
-    positions: object = None  # an embedding's rows at these constant positions
-    transposed: bool = False  # W.t() of the parameter W
-
-
-class FxImporter(ModuleMapping, FunctionMapping):
+class FxImporter(ModuleMapping, FunctionMapping, LearnedTensors):
     def __init__(self, model, gm, workload: Workload, model_name: str, allow_unknown: bool):
         import torch.nn as nn
         self.model = model
@@ -175,51 +166,6 @@ class FxImporter(ModuleMapping, FunctionMapping):
         self.add(node, name, "identity", inputs[:1])
         self.unknown.append((self.node_name(node), self.kind_of(node)))
 
-    # -- learned tensors --------------------------------------------------------------
-    def learn(self, node, name, tensor, rows=None, transposed=False):
-        positions = None if rows is None else value_of(rows)
-        if rows is not None and positions is None:
-            self.fail(node, "an embedding of positions the importer cannot compute")
-        self.learned[node] = Learned(name, tensor, positions, transposed)
-        self.batch[node] = None
-
-    def is_position_table(self, node, sample):
-        """Whether a learned tensor is exactly a T x F table added to [T, F] tokens."""
-        import torch
-        table = self.learned[node]
-        if len(sample) != 2 or self.sample_shape(node) != sample or table.transposed:
-            return False
-        return table.positions is None or (table.tensor.shape[0] == sample[0] and torch.equal(
-            table.positions.flatten(), torch.arange(sample[0])))
-
-    def materialize(self, node):
-        """A `parameter` layer (and a slice of an embedding's table at its positions)."""
-        import torch
-        table = self.learned[node]
-        self.used.add(id(table.tensor))
-        if table.positions is None:
-            shape = list(table.tensor.shape)
-            if len(shape) > 1 and shape[0] == 1:
-                shape = shape[1:]
-            layer = self.w.add(table.name, "parameter", [], node.name, shape=shape)
-            self.w.expect(layer, table.tensor.numel(), shape)
-            if table.transposed:
-                layer = self.w.add(f"{table.name}.t", "transpose", [layer], node.name,
-                                   perm=[1, 0])
-            return layer
-        rows = table.positions.flatten()
-        start = int(rows[0]) if rows.numel() else 0
-        if rows.dim() != 1 or table.positions.dim() > 1 and table.positions.shape[0] != 1 or \
-                not torch.equal(rows, torch.arange(start, start + rows.numel())):
-            self.fail(node, "an embedding of positions that are not consecutive")
-        layer = self.w.add(table.name, "parameter", [], node.name,
-                           shape=list(table.tensor.shape))
-        self.w.expect(layer, table.tensor.numel(), table.tensor.shape)
-        if (start, rows.numel()) != (0, table.tensor.shape[0]):
-            layer = self.w.add(f"{table.name}.slice", "slice", [layer], node.name, dim=0,
-                               start=start, end=start + rows.numel())
-        return layer
-
     # -- the walk --------------------------------------------------------------------
     def run(self):
         import torch
@@ -270,16 +216,6 @@ class FxImporter(ModuleMapping, FunctionMapping):
         if node.op == "call_module":
             return self.call_module(node)
         return self.call_function(node)
-
-    def is_transposed_parameter(self, node):
-        """W.t(), W.T or W.transpose(0, 1) of a learned 2-D parameter, not yet a layer."""
-        source = node.args[0] if node.args else None
-        table = self.learned.get(source) if hasattr(source, "meta") else None
-        if table is None or table.positions is not None or table.transposed or \
-                table.tensor.dim() != 2:
-            return False
-        return calls(node, "t") or (calls(node, getattr) and node.args[1] == "T") or (
-            calls(node, "transpose") and {a % 2 for a in node.args[1:3]} == {0, 1})
 
     def hand_written_attention(self, match):
         x = match.qkv

@@ -54,20 +54,32 @@ endforeach()
 
 # Transformers: GPT-like models built in tests/data/import/transformer_models.py (attention
 # as nn.MultiheadAttention, written by hand, or with separate projections; through torch.fx
-# or ONNX), a block over [T, F] inputs, and --input values that are no sample. Parameters,
-# FLOPs and shapes worked out from the models' sizes and compared with PyTorch's.
-# check_import_transformers.py says what each checks. `bad_input` needs no PyTorch.
+# or ONNX; masks; logits tied to the token table). Parameters, FLOPs and shapes worked out
+# from the models' sizes and compared with PyTorch's; check_import_transformers.py says
+# what each checks.
 foreach(case gpt_mha gpt_mha_sequence_first gpt_hand gpt_separate gpt_untraceable onnx_file
-             sequence functional_logits masks bad_input)
+             masks functional_logits)
   add_test(NAME import.transformer.${case}
            COMMAND ${DNNSIM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/check_import_transformers.py
                    --dnnsim $<TARGET_FILE:dnnsim> --case ${case}
                    --work-dir ${IMPORT_WORK}/transformer-${case}
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(import.transformer.${case} PROPERTIES LABELS "import;no-sanitizer"
+                       ENVIRONMENT "${IMPORT_ENV}" SKIP_RETURN_CODE 77 TIMEOUT 300)
+endforeach()
+
+# --input: a block over T vectors of F features (--input 16x24), and values that are no
+# sample (check_import_inputs.py). `bad_input` is dnnsim's side and needs no PyTorch.
+foreach(case sequence bad_input)
+  add_test(NAME import.input.${case}
+           COMMAND ${DNNSIM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/check_import_inputs.py
+                   --dnnsim $<TARGET_FILE:dnnsim> --case ${case}
+                   --work-dir ${IMPORT_WORK}/input-${case}
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set(labels "import;no-sanitizer")
   if(case STREQUAL "bad_input")
-    set(labels import)  # dnnsim's side, under the sanitizers too
+    set(labels import)  # under the sanitizers too
   endif()
-  set_tests_properties(import.transformer.${case} PROPERTIES LABELS "${labels}"
+  set_tests_properties(import.input.${case} PROPERTIES LABELS "${labels}"
                        ENVIRONMENT "${IMPORT_ENV}" SKIP_RETURN_CODE 77 TIMEOUT 300)
 endforeach()

@@ -147,5 +147,6 @@ class ModuleMapping:
         self.w.expect(out, sum(p.numel() for p in m.out_proj.parameters()))
         self.used.update(id(p) for p in m.parameters())
         self.tuples[node] = ("attention", out, axis)
+        self.batch[node] = axis
         if kind == "other":
             self.other_masks.append(node.target)

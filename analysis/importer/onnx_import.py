@@ -142,6 +142,8 @@ class OnnxImporter(TransformerMapping):
         self.dropped = 0
         self.tables = []                   # (embedding layer, its table)
         self.rows = {}                     # name -> (initializer, positions): rows of a table
+        self.masks = {}                    # scores -> the boolean mask folded into them
+        self.softmax_masks = {}            # softmax layer -> the mask of its scores
 
     # -- helpers ---------------------------------------------------------------------
     def fail(self, node, why=""):
@@ -166,6 +168,8 @@ class OnnxImporter(TransformerMapping):
     def alias(self, node, source):
         self.set_out(node, node.output[0], self.layer[source], self.shape[source],
                      self.batch[source])
+        if source in self.masks:  # a scaling after a mask: still the masked scores
+            self.masks[node.output[0]] = self.masks[source]
 
     def add_layer(self, node, type_, inputs, full_shape, batch, name=None, **attrs):
         scope = _scope(node.name)
@@ -294,6 +298,7 @@ class OnnxImporter(TransformerMapping):
         if output not in self.layer:
             raise ImportFailure(f"model '{self.model_name}': the graph's output '{output}' does "
                                 f"not come from its input")
+        self.fuse_attention(output)
         self.name_by_scope()
 
     def name_by_scope(self):
@@ -381,7 +386,10 @@ class OnnxImporter(TransformerMapping):
             axis = a.get("axis", -1) % len(shape)
             if axis != len(shape) - 1 or axis == batch.axis:
                 self.fail(node, "softmax must act on the last axis")
-            return self.add_layer(node, "softmax", [x], shape, batch)
+            layer = self.add_layer(node, "softmax", [x], shape, batch)
+            if x in self.masks:
+                self.softmax_masks[layer] = self.masks[x]
+            return layer
         return self.unknown_node(node)
 
     # -- fusions ---------------------------------------------------------------------
@@ -434,7 +442,9 @@ class OnnxImporter(TransformerMapping):
         if other in self.rows and op == "Add":
             return self.add_rows(node, x, other)
         if op == "Add" and self.is_mask(other):
-            return self.alias(node, x)  # an additive mask (0 or -inf): elementwise, folded
+            self.alias(node, x)  # an additive mask (0 or -inf): elementwise, folded
+            self.masks[node.output[0]] = self.const(other) <= -1e4
+            return None
         if other in self.learned or (other in self.inits and self.inits[other].size > 1
                                      and op in ("Add", "Sub")):
             init = self.learned.get(other, other)
@@ -722,4 +732,8 @@ def import_onnx(proto, workload: Workload, model_name: str, allow_unknown: bool)
         dropped = f"; their {importer.dropped:,} parameters are left out" if importer.dropped else ""
         warnings.append(f"{len(importer.unknown)} node(s) imported as pass-through identity "
                         f"layers (--allow-unknown): {listed}{dropped}")
+    if importer.other_masks:
+        warnings.append(f"attention masks that are neither causal nor empty are imported as "
+                        f"attention without `causal` (the same FLOPs): "
+                        f"{', '.join(importer.other_masks)}")
     return notes, warnings

@@ -10,8 +10,12 @@
 - `Where` with a constant condition (a causal mask: masked_fill), or the `Add` of a
   constant of zeros and -inf (nn.MultiheadAttention's attn_mask) -> folded into its input.
 
-Attention stays the generic layers (matmul, softmax) that ONNX spells it with.
+Attention, which ONNX spells with generic operators, becomes one `attention` layer where
+it can be recognised (onnx_attention.py).
 """
+
+
+from analysis.importer.workload import INPUT
 
 
 class TransformerMapping:
@@ -59,7 +63,25 @@ class TransformerMapping:
         other = b if a in acts else a
         if self.const(other) is None or self.const(other).size != 1:
             return self.unknown_node(node, "a choice of an activation and a tensor")
-        return self.alias(node, acts[0])  # a constant mask: elementwise, folded
+        self.alias(node, acts[0])  # a constant mask: elementwise, folded
+        condition = self.const(cond)
+        if condition is not None and float(self.const(other).flat[0]) <= -1e4:
+            hidden = condition.astype(bool)
+            self.masks[node.output[0]] = hidden if other == a else ~hidden
+        return None
+
+    def fuse_attention(self, output):
+        """Attention spelled with generic layers becomes one layer (onnx_attention.py)."""
+        from analysis.importer.onnx_attention import AttentionFusion
+        shapes = {}
+        for name, layer in self.layer.items():
+            if layer != INPUT and self.batch[name].valid(self.shape[name], self.n):
+                shapes.setdefault(layer, self.sample(name))
+        before = {layer.name for layer in self.w.layers}
+        fusion = AttentionFusion(self.w, shapes, self.softmax_masks, self.layer[output])
+        self.other_masks = fusion.run()
+        gone = before - {layer.name for layer in self.w.layers}
+        self.scopes = {k: v for k, v in self.scopes.items() if k not in gone}
 
     def learn_rows(self, node):
         """Remembers a Gather of a table's rows at constant positions."""

@@ -63,6 +63,15 @@ class Workload:
         self.layers.append(Layer(name, type_, list(inputs), dict(attrs), origin))
         return name
 
+    def rename(self, old: str, base: str) -> str:
+        """Renames layer `old` after `base` (made unique), and what reads it; the new name."""
+        new = self.unique_name(base)
+        for layer in self.layers:
+            layer.name = new if layer.name == old else layer.name
+            layer.inputs = [new if i == old else i for i in layer.inputs]
+        self.release(old)
+        return new
+
     def expect(self, name: str, params=None, shape=None) -> None:
         """Records PyTorch's parameters (numel) and per-sample output shape of a layer."""
         self.expected[name] = (params, None if shape is None else [int(d) for d in shape])

@@ -12,12 +12,14 @@ Cases (one ctest each):
                         buffer, softmax, dropout) -> one attention layer; a position table
                         longer than the sequence -> parameter + slice + add
     gpt_separate        separate Q, K, V projections -> the generic matmul and softmax layers
-    gpt_untraceable     a model torch.fx cannot trace, imported through ONNX
+    gpt_untraceable     a model torch.fx cannot trace, imported through ONNX: its attention
+                        (generic ONNX operators) found and made one attention layer
     masks               a banded mask (torch.where): attention without causal, a warning;
                         attention whose weights are also returned: the generic layers
     functional_logits   logits F.linear(x, wte.weight), x @ wte.weight.t() or .T -> tied;
                         an nn.Parameter of positions -> position_embedding
-    onnx_file           a GPT exported to an .onnx file by the test
+    onnx_file, onnx_file_mha   a GPT (attention by hand, or nn.MultiheadAttention on
+                        [T, N, E]) exported to an .onnx file by the test, likewise
 
 For a GPT of V tokens, P positions, L blocks of width W and sequence T, the checks are:
 parameters V W + P W + L (12 W^2 + 13 W) + 2 W (logits tied: none of their own), forward
@@ -48,7 +50,8 @@ def gpt_expectations(m, positions):
     return params, flops
 
 
-def check_gpt(args, function, attention, positions, source=None, model=None):
+def check_gpt(args, function, attention, positions, source=None, model=None, dropout=None):
+    """`dropout`: of the attention layers (ONNX, exported in eval mode, has none)."""
     sys.path.insert(0, DATA)
     import torch
     import transformer_models as m
@@ -57,6 +60,7 @@ def check_gpt(args, function, attention, positions, source=None, model=None):
     if net is None:
         return
     t, w, v = m.TOKENS, m.WIDTH, m.VOCAB
+    dropout = m.DROPOUT if dropout is None else dropout
     params, flops = gpt_expectations(m, positions)
     check(net["params"] == params, f"parameters: dnnsim {net['params']}, from the sizes {params}")
     check(abs(net["flops_per_sample"] - flops) < 1e-6 * flops,
@@ -89,7 +93,7 @@ def check_gpt(args, function, attention, positions, source=None, model=None):
             qkv = by_name[core["inputs"][0]]
             check(core["heads"] == m.HEADS and core["causal"] and core["output"] == [t, w] and
                   core["flops_per_sample"] == 4 * t * t * w and
-                  abs(core["dropout"] - m.DROPOUT) < 1e-12,
+                  abs(core["dropout"] - dropout) < 1e-12,
                   f"attention '{core['name']}': {core}")
             check(qkv["type"] == "linear" and qkv["output"] == [t, 3 * w] and
                   qkv["params"] == 3 * w * w + 3 * w, f"its fused QKV: {qkv}")
@@ -167,8 +171,9 @@ def main():
         "gpt_mha_sequence_first": lambda: check_gpt(args, "gpt_mha_sequence_first", True, 16),
         "gpt_hand": lambda: check_gpt(args, "gpt_hand", True, 24),
         "gpt_separate": lambda: check_gpt(args, "gpt_separate", False, 16),
-        "gpt_untraceable": lambda: check_gpt(args, "gpt_untraceable", False, 16),
-        "onnx_file": lambda: check_onnx_file(args),
+        "gpt_untraceable": lambda: check_gpt(args, "gpt_untraceable", True, 16, dropout=0.0),
+        "onnx_file": lambda: check_onnx_file(args, "hand"),
+        "onnx_file_mha": lambda: check_onnx_file(args, "mha"),
         "functional_logits": lambda: check_functional_logits(args),
         "masks": lambda: check_masks(args),
     }
@@ -180,12 +185,11 @@ def main():
     return 1 if failures else 0
 
 
-def check_onnx_file(args):
+def check_onnx_file(args, attention):
     import transformer_models as m
     path = os.path.join(args.work_dir, "gpt.onnx")
-    m.export_gpt(path)
-    check_gpt(args, "gpt_onnx", False, 16, source=path,
-              model=m.GPT(lambda: m.HandAttention(m.WIDTH)))
+    model = m.export_gpt(path, attention)
+    check_gpt(args, "gpt_onnx", True, 16, source=path, dropout=0.0, model=model)
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ endforeach()
 # from the models' sizes and compared with PyTorch's; check_import_transformers.py says
 # what each checks.
 foreach(case gpt_mha gpt_mha_sequence_first gpt_hand gpt_separate gpt_untraceable onnx_file
-             masks functional_logits)
+             onnx_file_mha masks functional_logits)
   add_test(NAME import.transformer.${case}
            COMMAND ${DNNSIM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/check_import_transformers.py
                    --dnnsim $<TARGET_FILE:dnnsim> --case ${case}

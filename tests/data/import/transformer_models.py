@@ -228,9 +228,12 @@ def sequence_block_unmasked():
     return Block(FEATURES, LibraryAttention(FEATURES, batch_first=True, causal=False))
 
 
-def export_gpt(path):
-    """gpt_hand with POSITIONS rows of positions, as an ONNX file with a dynamic batch."""
-    model = GPT(lambda: HandAttention(WIDTH)).eval()
+def export_gpt(path, attention="hand"):
+    """A GPT with POSITIONS rows of positions and attention by hand ("hand") or
+    nn.MultiheadAttention on [T, N, E] ("mha"), as an ONNX file with a dynamic batch; returns
+    the model."""
+    model = GPT(lambda: HandAttention(WIDTH) if attention == "hand" else
+                LibraryAttention(WIDTH, batch_first=False)).eval()
     with torch.no_grad():
         for p in model.parameters():  # trained-like values: no two tensors alike
             p.uniform_(-0.5, 0.5)
@@ -239,3 +242,4 @@ def export_gpt(path):
         torch.onnx.export(model, torch.zeros(1, TOKENS, dtype=torch.long), path,
                           opset_version=17, input_names=["input"],
                           dynamic_axes={"input": {0: "batch"}})
+    return model

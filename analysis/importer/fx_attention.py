@@ -276,7 +276,10 @@ def find_attention(gm, module_of):
     for node in gm.graph.nodes:
         if calls(node, operator.matmul, torch.matmul, "matmul") and \
                 len(tensor_inputs(node)) == 2:
-            match = _match(node, gm, module_of)
+            try:
+                match = _match(node, gm, module_of)
+            except Exception:  # noqa: BLE001 (not recognised: the generic layers follow)
+                match = None
             if match is not None:
                 found[match.end] = match
     return found

@@ -144,7 +144,10 @@ class AttentionFusion:
         for av in [layer for layer in self.w.layers if layer.type == "matmul"]:
             if av.name not in self.by_name:
                 continue  # already part of an attention
-            found = self.match(av)
+            try:
+                found = self.match(av)
+            except Exception:  # noqa: BLE001 (not recognised: the layers stay as they are)
+                found = None
             if found is None:
                 continue
             qkv, end, heads, kind, group = found

@@ -1,12 +1,13 @@
 """python3 -m analysis.importer SOURCE --input 3x224x224 [--batch B] [--name N]
                                   --output FILE.yaml [--allow-unknown] [--verbose]
-                                  [--message-file PATH]
+                                  [--message-file PATH] [--expected-file PATH]
 
 The Python half of `dnnsim import` (docs/workloads.md, "Importing models"). Exit status 0
 with FILE.yaml written (atomically); 1 with one line on stderr (or in PATH, for dnnsim to
 print) and nothing written, whatever the model's code did: raised, called sys.exit, was
 interrupted (SIGINT: status 130, "interrupted"). --verbose prints the traceback of the
-model's error first.
+model's error first. --expected-file gets what PyTorch says of each layer (parameters,
+output shape per sample; workload.py), for dnnsim import to check the workload against.
 """
 
 import argparse
@@ -21,19 +22,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 from analysis.atomic_output import write_text_atomically  # noqa: E402
 from analysis.errors import AnalysisError  # noqa: E402
 from analysis.importer.errors import ImportFailure  # noqa: E402
+from analysis.importer.inputs import parse_sample  # noqa: E402
 from analysis.importer.sources import build_module, describe, parse_source  # noqa: E402
 from analysis.importer.workload import Workload  # noqa: E402
-
-
-def parse_input(text: str) -> list:
-    try:
-        dims = [int(d) for d in text.lower().split("x")]
-    except ValueError:
-        dims = []
-    if len(dims) not in (1, 3) or any(d <= 0 for d in dims):
-        raise ImportFailure(f"--input: expected CxHxW (e.g. 3x224x224) or a feature count, got "
-                            f"'{text}'")
-    return dims
 
 
 def require(module: str, package: str):
@@ -59,11 +50,12 @@ def naming(where: str):
         raise ImportFailure(f"{where}: {failure}") from (failure.__cause__ or failure)
 
 
-def import_workload(args) -> str:
+def import_workload(args):
+    """(the workload's YAML text, the expected text of its layers)."""
+    sample = parse_sample(args.input)
     source = parse_source(args.source)
-    dims = parse_input(args.input)
     name = args.name or source.default_name
-    workload = Workload(name, args.batch, dims)
+    workload = Workload(name, args.batch, sample)
     command = f"dnnsim import {args.source} --input {args.input}"
     if source.kind == "module":
         require("torch", "python3-torch")
@@ -79,8 +71,8 @@ def import_workload(args) -> str:
             except fx_import.TraceFailure as failure:
                 require("onnx", "python3-onnx")
                 from analysis.importer import onnx_import
-                workload = Workload(name, args.batch, dims)
-                proto = onnx_import.export(model, dims, name)
+                workload = Workload(name, args.batch, sample)
+                proto = onnx_import.export(model, sample, name)
                 notes, warnings = onnx_import.import_onnx(proto, workload, name,
                                                           args.allow_unknown)
                 reason = str(failure).split(". ")[0]
@@ -107,7 +99,7 @@ def import_workload(args) -> str:
     header += [f"warning: {w}" for w in warnings]
     for w in warnings:
         print(f"dnnsim import: warning: {w}", file=sys.stderr)
-    return workload.to_yaml(header)
+    return workload.to_yaml(header), workload.expected_text()
 
 
 def report(args, message: str, error: BaseException | None) -> None:
@@ -134,6 +126,8 @@ def main(argv=None) -> int:
     parser.add_argument("--allow-unknown", action="store_true")
     parser.add_argument("--verbose", action="store_true",
                         help="print the traceback of the model's error")
+    parser.add_argument("--expected-file", default="",
+                        help="write PyTorch's parameters and shape of each layer there")
     parser.add_argument("--message-file", default="",
                         help="write the one-line error there instead of stderr (dnnsim import)")
     args = parser.parse_args(argv)
@@ -141,7 +135,9 @@ def main(argv=None) -> int:
     try:
         if args.batch <= 0:
             raise ImportFailure(f"--batch: expected a positive batch size, got {args.batch}")
-        text = import_workload(args)
+        text, expected = import_workload(args)
+        if args.expected_file:
+            write_text_atomically(args.expected_file, expected)
         write_text_atomically(args.output, text)
     except AnalysisError as error:
         report(args, str(error), error.__cause__)

@@ -19,6 +19,7 @@ import re
 
 from analysis.importer.batch_axis import Batch
 from analysis.importer.errors import ImportFailure, unmappable
+from analysis.importer.onnx_transformer import TransformerMapping
 from analysis.importer.workload import INPUT, Workload
 
 OPSET = 17  # has LayerNormalization
@@ -26,7 +27,7 @@ EXPORT_BATCH = 2
 _SYNTHETIC = re.compile(r"^(onnx::|/|$)|^[0-9]+$")
 
 
-def export(model, input_dims, model_name):
+def export(model, sample, model_name):
     """The model as ONNX, exported in memory on a zero tensor of EXPORT_BATCH samples."""
     import onnx
     import torch
@@ -39,7 +40,7 @@ def export(model, input_dims, model_name):
             p.uniform_(-1.0, 1.0, generator=generator)
     buffer = io.BytesIO()
     try:
-        torch.onnx.export(model, torch.zeros([EXPORT_BATCH] + list(input_dims)), buffer,
+        torch.onnx.export(model, sample.zeros(EXPORT_BATCH), buffer,
                           opset_version=OPSET, input_names=["input"], output_names=["output"],
                           do_constant_folding=True)
     except Exception as error:
@@ -87,7 +88,7 @@ def _compact(values):
     return values[0] if len(values) == 2 and values[0] == values[1] else values
 
 
-class OnnxImporter:
+class OnnxImporter(TransformerMapping):
     def __init__(self, proto, workload: Workload, model_name: str, allow_unknown: bool):
         import numpy as np
         from onnx import numpy_helper, shape_inference
@@ -139,6 +140,10 @@ class OnnxImporter:
         self.scopes = {}                   # layer name -> (scope, type) of parameter-free layers
         self.unknown = []
         self.dropped = 0
+        self.tables = []                   # (embedding layer, its table)
+        self.rows = {}                     # name -> (initializer, positions): rows of a table
+        self.masks = {}                    # scores -> the boolean mask folded into them
+        self.softmax_masks = {}            # softmax layer -> the mask of its scores
 
     # -- helpers ---------------------------------------------------------------------
     def fail(self, node, why=""):
@@ -163,6 +168,8 @@ class OnnxImporter:
     def alias(self, node, source):
         self.set_out(node, node.output[0], self.layer[source], self.shape[source],
                      self.batch[source])
+        if source in self.masks:  # a scaling after a mask: still the masked scores
+            self.masks[node.output[0]] = self.masks[source]
 
     def add_layer(self, node, type_, inputs, full_shape, batch, name=None, **attrs):
         scope = _scope(node.name)
@@ -227,18 +234,30 @@ class OnnxImporter:
                 value = fn(x[0], x[1])
             elif op == "Where":
                 value = np.where(x[0], x[1], x[2])
+            elif op in ("Pow", "Sqrt", "Reciprocal", "Neg"):
+                value = {"Pow": lambda: np.power(x[0], x[1]), "Sqrt": lambda: np.sqrt(x[0]),
+                         "Reciprocal": lambda: np.reciprocal(np.asarray(x[0], np.float64)),
+                         "Neg": lambda: np.negative(x[0])}[op]()
             elif op == "ConstantOfShape":
                 from onnx import numpy_helper
                 fill = numpy_helper.to_array(a["value"]) if "value" in a else np.zeros(1, np.float32)
                 value = np.full([int(v) for v in x[0]], fill.flat[0], dtype=fill.dtype)
-            elif op == "Cast" or op == "Identity":
+            elif op == "Cast":
+                from onnx.mapping import TENSOR_TYPE_TO_NP_TYPE
+                value = np.asarray(x[0]).astype(TENSOR_TYPE_TO_NP_TYPE[a["to"]])
+            elif op == "Identity":
                 value = x[0]
+            elif op == "Shape":
+                value = np.array(np.shape(x[0]), dtype=np.int64)
             elif op == "Slice":
                 axes = x[3] if len(x) > 3 and x[3] is not None else range(len(x[1]))
                 index = [slice(None)] * x[0].ndim
                 for ax, s, e in zip(axes, x[1], x[2]):
                     index[int(ax)] = slice(int(s), int(e))
                 value = x[0][tuple(index)]
+            elif op == "Trilu":
+                k = int(x[1]) if len(x) > 1 and x[1] is not None else 0
+                value = np.triu(x[0], k) if a.get("upper", 1) else np.tril(x[0], k)
             elif op == "Range":
                 value = np.arange(x[0], x[1], x[2])
             elif op == "Reshape":
@@ -263,17 +282,23 @@ class OnnxImporter:
                 self.consts[node.output[0]] = shape if node.op_type == "Shape" else \
                     self.np.array(shape.prod())
             elif not acts:
-                if node.op_type == "Expand" and node.input[0] in self.inits and \
+                if node.op_type == "Identity" and node.input[0] in self.inits:
+                    # The exporter shares initializers of equal values (two zero biases).
+                    self.inits[node.output[0]] = self.inits[node.input[0]]
+                    self.consts[node.output[0]] = self.inits[node.input[0]]
+                elif node.op_type == "Expand" and node.input[0] in self.inits and \
                         self.inits[node.input[0]].size > 1:
                     self.learned[node.output[0]] = node.input[0]
                 else:
                     self.evaluate(node)
+                    self.learn_rows(node)
             else:
                 self.map(node, acts)
         output = self.graph.output[0].name
         if output not in self.layer:
             raise ImportFailure(f"model '{self.model_name}': the graph's output '{output}' does "
                                 f"not come from its input")
+        self.fuse_attention(output)
         self.name_by_scope()
 
     def name_by_scope(self):
@@ -347,8 +372,12 @@ class OnnxImporter:
             return self.transpose(node, x, a)
         if op == "Concat":
             return self.concat(node, a)
+        if op == "Gather" and node.input[0] in self.inits and node.input[1] == x:
+            return self.embedding(node, x)
         if op == "Gather":
             return self.gather(node, x, a)
+        if op == "Where":
+            return self.where(node, acts)
         if op == "Slice":
             return self.slice(node, x)
         if op == "Split":
@@ -357,7 +386,10 @@ class OnnxImporter:
             axis = a.get("axis", -1) % len(shape)
             if axis != len(shape) - 1 or axis == batch.axis:
                 self.fail(node, "softmax must act on the last axis")
-            return self.add_layer(node, "softmax", [x], shape, batch)
+            layer = self.add_layer(node, "softmax", [x], shape, batch)
+            if x in self.masks:
+                self.softmax_masks[layer] = self.masks[x]
+            return layer
         return self.unknown_node(node)
 
     # -- fusions ---------------------------------------------------------------------
@@ -407,6 +439,12 @@ class OnnxImporter:
                                                "than an addition of equal shapes")
             return self.add_layer(node, "add", acts, shape, batch)
         other = next(i for i in node.input if i != x)
+        if other in self.rows and op == "Add":
+            return self.add_rows(node, x, other)
+        if op == "Add" and self.is_mask(other):
+            self.alias(node, x)  # an additive mask (0 or -inf): elementwise, folded
+            self.masks[node.output[0]] = self.const(other) <= -1e4
+            return None
         if other in self.learned or (other in self.inits and self.inits[other].size > 1
                                      and op in ("Add", "Sub")):
             init = self.learned.get(other, other)
@@ -421,13 +459,16 @@ class OnnxImporter:
             if value_shape != sample:
                 return self.unknown_node(node, f"a learned tensor of shape {value_shape} "
                                                f"broadcast over samples of shape {sample}")
+            if op == "Add" and len(sample) == 2 and other not in self.learned:
+                return self.position_embedding(node, x, init, sample)
             param = self.parameter(node, init, value_shape)
             self.layer[f"{node.output[0]}#param"] = param
             layer = self.w.add(f"{_scope(node.name)}.add" if _scope(node.name) else "add", "add",
                                [self.layer[x], param], node.name)
             self.scopes[layer] = (_scope(node.name), "add")
             return self.set_out(node, node.output[0], layer, shape, batch)
-        if self.scalar(other) is not None:
+        if self.scalar(other) is not None or (other not in self.consts and
+                                              self.known.get(other) in ([], [1])):
             return self.alias(node, x)  # scaling by a constant: elementwise, folded
         return self.unknown_node(node, "an elementwise op with a constant tensor")
 
@@ -475,6 +516,9 @@ class OnnxImporter:
             attrs["bias"] = False
         name = node.input[1] if not _SYNTHETIC.match(node.input[1]) else \
             (node.input[2] if has_bias else _scope(node.name))
+        tied = self.tied_table(w.T if a.get("transB", 0) else w)
+        if tied:
+            attrs["tied_to"] = tied
         shape = self.shape[x][:-1] + [out_features]
         return self.linear(node, x, shape, _param_name(name), attrs)
 
@@ -499,6 +543,9 @@ class OnnxImporter:
             self.fail(node, "a product with a constant that is not a [in, out] weight")
         synthetic = bool(_SYNTHETIC.match(node.input[1]))
         attrs = dict(out_features=int(w.shape[1]), bias=False)
+        tied = self.tied_table(w)
+        if tied:
+            attrs["tied_to"] = tied
         name = _param_name(node.input[1]) if not synthetic else _scope(node.name)
         layer = self.linear(node, x, self.shape[x][:-1] + [int(w.shape[1])], name, attrs)
         # Kept beside the layer, not in its attrs: every attr is written to the YAML.
@@ -685,4 +732,8 @@ def import_onnx(proto, workload: Workload, model_name: str, allow_unknown: bool)
         dropped = f"; their {importer.dropped:,} parameters are left out" if importer.dropped else ""
         warnings.append(f"{len(importer.unknown)} node(s) imported as pass-through identity "
                         f"layers (--allow-unknown): {listed}{dropped}")
+    if importer.other_masks:
+        warnings.append(f"attention masks that are neither causal nor empty are imported as "
+                        f"attention without `causal` (the same FLOPs): "
+                        f"{', '.join(importer.other_masks)}")
     return notes, warnings

@@ -4,6 +4,11 @@ Layers are added in an order where every input comes first (a topological order 
 model's graph). Names come from the model's own module names; a name used twice (a
 module called twice, two additions in one block) gets `#2`, `#3`, ... in call order.
 `inputs:` is written for every join and wherever a layer does not read the one before it.
+A join cannot read the network's input itself (a residual add around the first block): it
+reads an `identity` layer of it, `input.identity`.
+
+What PyTorch says of a layer (the numel of the parameters it holds, its output shape per
+sample) is kept as `expected`; `dnnsim import` checks the loaded workload against it.
 """
 
 import dataclasses
@@ -11,7 +16,7 @@ import json
 import re
 
 INPUT = "input"  # what the workload format calls the network's input
-JOINS = ("add", "concat", "matmul")
+JOINS = ("add", "concat", "matmul", "mul")
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.#/-]*$")
 
 
@@ -25,12 +30,15 @@ class Layer:
 
 
 class Workload:
-    def __init__(self, name: str, batch: int, input_dims: list):
+    def __init__(self, name: str, batch: int, sample):
         self.name = name
         self.batch = batch
-        self.input_dims = list(input_dims)
+        self.sample = sample  # inputs.Sample: --input
+        self.input_dims = list(sample.dims)
         self.layers = []
         self._used = set()
+        self._input_copy = None  # the identity layer joins read instead of the input
+        self.expected = {}  # layer name -> (parameters, output shape); None: not known
 
     def unique_name(self, base: str) -> str:
         base = base or "layer"
@@ -47,20 +55,41 @@ class Workload:
 
     def add(self, base_name: str, type_: str, inputs: list, origin: str, **attrs) -> str:
         """Adds a layer named after `base_name` (made unique); returns its name."""
+        if type_ in JOINS and INPUT in inputs:
+            if self._input_copy is None:
+                self._input_copy = self.add("input.identity", "identity", [INPUT], origin)
+            inputs = [self._input_copy if i == INPUT else i for i in inputs]
         name = self.unique_name(base_name)
         self.layers.append(Layer(name, type_, list(inputs), dict(attrs), origin))
         return name
+
+    def rename(self, old: str, base: str) -> str:
+        """Renames layer `old` after `base` (made unique), and what reads it; the new name."""
+        new = self.unique_name(base)
+        for layer in self.layers:
+            layer.name = new if layer.name == old else layer.name
+            layer.inputs = [new if i == old else i for i in layer.inputs]
+        self.release(old)
+        return new
+
+    def expect(self, name: str, params=None, shape=None) -> None:
+        """Records PyTorch's parameters (numel) and per-sample output shape of a layer."""
+        self.expected[name] = (params, None if shape is None else [int(d) for d in shape])
+
+    def expected_text(self) -> str:
+        """One line per layer: name, parameters, output shape (`-` where not known)."""
+        lines = []
+        for name, (params, shape) in self.expected.items():
+            dims = "x".join(map(str, shape)) if shape is not None else "-"
+            lines.append(f"{name}\t{'-' if params is None else params}\t{dims}")
+        return "\n".join(lines) + ("\n" if lines else "")
 
     def to_yaml(self, header: list) -> str:
         lines = [f"# {line}".rstrip() for line in header]
         lines.append(f"name: {_scalar(self.name)}")
         lines.append("dtype: fp32")
         lines.append(f"batch: {self.batch}")
-        if len(self.input_dims) == 3:
-            c, h, w = self.input_dims
-            lines.append(f"input: {{channels: {c}, height: {h}, width: {w}}}")
-        else:
-            lines.append(f"input: {{features: {self.input_dims[0]}}}")
+        lines.append(f"input: {self.sample.yaml()}")
         lines.append("layers:")
         previous = INPUT
         for layer in self.layers:

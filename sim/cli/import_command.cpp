@@ -4,7 +4,8 @@
 // FILE.yaml, prints its one-line error (it writes it to a file there, so that an importer
 // that dies without a word is told apart), checks that what it wrote loads as a workload and
 // only then moves it onto FILE.yaml. A failure or an interruption removes the directory; an
-// importer's output dnnsim cannot load is kept for inspection as FILE.yaml.rejected.
+// importer's output dnnsim cannot load, or whose parameters or shapes differ from what the
+// importer says PyTorch has (import_check.hpp), is kept for inspection as FILE.yaml.rejected.
 
 #include <sys/wait.h>
 
@@ -23,6 +24,8 @@
 #include <fmt/format.h>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/import_check.hpp"
+#include "sim/cli/import_input.hpp"
 #include "sim/cli/program_run.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text_file.hpp"
@@ -124,9 +127,10 @@ void run_import(const ImportOptions& o) {
   const WorkDirectory work(output);
   const fs::path written = work.path() / output.filename();
   const fs::path message_file = work.path() / "message";
+  const fs::path expected_file = work.path() / "expected";
   std::vector<std::string> argv{python_interpreter(), "-m", "analysis.importer", o.source};
   argv.insert(argv.end(), {"--input", o.input, "--output", written.string(), "--message-file",
-                           message_file.string()});
+                           message_file.string(), "--expected-file", expected_file.string()});
   if (o.batch) {
     argv.emplace_back("--batch");
     argv.push_back(std::to_string(*o.batch));
@@ -155,19 +159,29 @@ void run_import(const ImportOptions& o) {
                                  : fmt::format("{}: {} was killed by {}", o.source, importer,
                                                signal_name(WTERMSIG(status))));
   }
+  // A bug of the importer: keep what it wrote, for inspection.
+  const std::string kept = o.output + ".rejected";
+  const auto keep = [&] {
+    std::error_code ec;
+    fs::rename(written, kept, ec);
+    return ec ? fmt::format("not kept ({}: {})", kept, ec.message())
+              : fmt::format("kept as {}", kept);
+  };
   Network net;
   try {
     net = load_network(written.string());
   } catch (const InputError& e) {
-    // A bug of the importer: keep what it wrote, and say where the loader stopped in it.
-    const std::string kept = o.output + ".rejected";
-    std::error_code ec;
-    fs::rename(written, kept, ec);
-    const std::string fate =
-        ec ? fmt::format("not kept ({}: {})", kept, ec.message()) : fmt::format("kept as {}", kept);
+    const std::string fate = keep();
+    const bool moved = fate.starts_with("kept");
     throw std::runtime_error(fmt::format(
         "the importer wrote a workload dnnsim cannot load (a bug of the importer), {}: {}", fate,
-        InputError(ec ? o.output : kept, e.line(), e.key(), e.detail()).what()));
+        InputError(moved ? kept : o.output, e.line(), e.key(), e.detail()).what()));
+  }
+  if (const auto difference = disagreement_with_pytorch(net, expected_file)) {
+    throw std::runtime_error(
+        fmt::format("the importer wrote a workload that disagrees with PyTorch (a bug of the "
+                    "importer), {}: {}",
+                    keep(), *difference));
   }
   if (signals.received() != 0) throw_interrupted(o, signals.received());
   std::error_code ec;
@@ -188,7 +202,11 @@ void add_import_command(CLI::App& app) {
   cmd->add_option("source", options->source,
                   "torchvision:NAME, FILE.py:FUNCTION (returns an nn.Module) or FILE.onnx")
       ->required();
-  cmd->add_option("--input", options->input, "One sample: CxHxW (e.g. 3x224x224) or features")
+  cmd->add_option_function<std::string>(
+         "--input",
+         [options](const std::string& text) { options->input = checked_import_input(text); },
+         "One sample: CxHxW (e.g. 3x224x224), TxF (T vectors of F features, 1024x768), F "
+         "features, or tokens:T (T token ids, tokens:1024)")
       ->required();
   add_integer_option(*cmd, "--batch,-B", options->batch,
                      "Default mini-batch of the workload (256)");

@@ -16,6 +16,8 @@ Run from the source tree (messages name tests/data/import/... as given). Cases:
     bias_free_onnx  an ONNX MatMul without a bias Add (Linear(bias=False)) imports;
     rejected        an importer (a stand-in, DNNSIM_PYTHON) writes a workload dnnsim cannot
                     load: the loader's file:line and key, the file kept as OUTPUT.rejected;
+    disagrees       a stand-in writes a workload whose parameters and shapes differ from what
+                    it says PyTorch has: the first difference, the file kept likewise;
     dies            an importer that exits 1 without a message, or is killed: still a line.
 
 Exit 0 when the case holds, 1 otherwise, 77 (skipped) without PyTorch where it is needed.
@@ -217,6 +219,29 @@ def rejected(args):
             check("_synthetic: true" in handle.read(), "the kept file is not what was written")
 
 
+def disagrees(args):
+    workload = ("name: x\\nbatch: 4\\ninput: {features: 8}\\nlayers:\\n"
+                "  - {name: fc, type: linear, out_features: 4}\\n"
+                "  - {name: fc2, type: linear, out_features: 2}\\n")
+    expected = "fc\\t32\\t4\\nfc2\\t10\\t3\\nrelu\\t0\\t2\\n"
+    python = stand_in(args, "disagrees", "writes a workload PyTorch would not count so",
+                      f'open(output, "w").write("{workload}")\n'
+                      f'open(args[args.index("--expected-file") + 1], "w").write("{expected}")')
+    out_dir = fresh_dir(os.path.join(args.work_dir, "out"))
+    output = os.path.join(out_dir, "model.yaml")
+    result = subprocess.run(import_args(args.dnnsim, f"{MODELS}:build", output),
+                            capture_output=True, text=True, env=dict(os.environ,
+                                                                     DNNSIM_PYTHON=python))
+    kept = output + ".rejected"
+    line = (f"dnnsim: error: the importer wrote a workload that disagrees with PyTorch (a bug of "
+            f"the importer), kept as {kept}: layer 'fc': dnnsim counts 36 parameters, PyTorch's "
+            f"tensors 32 (and 2 more)\n")
+    check(result.returncode == 1 and result.stdout == "" and result.stderr == line,
+          f"disagrees: exit {result.returncode}, stderr\n{result.stderr!r}\nexpected\n{line!r}")
+    check(sorted(os.listdir(out_dir)) == ["model.yaml.rejected"],
+          f"disagrees: expected only the kept file, found {sorted(os.listdir(out_dir))}")
+
+
 def dies(args):
     for name, what, body, line in (
             ("exits-silently", "exits with status 1 without a word", "os._exit(1)",
@@ -241,7 +266,7 @@ def main():
     args = parser.parse_args()
     args.work_dir = os.path.abspath(args.work_dir)
     fresh_dir(args.work_dir)
-    needs_torch = args.case not in ("rejected", "dies")
+    needs_torch = args.case not in ("rejected", "disagrees", "dies")
     if needs_torch:
         try:
             import onnx  # noqa: F401
@@ -274,6 +299,7 @@ def main():
         "stubborn": lambda: interrupted(args, "stubborn", signal.SIGINT, 15),
         "bias_free_onnx": lambda: bias_free_onnx(args),
         "rejected": lambda: rejected(args),
+        "disagrees": lambda: disagrees(args),
         "dies": lambda: dies(args),
     }
     if args.case not in cases:

@@ -2,7 +2,8 @@
 """The modules of sim/ depend one way (docs/design.md, "Modules"): every #include of one
 module's header by another must be allowed by the table below, which is the order of the
 data flow. Also: only sim/engine and sim/platform/simgrid_* see SimGrid, only sim/kernels
-sees MPI and BLAS, and no file is longer than about 300 lines.
+sees MPI and BLAS, and no file is longer than about 300 lines. And no text file of the
+repository keeps the markers of an unresolved merge (<<<<<<<, =======, >>>>>>>).
 
 usage: check_modules.py SOURCE_DIR
 """
@@ -64,10 +65,32 @@ def main(source_dir):
                                     f"sim/platform/simgrid_*")
                 if MPI_BLAS.match(line) and module != "kernels":
                     problems.append(f"{rel}:{number}: MPI or BLAS outside sim/kernels")
+    problems += merge_markers(source_dir)
     for p in problems:
         print(p)
     print(f"{len(problems)} problem(s)" if problems else "modules depend one way")
     return 1 if problems else 0
+
+
+MARKER = re.compile(r"^(<{7} |>{7} |={7}$)")
+TEXT = (".md", ".py", ".cpp", ".hpp", ".cmake", ".txt", ".yaml", ".sh", ".html")
+
+
+def merge_markers(source_dir):
+    """Lines left by an unresolved merge, in the repository's text files."""
+    out = []
+    for root, dirs, files in os.walk(source_dir):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "build"))]
+        for name in files:
+            if not name.endswith(TEXT) and name != "Makefile":
+                continue
+            path = os.path.join(root, name)
+            with open(path, encoding="utf-8", errors="replace") as f:
+                for number, line in enumerate(f, 1):
+                    if MARKER.match(line.rstrip("\n")):
+                        out.append(f"{os.path.relpath(path, source_dir)}:{number}: an unresolved "
+                                   "merge left this marker")
+    return out
 
 
 if __name__ == "__main__":

@@ -224,3 +224,25 @@ TEST_CASE("uniform plans reject grids that contradict the strategy") {
   CHECK_THROWS_AS((void)uniform_plan(net, Strategy::batch, {2, 2}), InputError);
   CHECK_THROWS_AS((void)uniform_plan(net, Strategy::model, {2, 2}), InputError);
 }
+
+TEST_CASE("on a hierarchical platform a collective inside one node uses the node's network") {
+  // 4 accelerators per node: 1 us and 100 GB/s inside, 10 us and 1 GB/s between nodes
+  // (docs/model.md, "Collectives inside a node").
+  Platform p = test::simple_platform();
+  p.nodes = 4;
+  p.network.topology = Topology::hierarchical;
+  p.network.latency_s = 10e-6;
+  p.network.bandwidth_bytes_per_s = 1e9;
+  p.network.hierarchical = {4, 1e-6, 100e9, Topology::crossbar};
+  const Network net = test::network_from(test::kTinyMlp);
+  const Result r = AnalyticModel(net, p).run(uniform_plan(net, Strategy::integrated, {2, 4}), 16);
+  // fc1's output all-gather in a column of 2 consecutive ranks, one node: 4 * 4 * 8 = 128 B,
+  // 1 us + 1/2 * 128 B / 100 GB/s.
+  CHECK(r.layers[0].forward_s == Approx(1e-6 + 0.5 * 128 / 100e9));
+  // Its weight-gradient all-reduce over a row (ranks r, r + 2, r + 4, r + 6: two nodes):
+  // 4 * 40 / 2 = 80 B, 2 * 2 * 10 us + 2 * 3/4 * 80 B / 1 GB/s.
+  CHECK(r.layers[0].gradient_s == Approx(40e-6 + 120 / 1e9));
+  // On 1 x 4, the whole row sits in one node.
+  const Result b = AnalyticModel(net, p).run(uniform_plan(net, Strategy::batch, {1, 4}), 16);
+  CHECK(b.layers[0].gradient_s == Approx(4e-6 + 2 * 0.75 * 160 / 100e9));
+}

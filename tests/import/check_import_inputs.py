@@ -16,13 +16,11 @@ Cases (one ctest each):
 Exit 0 when every check holds, 1 otherwise, 77 (skipped) without PyTorch where needed.
 """
 
-import argparse
 import os
-import shutil
 import sys
 
-from import_checks import DATA, MODELS, check, compare_with_pytorch, failures, import_model, \
-    run
+from import_checks import DATA, MODELS, case_arguments, check, compare_with_pytorch, import_model, \
+    run, run_case
 
 
 def check_sequence(args):
@@ -95,14 +93,7 @@ def check_bad_inputs(args):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--dnnsim", required=True)
-    parser.add_argument("--work-dir", required=True)
-    parser.add_argument("--case", required=True)
-    args = parser.parse_args()
-    args.work_dir = os.path.abspath(args.work_dir)
-    shutil.rmtree(args.work_dir, ignore_errors=True)
-    os.makedirs(args.work_dir)
+    args = case_arguments()
     if args.case == "sequence":
         try:
             import torch  # noqa: F401
@@ -111,12 +102,7 @@ def main():
             return 77
     sys.path.insert(0, DATA)
     cases = {"sequence": lambda: check_sequence(args), "bad_input": lambda: check_bad_inputs(args)}
-    if args.case not in cases:
-        print(f"unknown case {args.case}; one of {', '.join(cases)}")
-        return 1
-    cases[args.case]()
-    print(f"{len(failures)} check(s) failed" if failures else "all checks passed")
-    return 1 if failures else 0
+    return run_case(cases, args.case)
 
 
 if __name__ == "__main__":

@@ -28,14 +28,12 @@ shapes and parameters below; PyTorch must agree (numel per module, forward hooks
 Exit 0 when every check holds, 1 otherwise, 77 (skipped) without PyTorch where needed.
 """
 
-import argparse
 import json
 import os
-import shutil
 import sys
 
-from import_checks import DATA, MODELS, check, compare_with_pytorch, failures, import_model, \
-    run
+from import_checks import DATA, MODELS, case_arguments, check, compare_with_pytorch, import_model, \
+    run, run_case
 
 
 def gpt_expectations(m, positions):
@@ -151,14 +149,7 @@ def check_functional_logits(args):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--dnnsim", required=True)
-    parser.add_argument("--work-dir", required=True)
-    parser.add_argument("--case", required=True)
-    args = parser.parse_args()
-    args.work_dir = os.path.abspath(args.work_dir)
-    shutil.rmtree(args.work_dir, ignore_errors=True)
-    os.makedirs(args.work_dir)
+    args = case_arguments()
     try:
         import onnx  # noqa: F401
         import torch  # noqa: F401
@@ -177,12 +168,7 @@ def main():
         "functional_logits": lambda: check_functional_logits(args),
         "masks": lambda: check_masks(args),
     }
-    if args.case not in cases:
-        print(f"unknown case {args.case}; one of {', '.join(cases)}")
-        return 1
-    cases[args.case]()
-    print(f"{len(failures)} check(s) failed" if failures else "all checks passed")
-    return 1 if failures else 0
+    return run_case(cases, args.case)
 
 
 def check_onnx_file(args, attention):

@@ -2,14 +2,39 @@
 a model and comparing the workload with PyTorch (parameters per module, output shapes).
 """
 
+import argparse
 import json
 import os
+import shutil
 import subprocess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "..", "data", "import")
 MODELS = "tests/data/import/transformer_models.py"  # as the user types it (run from the tree)
 failures = []
+
+
+def case_arguments():
+    """--dnnsim, --work-dir (emptied, absolute) and --case, as every test script takes them."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dnnsim", required=True)
+    parser.add_argument("--work-dir", required=True)
+    parser.add_argument("--case", required=True)
+    args = parser.parse_args()
+    args.work_dir = os.path.abspath(args.work_dir)
+    shutil.rmtree(args.work_dir, ignore_errors=True)
+    os.makedirs(args.work_dir)
+    return args
+
+
+def run_case(cases, name):
+    """Runs case `name` of `cases`; the exit status: 0 when every check passed."""
+    if name not in cases:
+        print(f"unknown case {name}; one of {', '.join(cases)}")
+        return 1
+    cases[name]()
+    print(f"{len(failures)} check(s) failed" if failures else "all checks passed")
+    return 1 if failures else 0
 
 
 def check(condition, message):

@@ -58,6 +58,19 @@ void Collectives::allreduce(MPI_Comm comm, float* data, std::size_t count, Accou
   traffic_.add_comm_s(MPI_Wtime() - start);
 }
 
+void Collectives::reduce_scatter(MPI_Comm comm, const float* all, const std::vector<int>& counts,
+                                 float* mine, Account account) {
+  const double start = MPI_Wtime();
+  const double total = std::accumulate(counts.begin(), counts.end(), 0.0);
+  if (size_of(comm) == 1) {
+    std::copy(all, all + counts.front(), mine);
+  } else {
+    MPI_Reduce_scatter(all, mine, counts.data(), MPI_FLOAT, MPI_SUM, comm);
+    traffic_.count(account, kWordBytes * total);
+  }
+  traffic_.add_comm_s(MPI_Wtime() - start);
+}
+
 void Collectives::exchange(MPI_Comm comm, int partner, const std::vector<float>& send,
                            std::vector<float>& recv, Account account) {
   if (send.empty() && recv.empty()) return;

@@ -1,8 +1,8 @@
 #pragma once
 // Blocking collectives on float data that time themselves and count their payload n
 // (docs/model.md, "Collectives"): the whole result of an all-gather, the reduced vector of an
-// all-reduce, the larger direction of a pairwise exchange. A group of one process moves
-// nothing and counts nothing, as the cost model's costs are zero for p = 1.
+// all-reduce or a reduce-scatter, the larger direction of a pairwise exchange. A group of one
+// process moves nothing and counts nothing, as the cost model's costs are zero for p = 1.
 
 #include <cstddef>
 #include <vector>
@@ -22,6 +22,11 @@ class Collectives {
   /// Member k contributes counts[k] floats; `all` gets them in member order.
   void allgatherv(MPI_Comm comm, const float* mine, const std::vector<int>& counts, float* all,
                   Account account);
+
+  /// Sums `all` over the group, member k's block being counts[k] floats in member order;
+  /// this member receives its block in `mine`. Counts n, the whole vector (docs/model.md).
+  void reduce_scatter(MPI_Comm comm, const float* all, const std::vector<int>& counts, float* mine,
+                      Account account);
 
   /// In-place sum over the group.
   void allreduce(MPI_Comm comm, float* data, std::size_t count, Account account);

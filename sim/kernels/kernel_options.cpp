@@ -5,6 +5,7 @@
 #include "sim/common/error.hpp"
 #include "sim/kernels/local/kernel_support.hpp"
 #include "sim/kernels/local/row_layout.hpp"
+#include "sim/kernels/local/token_layout.hpp"
 #include "sim/request/integer_option.hpp"
 #include "sim/request/presets.hpp"
 #include "sim/strategy/layout.hpp"
@@ -77,16 +78,23 @@ KernelRequest make_kernel_request(const KernelOptions& o, int world_size) {
                                  req.plan.grid.to_string(), req.plan.procs, world_size));
   }
   const std::vector<LayerExec> execs = resolve_layout(req.network, req.plan);
-  for (std::size_t i = 0; i < execs.size(); ++i) {
-    if (execs[i].kind == Kind::column || execs[i].kind == Kind::row) {
-      throw InputError("", std::nullopt, o.run.plan_file.empty() ? "--strategy" : "layers",
-                       fmt::format("layer '{}' is {}: the kernels run batch, model, integrated "
-                                   "and domain kinds; column and row are simulated only",
-                                   req.network.layers[i].name, to_string(execs[i].kind)));
+  if (uses_token_kernels(req.network)) {
+    require_token_support(req.network, execs);
+  } else {
+    for (std::size_t i = 0; i < execs.size(); ++i) {
+      if (execs[i].kind == Kind::column || execs[i].kind == Kind::row) {
+        throw InputError("", std::nullopt, o.run.plan_file.empty() ? "--strategy" : "layers",
+                         fmt::format("layer '{}' is {}: on a chain of conv, linear and pooling "
+                                     "layers the kernels run batch, model, integrated and domain "
+                                     "kinds; column and row run on transformers",
+                                     req.network.layers[i].name, to_string(execs[i].kind)));
+      }
     }
   }
   require_within_limits(req.network, execs, static_cast<double>(req.batch));
-  (void)row_layouts(req.network, execs);  // halos from direct neighbours only
+  if (!uses_token_kernels(req.network)) {
+    (void)row_layouts(req.network, execs);  // halos from direct neighbours only
+  }
   return req;
 }
 

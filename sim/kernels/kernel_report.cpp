@@ -1,5 +1,7 @@
 #include "sim/kernels/kernel_report.hpp"
 
+#include <algorithm>
+
 #include <ostream>
 
 #include <fmt/format.h>
@@ -28,6 +30,7 @@ nlohmann::ordered_json to_json(const KernelReport& r, const Network& network) {
   j["procs"] = r.procs;
   j["grid"] = {{"pr", r.grid.pr}, {"pc", r.grid.pc}};
   j["strategy"] = std::string(to_string(r.strategy));
+  j["sequence_parallel"] = r.sequence_parallel;
   j["iterations"] = r.iterations;
   j["iteration_s"] = r.iteration_s;
   j["compute_s"] = r.compute_s;
@@ -56,20 +59,27 @@ nlohmann::ordered_json to_json(const KernelReport& r, const Network& network) {
 
 void write_table(std::ostream& out, const KernelReport& r, const Network& network) {
   fmt::print(out,
-             "{} on MPI + OpenBLAS: P = {} as a {} grid ({}), batch {}, median of {} "
+             "{} on MPI + OpenBLAS: P = {} as a {} grid ({}{}), batch {}, median of {} "
              "iterations\n\n",
-             r.workload, r.procs, r.grid.to_string(), to_string(r.strategy), r.batch, r.iterations);
-  fmt::print(out, "{:<14} {:<8} {:<11} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9}\n",
-             "layer", "type", "kind", "compute", "comm", "forward", "backward", "gradient", "halo",
-             "redistrib", "rel.err");
+             r.workload, r.procs, r.grid.to_string(), to_string(r.strategy),
+             r.sequence_parallel ? ", sequence parallel" : "", r.batch, r.iterations);
+  std::size_t name_width = 14;
+  std::size_t type_width = 8;
+  for (const Layer& layer : network.layers) {
+    name_width = std::max(name_width, layer.name.size());
+    type_width = std::max(type_width, to_string(layer.type).size());
+  }
+  fmt::print(out, "{:<{}} {:<{}} {:<11} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9}\n",
+             "layer", name_width, "type", type_width, "kind", "compute", "comm", "forward",
+             "backward", "gradient", "halo", "redistrib", "rel.err");
   for (std::size_t i = 0; i < r.layers.size(); ++i) {
     const LayerReport& l = r.layers[i];
     const auto b = [&l](Account a) { return bytes_cell(l.bytes[static_cast<std::size_t>(a)]); };
     fmt::print(out,
-               "{:<14} {:<8} {:<11} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9.2e}\n",
-               network.layers[i].name, to_string(network.layers[i].type), to_string(l.kind),
-               human_seconds(l.compute_s), human_seconds(l.comm_s), b(Account::forward),
-               b(Account::backward), b(Account::gradient), b(Account::halo),
+               "{:<{}} {:<{}} {:<11} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9.2e}\n",
+               network.layers[i].name, name_width, to_string(network.layers[i].type), type_width,
+               to_string(l.kind), human_seconds(l.compute_s), human_seconds(l.comm_s),
+               b(Account::forward), b(Account::backward), b(Account::gradient), b(Account::halo),
                b(Account::redistribute), l.max_rel_error);
   }
   fmt::print(out, "\niteration {}  =  compute {}  +  communication {}\n",

@@ -42,6 +42,7 @@ struct KernelReport {
   std::int64_t procs = 0;
   ProcessGrid grid;
   Strategy strategy = Strategy::integrated;
+  bool sequence_parallel = false;
   int iterations = 0;
   double iteration_s = 0.0;
   double compute_s = 0.0;

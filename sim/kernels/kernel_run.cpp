@@ -5,7 +5,9 @@
 #include <numeric>
 
 #include "sim/kernels/distributed_network.hpp"
+#include "sim/kernels/local/kernel_support.hpp"
 #include "sim/kernels/reference_check.hpp"
+#include "sim/kernels/token_network.hpp"
 
 namespace dnnsim::kernels {
 namespace {
@@ -14,8 +16,8 @@ namespace {
 // parallel groups is exactly the cost model's real division (B / Pc, W / Pr). Every process of
 // a group counts the same n for an all-gather or all-reduce, so the mean over processes
 // is the mean over groups. A halo's n is its busiest process's: the column's maximum.
-void summarize_bytes(const DistributedNetwork& net, const Traffic& traffic, MPI_Comm world,
-                     KernelReport& report) {
+template <typename Net>
+void summarize_bytes(const Net& net, const Traffic& traffic, MPI_Comm world, KernelReport& report) {
   int me = 0;
   int procs = 0;
   MPI_Comm_rank(world, &me);
@@ -45,7 +47,8 @@ void summarize_bytes(const DistributedNetwork& net, const Traffic& traffic, MPI_
   }
 }
 
-void time_iterations(DistributedNetwork& net, Traffic& traffic, int iterations, MPI_Comm world,
+template <typename Net>
+void time_iterations(Net& net, Traffic& traffic, int iterations, MPI_Comm world,
                      KernelReport& report) {
   int me = 0;
   int procs = 0;
@@ -102,9 +105,10 @@ void time_iterations(DistributedNetwork& net, Traffic& traffic, int iterations, 
   report.compute_s = report.iteration_s - report.comm_s;
 }
 
-}  // namespace
-
-KernelReport run_kernels(const KernelRequest& req, const KernelOptions& options, MPI_Comm world) {
+// One network type: DistributedNetwork for chains of conv, linear and pooling layers,
+// TokenNetwork for transformers.
+template <typename Net>
+KernelReport run_with(const KernelRequest& req, const KernelOptions& options, MPI_Comm world) {
   int me = 0;
   MPI_Comm_rank(world, &me);
   KernelReport report;
@@ -113,13 +117,13 @@ KernelReport run_kernels(const KernelRequest& req, const KernelOptions& options,
   report.procs = req.plan.procs;
   report.grid = req.plan.grid;
   report.strategy = req.plan.strategy;
+  report.sequence_parallel = req.plan.sequence_parallel;
   report.iterations = options.iterations;
   report.layers.resize(req.network.layers.size());
 
   Traffic traffic(req.network.layers.size());
   Collectives coll(traffic);
-  DistributedNetwork net(req.network, req.plan, req.batch, static_cast<std::uint64_t>(options.seed),
-                         world, coll);
+  Net net(req.network, req.plan, req.batch, static_cast<std::uint64_t>(options.seed), world, coll);
   for (std::size_t i = 0; i < report.layers.size(); ++i) {
     report.layers[i].kind = net.layers()[i].exec.kind;
   }
@@ -132,9 +136,9 @@ KernelReport run_kernels(const KernelRequest& req, const KernelOptions& options,
   {
     Traffic ref_traffic(req.network.layers.size());
     Collectives ref_coll(ref_traffic);
-    std::unique_ptr<DistributedNetwork> reference;
+    std::unique_ptr<Net> reference;
     if (me == 0) {
-      reference = std::make_unique<DistributedNetwork>(
+      reference = std::make_unique<Net>(
           req.network, uniform_plan(req.network, Strategy::batch, {1, 1}), req.batch,
           static_cast<std::uint64_t>(options.seed), MPI_COMM_SELF, ref_coll);
       reference->forward();
@@ -154,6 +158,13 @@ KernelReport run_kernels(const KernelRequest& req, const KernelOptions& options,
     time_iterations(net, traffic, options.iterations, world, report);
   }
   return report;
+}
+
+}  // namespace
+
+KernelReport run_kernels(const KernelRequest& req, const KernelOptions& options, MPI_Comm world) {
+  return uses_token_kernels(req.network) ? run_with<TokenNetwork>(req, options, world)
+                                         : run_with<DistributedNetwork>(req, options, world);
 }
 
 }  // namespace dnnsim::kernels

@@ -55,6 +55,33 @@ double grads_error(const LayerState& s, const std::vector<float>& ref, Count uni
   return worst / scale_of(ref);
 }
 
+// `mine` against the same part of `ref`, the whole [B x T x F] tensor.
+double token_error(const TokenBlock& mine, const std::vector<float>& ref, const Shape& shape) {
+  const Count tokens = tokens_of(shape);
+  const Count features = features_of(shape);
+  double worst = 0.0;
+  for_each_element(mine.box, [&](std::size_t k, Count n, Count t, Count f) {
+    const float want = ref[static_cast<std::size_t>((n * tokens + t) * features + f)];
+    worst = std::max(worst, static_cast<double>(std::fabs(mine.data[k] - want)));
+  });
+  return worst / scale_of(ref);
+}
+
+// The pieces of the parameters' gradients a process holds against the whole gradient.
+double pieces_error(const TokenLayerState& s, const std::vector<float>& ref) {
+  double worst = 0.0;
+  std::size_t k = 0;
+  for (const ParamPiece& piece : s.pieces) {
+    for (Count r = piece.rows.begin; r < piece.rows.end; ++r) {
+      for (Count c = piece.cols.begin; c < piece.cols.end; ++c, ++k) {
+        const float want = ref[static_cast<std::size_t>(piece.offset + r * piece.stride + c)];
+        worst = std::max(worst, static_cast<double>(std::fabs(s.grads[k] - want)));
+      }
+    }
+  }
+  return worst / scale_of(ref);
+}
+
 Band like(const Shape& shape, Count batch, std::vector<float> data) {
   Band b = Band::zeros(shape, {0, 0});
   b.samples = {0, batch};
@@ -91,6 +118,43 @@ std::vector<double> compare_with_reference(const DistributedNetwork& mine,
                                                      static_cast<std::size_t>(layer.params), world);
       const Count units = layer.type == LayerType::conv2d ? layer.out_channels : layer.out_features;
       worst = std::max(worst, grads_error(s, ref_grads, units));
+    }
+    errors[i] = worst;
+  }
+  std::vector<double> worst(errors.size(), 0.0);
+  MPI_Reduce(errors.data(), worst.data(), static_cast<int>(errors.size()), MPI_DOUBLE, MPI_MAX, 0,
+             world);
+  return worst;
+}
+
+std::vector<double> compare_with_reference(const TokenNetwork& mine, const TokenNetwork* reference,
+                                           MPI_Comm world) {
+  const std::vector<TokenLayerState>& layers = mine.layers();
+  const Count batch = mine.batch();
+  std::vector<double> errors(layers.size(), 0.0);
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const TokenLayerState& s = layers[i];
+    const Layer& layer = *s.layer;
+    const TokenLayerState* r = reference != nullptr ? &reference->layers()[i] : nullptr;
+    const auto whole = [&](const Shape& shape) {
+      return static_cast<std::size_t>(batch * tokens_of(shape) * features_of(shape));
+    };
+    double worst = token_error(
+        s.output,
+        broadcast(r != nullptr ? &r->output.data : nullptr, whole(layer.out_shape), world),
+        layer.out_shape);
+    if (s.exec.input_grad) {
+      for (std::size_t k = 0; k < layer.inputs.size(); ++k) {
+        const Shape& shape = mine.network().layers[layer.inputs[k]].out_shape;
+        const std::vector<float> ref =
+            broadcast(r != nullptr ? &r->input_grads[k].data : nullptr, whole(shape), world);
+        worst = std::max(worst, token_error(s.input_grads[k], ref, shape));
+      }
+    }
+    if (layer.params > 0) {
+      const std::vector<float> ref = broadcast(r != nullptr ? &r->grads : nullptr,
+                                               static_cast<std::size_t>(layer.params), world);
+      worst = std::max(worst, pieces_error(s, ref));
     }
     errors[i] = worst;
   }

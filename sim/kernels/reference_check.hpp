@@ -8,6 +8,7 @@
 #include <mpi.h>
 
 #include "sim/kernels/distributed_network.hpp"
+#include "sim/kernels/token_network.hpp"
 
 namespace dnnsim::kernels {
 
@@ -17,6 +18,12 @@ namespace dnnsim::kernels {
 /// `world`; `reference` is rank 0's single-process run (null elsewhere). Valid on rank 0.
 [[nodiscard]] std::vector<double> compare_with_reference(const DistributedNetwork& mine,
                                                          const DistributedNetwork* reference,
+                                                         MPI_Comm world);
+
+/// The same for a transformer: per layer its output, the gradient of each input (as each
+/// process holds it), and its parameters' gradients (the table's part a process holds).
+[[nodiscard]] std::vector<double> compare_with_reference(const TokenNetwork& mine,
+                                                         const TokenNetwork* reference,
                                                          MPI_Comm world);
 
 }  // namespace dnnsim::kernels

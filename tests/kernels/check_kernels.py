@@ -40,7 +40,7 @@ def main():
                     str(o.np), "--format", "json"], 60)
 
     failures = []
-    for key in ["workload", "batch", "procs", "grid", "strategy"]:
+    for key in ["workload", "batch", "procs", "grid", "strategy", "sequence_parallel"]:
         if kernels[key] != analytic[key]:
             failures.append(f"{key}: kernels {kernels[key]}, analytic {analytic[key]}")
     if not kernels["max_rel_error"] < o.tolerance:
@@ -62,7 +62,7 @@ def main():
     layers = {k["name"]: k for k in kernels["layers"]}
     for expect in o.expect:
         where, value = expect.split("=")
-        layer, field = where.split(".")
+        layer, field = where.rsplit(".", 1)  # layer names may hold dots
         got = layers[layer][field]
         if abs(got - float(value)) > 1e-9 * max(1.0, abs(float(value))):
             failures.append(f"{where}: expected {value}, got {got}")

@@ -23,12 +23,17 @@ bool supported(LayerType type) {
 
 }  // namespace
 
+bool uses_token_kernels(const Network& network) noexcept {
+  return network.tokens || network.input.rank() == 2;
+}
+
 void require_kernel_support(const Network& network) {
   if (network.dtype != DType::fp32) {
     throw InputError(
         network.file, std::nullopt, "dtype",
         fmt::format("the kernels compute in fp32; this workload is {}", to_string(network.dtype)));
   }
+  if (uses_token_kernels(network)) return;  // checked with the plan (token_layout.hpp)
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
     const Layer& layer = network.layers[i];
     const std::string key = fmt::format("layer '{}'", layer.name);

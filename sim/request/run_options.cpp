@@ -36,8 +36,8 @@ void add_plan_options(CLI::App& command, RunOptions& o) {
                      "Process grid PRxPC (e.g. 8x64), or 'all' for every "
                      "factorization of P");
   command.add_option("--strategy", o.strategy,
-                     "batch | model | integrated | domain | hybrid (default with --grid: "
-                     "integrated)");
+                     "batch | model | integrated | domain | hybrid | tensor (default with "
+                     "--grid: integrated)");
   command.add_option("--plan", o.plan_file, "Plan file naming a kind (and grid) per layer");
   add_integer_option(command, "--batch,-B", o.batch, "Mini-batch size (default: the workload's)");
   command.add_option("--format", o.format, "table | json | csv")->default_str("table");
@@ -110,7 +110,7 @@ std::vector<Plan> make_plans(const RunOptions& o, const Network& network, bool& 
     if (o.strategy.empty() && o.grid.empty()) {
       throw InputError("", std::nullopt, "--strategy",
                        "say how to split the work: --strategy batch|model|integrated|domain|"
-                       "hybrid (with --grid PRxPC or --grid all), or --plan FILE");
+                       "hybrid|tensor (with --grid PRxPC or --grid all), or --plan FILE");
     }
     Strategy strategy = Strategy::integrated;
     if (!o.strategy.empty()) {

@@ -165,7 +165,7 @@ void add_optimize_command(CLI::App& app) {
     std::ostringstream out;
     const auto layer_grid = [&](std::size_t i) {
       const LayerPlan& lp = best.plan.layers[i];
-      return grid_of(lp.kind, lp.grid, best.plan.procs);
+      return grid_of(lp.kind, lp.grid, best.plan.stage_procs());
     };
     if (format == Format::json) {
       nlohmann::ordered_json j = to_json(result, net);

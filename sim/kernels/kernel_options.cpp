@@ -77,6 +77,10 @@ KernelRequest make_kernel_request(const KernelOptions& o, int world_size) {
                      fmt::format("grid {} has {} processes, but mpirun started {} (-np)",
                                  req.plan.grid.to_string(), req.plan.procs, world_size));
   }
+  if (req.plan.pipeline.active()) {
+    throw InputError("", std::nullopt, req.plan.pipeline.stages > 1 ? "--grid" : "--microbatches",
+                     "the kernels run one stage and one microbatch (a PRxPC grid)");
+  }
   const std::vector<LayerExec> execs = resolve_layout(req.network, req.plan);
   if (uses_token_kernels(req.network)) {
     require_token_support(req.network, execs);

@@ -28,7 +28,7 @@ nlohmann::ordered_json to_json(const KernelReport& r, const Network& network) {
   j["workload"] = r.workload;
   j["batch"] = r.batch;
   j["procs"] = r.procs;
-  j["grid"] = {{"pr", r.grid.pr}, {"pc", r.grid.pc}};
+  j["grid"] = {{"pr", r.grid.pr}, {"pc", r.grid.pc}, {"pp", 1}};
   j["strategy"] = std::string(to_string(r.strategy));
   j["sequence_parallel"] = r.sequence_parallel;
   j["iterations"] = r.iterations;

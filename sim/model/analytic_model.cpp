@@ -66,6 +66,10 @@ Evaluation AnalyticModel::evaluate(const Plan& plan, std::int64_t batch) {
 
   out.result = result_for("analytic", network_, platform_, plan, batch);
   Result& r = out.result;
+  if (plan.pipeline.active()) {
+    time_pipeline(plan, b, r);
+    return out;
+  }
 
   for (std::size_t i = 0; i < network_.layers.size(); ++i) {
     r.layers[i] = layer_result(execs_, i, b);

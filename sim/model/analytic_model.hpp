@@ -47,6 +47,13 @@ class AnalyticModel {
   [[nodiscard]] double cost_s(const Collective& c, ProcessGrid grid) const noexcept;
 
  private:
+  /// Fills `r` for a plan with pipeline stages or microbatches (pipeline_model.cpp), once
+  /// `execs_` are resolved.
+  void time_pipeline(const Plan& plan, double batch, Result& r);
+  /// The link between the processes of two pipeline stages.
+  [[nodiscard]] const LinkCost& pipeline_link(const Plan& plan, std::int64_t from,
+                                              std::int64_t to) const noexcept;
+
   const Network& network_;
   const Platform& platform_;
   LinkCost link_;

@@ -90,21 +90,28 @@ double kept_bytes_per_sample(const Network& network, std::size_t i) noexcept {
   }
 }
 
+MemoryUse layer_memory(const Network& network, const std::vector<LayerExec>& execs, std::size_t i,
+                       double batch) {
+  const double s = word_bytes(network.dtype);
+  const Layer& layer = network.layers[i];
+  const LayerExec& e = execs[i];
+  const Held held = held_by(e);
+  const double params = static_cast<double>(layer.params) * held.params;
+  const double samples = batch / static_cast<double>(e.grid.pc);
+  return {s * params, s * params,
+          optimizer_bytes_per_param(network.optimizer, network.dtype) * params,
+          samples * kept_bytes_per_sample(network, i) * held.activations};
+}
+
 MemoryUse memory_per_proc(const Network& network, const std::vector<LayerExec>& execs,
                           double batch) {
-  const double s = word_bytes(network.dtype);
-  const double state = optimizer_bytes_per_param(network.optimizer, network.dtype);
   MemoryUse m;
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
-    const Layer& layer = network.layers[i];
-    const LayerExec& e = execs[i];
-    const Held held = held_by(e);
-    const double params = static_cast<double>(layer.params) * held.params;
-    m.weights_bytes += s * params;
-    m.gradients_bytes += s * params;
-    m.optimizer_bytes += state * params;
-    const double samples = batch / static_cast<double>(e.grid.pc);
-    m.activations_bytes += samples * kept_bytes_per_sample(network, i) * held.activations;
+    const MemoryUse l = layer_memory(network, execs, i, batch);
+    m.weights_bytes += l.weights_bytes;
+    m.gradients_bytes += l.gradients_bytes;
+    m.optimizer_bytes += l.optimizer_bytes;
+    m.activations_bytes += l.activations_bytes;
   }
   return m;
 }

@@ -18,6 +18,11 @@ namespace dnnsim {
 /// Bytes layer `i` keeps per sample for its backward pass, whole (before any split).
 [[nodiscard]] double kept_bytes_per_sample(const Network& network, std::size_t i) noexcept;
 
+/// Layer `i`'s part of one process's memory under resolved `execs` at `batch` samples per
+/// iteration: its share of the parameters and their state, and the activations it keeps.
+[[nodiscard]] MemoryUse layer_memory(const Network& network, const std::vector<LayerExec>& execs,
+                                     std::size_t i, double batch);
+
 /// One process's memory under resolved `execs` at `batch` samples per iteration (all of its
 /// grid column's share, B / Pc, kept at once).
 [[nodiscard]] MemoryUse memory_per_proc(const Network& network, const std::vector<LayerExec>& execs,

@@ -31,7 +31,7 @@ std::optional<UniformCandidate> same_as_uniform(const Network& network, const Pl
   std::optional<ProcessGrid> grid;
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
     if (!takes_kind(network.layers[i].type)) continue;
-    const ProcessGrid g = grid_of(plan.layers[i].kind, plan.layers[i].grid, plan.procs);
+    const ProcessGrid g = grid_of(plan.layers[i].kind, plan.layers[i].grid, plan.stage_procs());
     if (grid && !(*grid == g)) return std::nullopt;
     grid = g;
   }

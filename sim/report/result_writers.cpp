@@ -132,9 +132,19 @@ void write_csv(std::ostream& out, const Result& r, const Network& network) {
 }
 
 void write_table(std::ostream& out, const Result& r, const Network& network) {
-  fmt::print(out, "{} on {}: P = {} as a {} grid ({}{}), batch {}, engine {}\n\n", r.workload,
-             r.platform, r.procs, r.grid.to_string(), to_string(r.strategy),
+  const std::string grid = r.pipeline ? fmt::format("{}x{}", r.grid.to_string(), r.pipeline->stages)
+                                      : r.grid.to_string();
+  fmt::print(out, "{} on {}: P = {} as a {} grid ({}{}), batch {}, engine {}\n", r.workload,
+             r.platform, r.procs, grid, to_string(r.strategy),
              r.sequence_parallel ? ", sequence parallel" : "", r.batch, r.engine);
+  if (r.pipeline) {
+    const PipelineResult& p = *r.pipeline;
+    fmt::print(out, "pipeline: {} stage{}, {} microbatch{} of {:.4g} samples per replica, {}\n",
+               p.stages, p.stages == 1 ? "" : "s", p.microbatches, p.microbatches == 1 ? "" : "es",
+               static_cast<double>(r.batch) / static_cast<double>(r.grid.pc * p.microbatches),
+               p.schedule);
+  }
+  fmt::print(out, "\n");
   const std::vector<TableRow> rows = table_rows(r, network);
   if (std::any_of(rows.begin(), rows.end(), [](const TableRow& row) { return row.blocks > 1; })) {
     fmt::print(out, "(a row block*.NAME adds up layer NAME of every block)\n\n");
@@ -151,6 +161,10 @@ void write_table(std::ostream& out, const Result& r, const Network& network) {
                cell(l.redistribute_s));
   }
   write_summary(out, r);
+  if (r.pipeline && r.iteration_s > 0.0) {
+    fmt::print(out, "pipeline bubble {} ({:.1f} % of the iteration)\n",
+               human_seconds(r.pipeline->bubble_s), 100.0 * r.pipeline->bubble_s / r.iteration_s);
+  }
   const MemoryUse& m = r.memory;
   const std::string parts =
       fmt::format("weights {}, gradients {}, optimizer {}, activations {}",

@@ -33,8 +33,8 @@ void add_plan_options(CLI::App& command, RunOptions& o) {
       ->required();
   add_integer_option(command, "--procs,-P", o.procs, "Number of processes P");
   command.add_option("--grid", o.grid,
-                     "Process grid PRxPC (e.g. 8x64), or 'all' for every "
-                     "factorization of P");
+                     "Process grid PRxPC (e.g. 8x64), PRxPCxPP with PP pipeline stages, or "
+                     "'all' for every factorization of P");
   command.add_option("--strategy", o.strategy,
                      "batch | model | integrated | domain | hybrid | tensor (default with "
                      "--grid: integrated)");
@@ -47,6 +47,11 @@ void add_plan_options(CLI::App& command, RunOptions& o) {
   command.add_option("--output,-o", o.output, "Write the result to this file instead of stdout");
   command.add_flag("--sequence-parallel", o.sequence_parallel,
                    "Norms, dropout and residuals between tensor-parallel layers on T / Pr tokens");
+  add_integer_option(command, "--microbatches", o.microbatches,
+                     "Microbatches per replica and iteration (default 1; more than 1 with one "
+                     "stage is gradient accumulation)");
+  command.add_option("--schedule", o.schedule,
+                     "Pipeline schedule: gpipe | 1f1b | interleaved:V (default 1f1b)");
 }
 
 Format parse_format(const std::string& text) {
@@ -81,6 +86,17 @@ RunRequest make_request(const RunOptions& o) {
 
   req.plans = make_plans(o, req.network, req.grid_all);
 
+  for (const Plan& plan : req.plans) {
+    // docs/model.md: a microbatch b = B / (Pc m) is a real division, at least one sample.
+    const double b = static_cast<double>(req.batch) /
+                     static_cast<double>(plan.grid.pc * plan.pipeline.microbatches);
+    if (plan.pipeline.microbatches > 1 && b < 1.0) {
+      throw InputError("", std::nullopt, "--microbatches",
+                       fmt::format("{} microbatches of B / Pc = {} / {} samples leave {:.3g} "
+                                   "samples per microbatch; it must be at least 1",
+                                   plan.pipeline.microbatches, req.batch, plan.grid.pc, b));
+    }
+  }
   const std::int64_t procs = req.plans.front().procs;
   if (procs > req.platform.hosts()) {
     throw InputError(req.platform.file, std::nullopt,
@@ -90,6 +106,37 @@ RunRequest make_request(const RunOptions& o) {
   }
   return req;
 }
+
+namespace {
+
+// docs/model.md, "Pipeline parallelism": Pp stages of the plan's grid, m microbatches.
+void apply_pipeline(const RunOptions& o, const Network& network, std::int64_t stages,
+                    std::vector<Plan>& plans) {
+  Schedule schedule;
+  if (!o.schedule.empty()) {
+    const auto parsed = parse_schedule(o.schedule);
+    if (!parsed) {
+      throw InputError("", std::nullopt, "--schedule",
+                       fmt::format("expected gpipe, 1f1b or interleaved:V (V >= 2 chunks per "
+                                   "stage), got '{}'",
+                                   o.schedule));
+    }
+    schedule = *parsed;
+  }
+  const std::int64_t microbatches = o.microbatches.value_or(1);
+  if (microbatches < 1) {
+    throw InputError("", std::nullopt, "--microbatches",
+                     fmt::format("expected at least 1, got {}", microbatches));
+  }
+  if (stages == 1 && microbatches == 1 && schedule.kind != ScheduleKind::interleaved) return;
+  const PipelinePlan pipeline = make_pipeline(network, stages, microbatches, schedule);
+  for (Plan& plan : plans) {
+    plan.pipeline = pipeline;
+    plan.procs *= stages;
+  }
+}
+
+}  // namespace
 
 std::vector<Plan> make_plans(const RunOptions& o, const Network& network, bool& grid_all) {
   std::vector<Plan> plans;
@@ -123,6 +170,7 @@ std::vector<Plan> make_plans(const RunOptions& o, const Network& network, bool& 
     }
     const bool fixed = strategy == Strategy::batch || strategy == Strategy::model;
     std::vector<ProcessGrid> grids;
+    std::int64_t stages = 1;
     if (o.grid == "all") {
       if (fixed) {
         throw InputError("", std::nullopt, "--grid",
@@ -134,17 +182,19 @@ std::vector<Plan> make_plans(const RunOptions& o, const Network& network, bool& 
       grids = factorizations(*o.procs);
       grid_all = true;
     } else if (!o.grid.empty()) {
-      const auto grid = parse_grid(o.grid);
+      const auto grid = parse_pipeline_grid(o.grid);
       if (!grid) {
-        throw InputError("", std::nullopt, "--grid",
-                         fmt::format("expected PRxPC (e.g. 8x64) or 'all', got '{}'", o.grid));
+        throw InputError(
+            "", std::nullopt, "--grid",
+            fmt::format("expected PRxPC (e.g. 8x64), PRxPCxPP or 'all', got '{}'", o.grid));
       }
       if (o.procs && grid->procs() != *o.procs) {
         throw InputError("", std::nullopt, "--grid",
                          fmt::format("grid {} has {} processes, but --procs is {}", o.grid,
                                      grid->procs(), *o.procs));
       }
-      grids.push_back(*grid);
+      grids.push_back(grid->grid);
+      stages = grid->stages;
     } else if (fixed) {
       if (!o.procs) throw InputError("", std::nullopt, "--procs", "--procs P is required");
       grids.push_back(strategy == Strategy::batch ? ProcessGrid{1, *o.procs}
@@ -154,6 +204,7 @@ std::vector<Plan> make_plans(const RunOptions& o, const Network& network, bool& 
                        fmt::format("strategy {} needs --grid PRxPC or --grid all", o.strategy));
     }
     for (const ProcessGrid& grid : grids) plans.push_back(uniform_plan(network, strategy, grid));
+    apply_pipeline(o, network, stages, plans);
   }
   if (o.sequence_parallel) {
     for (Plan& plan : plans) plan.sequence_parallel = true;

@@ -22,13 +22,15 @@ struct RunOptions {
   std::string platform;
   std::optional<std::int64_t> batch;
   std::optional<std::int64_t> procs;
-  std::string grid;  ///< "PRxPC", "all" or empty
+  std::string grid;  ///< "PRxPC", "PRxPCxPP", "all" or empty
   std::string strategy;
   std::string plan_file;
   std::string format = "table";
   std::string output;     ///< empty: standard output
   std::string optimizer;  ///< empty: the workload's `optimizer:`
   bool sequence_parallel = false;
+  std::optional<std::int64_t> microbatches;  ///< per replica and iteration (default 1)
+  std::string schedule;                      ///< gpipe | 1f1b | interleaved:V (default 1f1b)
   /// Set by the commands that replay in SimGrid: reads a SimGrid XML platform (which only
   /// SimGrid can read, and this library does not link). Unset: XML platforms are refused.
   std::function<Platform(const std::string&)> load_xml_platform;

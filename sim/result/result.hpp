@@ -47,6 +47,14 @@ struct RankSpread {
   std::int64_t last_rank = 0;
 };
 
+/// A pipelined iteration (docs/model.md, "Pipeline parallelism").
+struct PipelineResult {
+  std::int64_t stages = 1;
+  std::int64_t microbatches = 1;
+  std::string schedule;   ///< gpipe, 1f1b or interleaved:V
+  double bubble_s = 0.0;  ///< the iteration minus the busiest stage's busy time
+};
+
 struct Result {
   std::string engine;  ///< "analytic" or "simgrid"
   std::string workload;
@@ -64,6 +72,7 @@ struct Result {
   std::optional<double> memory_limit_bytes;  ///< the platform's node.memory, if it states one
   std::vector<LayerResult> layers;
   std::optional<RankSpread> spread;
+  std::optional<PipelineResult> pipeline;  ///< with more than one stage or microbatch
 
   [[nodiscard]] bool exceeds_memory() const noexcept {
     return memory_limit_bytes && memory_bytes_per_proc > *memory_limit_bytes;

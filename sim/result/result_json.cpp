@@ -26,7 +26,7 @@ nlohmann::ordered_json to_json(const Result& r, const Network& network) {
   j["platform"] = r.platform;
   j["batch"] = r.batch;
   j["procs"] = r.procs;
-  j["grid"] = {{"pr", r.grid.pr}, {"pc", r.grid.pc}};
+  j["grid"] = {{"pr", r.grid.pr}, {"pc", r.grid.pc}, {"pp", r.pipeline ? r.pipeline->stages : 1}};
   j["strategy"] = std::string(to_string(r.strategy));
   j["sequence_parallel"] = r.sequence_parallel;
   j["iteration_s"] = r.iteration_s;
@@ -48,6 +48,12 @@ nlohmann::ordered_json to_json(const Result& r, const Network& network) {
     j["last_rank_s"] = r.spread->last_rank_s;
     j["first_rank"] = r.spread->first_rank;
     j["last_rank"] = r.spread->last_rank;
+  }
+  if (r.pipeline) {
+    j["pipeline"] = {{"stages", r.pipeline->stages},
+                     {"microbatches", r.pipeline->microbatches},
+                     {"schedule", r.pipeline->schedule},
+                     {"bubble_s", r.pipeline->bubble_s}};
   }
   auto& layers = j["layers"] = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < r.layers.size(); ++i) {
@@ -95,6 +101,12 @@ Result result_from_json(const nlohmann::ordered_json& j) {
               field<double>(memory, "optimizer_bytes"), field<double>(memory, "activations_bytes")};
   if (!j.at("memory_limit_bytes").is_null()) {
     r.memory_limit_bytes = field<double>(j, "memory_limit_bytes");
+  }
+  if (j.contains("pipeline")) {
+    const auto& p = j.at("pipeline");
+    r.pipeline =
+        PipelineResult{field<std::int64_t>(p, "stages"), field<std::int64_t>(p, "microbatches"),
+                       field<std::string>(p, "schedule"), field<double>(p, "bubble_s")};
   }
   if (j.contains("last_rank_s")) {
     r.spread =

@@ -49,7 +49,7 @@ void resolve_layer(const Network& network, const Plan& plan, std::vector<LayerEx
     // Kind and grid: planned for layers that take one, else the first input's.
     if (takes_kind(layer.type) || layer.inputs.empty()) {
       e.kind = plan.layers[i].kind;
-      e.grid = grid_of(e.kind, plan.layers[i].grid, plan.procs);
+      e.grid = grid_of(e.kind, plan.layers[i].grid, plan.stage_procs());
     } else {
       // A join takes its first input's grid; a learned tensor (parameter) is replicated on
       // every process and lies as its reader needs it, so it never decides.

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/strategy/pipeline_plan.hpp"
 #include "sim/strategy/process_grid.hpp"
 #include "sim/workload/network.hpp"
 
@@ -47,6 +48,11 @@ struct Plan {
   /// Norms, dropout and residuals between a row and the next column layer work on T / Pr
   /// tokens (docs/model.md, "Sequence parallelism").
   bool sequence_parallel = false;
+  /// Stages and microbatches (one of each by default): `procs` counts every stage.
+  PipelinePlan pipeline;
+
+  /// The processes of one stage, Pr x Pc: those a layer's kind and grid split it over.
+  [[nodiscard]] std::int64_t stage_procs() const noexcept { return procs / pipeline.stages; }
 };
 
 /// True for the layers a plan may name: conv2d, linear, maxpool, avgpool. The others take

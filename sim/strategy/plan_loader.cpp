@@ -133,7 +133,7 @@ std::string plan_to_yaml(const Plan& plan, const Network& network) {
     if (!takes_kind(network.layers[i].type)) continue;
     const LayerPlan& lp = plan.layers[i];
     out += fmt::format("  {}: {{kind: {}, grid: {}}}\n", network.layers[i].name, to_string(lp.kind),
-                       grid_of(lp.kind, lp.grid, plan.procs).to_string());
+                       grid_of(lp.kind, lp.grid, plan.stage_procs()).to_string());
   }
   return out;
 }

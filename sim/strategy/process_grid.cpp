@@ -32,6 +32,19 @@ std::optional<ProcessGrid> parse_grid(std::string_view text) {
   return ProcessGrid{*pr, *pc};
 }
 
+std::optional<PipelineGrid> parse_pipeline_grid(std::string_view text) {
+  const auto last = text.rfind('x');
+  if (last != std::string_view::npos && text.find('x') != last) {
+    const auto grid = parse_grid(text.substr(0, last));
+    const auto stages = parse_positive(text.substr(last + 1));
+    if (!grid || !stages || *stages > kMaxInteger / grid->procs()) return std::nullopt;
+    return PipelineGrid{*grid, *stages};
+  }
+  const auto grid = parse_grid(text);
+  if (!grid) return std::nullopt;
+  return PipelineGrid{*grid, 1};
+}
+
 std::vector<ProcessGrid> factorizations(std::int64_t procs) {
   std::vector<ProcessGrid> grids;
   std::vector<ProcessGrid> upper;

@@ -30,6 +30,18 @@ struct ProcessGrid {
 /// when their product is beyond kMaxInteger (sim/common/bounds.hpp).
 [[nodiscard]] std::optional<ProcessGrid> parse_grid(std::string_view text);
 
+/// A grid with pipeline stages, PRxPCxPP (docs/model.md, "Pipeline parallelism"): P = Pr x Pc
+/// x Pp, each stage on its own Pr x Pc grid.
+struct PipelineGrid {
+  ProcessGrid grid;
+  std::int64_t stages = 1;
+  [[nodiscard]] std::int64_t procs() const noexcept { return grid.procs() * stages; }
+};
+
+/// "8x64" -> {{8, 64}, 1}, "8x16x8" -> {{8, 16}, 8}; nothing for anything else, or when
+/// the product is beyond kMaxInteger.
+[[nodiscard]] std::optional<PipelineGrid> parse_pipeline_grid(std::string_view text);
+
 /// Every Pr x Pc = P, Pr ascending (1 x P, pure batch, first; P x 1, pure model, last).
 /// P is at most kMaxInteger.
 [[nodiscard]] std::vector<ProcessGrid> factorizations(std::int64_t procs);

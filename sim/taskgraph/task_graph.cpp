@@ -45,6 +45,11 @@ std::string_view to_string(ComputePart part) noexcept {
 TaskGraphCompiler::TaskGraphCompiler(const Network& network, const Plan& plan, std::int64_t batch,
                                      const Platform& platform)
     : network_(network), plan_(plan), batch_(batch) {
+  if (plan.pipeline.active()) {
+    throw InputError("", std::nullopt, plan.pipeline.stages > 1 ? "--grid" : "--microbatches",
+                     "task graphs and the SimGrid engine do not replay pipeline stages or "
+                     "microbatches yet; time them with `dnnsim analytic`");
+  }
   resolve_layout(network_, plan_, execs_);
   collectives_.resize(network_.layers.size());
   const ComputeModel compute(network_, platform.node, platform.file);

@@ -277,7 +277,7 @@ bad_input(option.trace_is_output "'--trace': --trace and --output name the same 
           NO_FILE ${BAD_OUTPUTS}/same.json
           simulate mlp --platform crossbar --procs 4 --strategy batch --trace ${BAD_OUTPUTS}/same.json
           -o ${BAD_OUTPUTS}/./same.json)
-bad_input(option.grid_huge "'--grid': expected PRxPC (e.g. 8x64) or 'all', got '2000000x2000000'"
+bad_input(option.grid_huge "'--grid': expected PRxPC (e.g. 8x64), PRxPCxPP or 'all', got '2000000x2000000'"
           analytic mlp --platform crossbar --grid 2000000x2000000 --strategy integrated)
 bad_input(option.strategy_typo "'--strategy': unknown strategy 'intergrated' (did you mean 'integrated'?)"
           analytic mlp --platform crossbar --procs 4 --grid 2x2 --strategy intergrated)

@@ -50,7 +50,7 @@ def run(*args):
 def million_procs():
     common = ["--platform", "crossbar", "--procs", "1000000", "--batch", "1000000"]
     r = json.loads(run("analytic", "alexnet", *common, "--strategy", "batch", "--format", "json"))
-    if r["procs"] != 1000000 or r["grid"] != {"pr": 1, "pc": 1000000} or not r["iteration_s"] > 0:
+    if r["procs"] != 1000000 or r["grid"] != {"pr": 1, "pc": 1000000, "pp": 1} or not r["iteration_s"] > 0:
         fail(f"unexpected result: {r['procs']} procs, grid {r['grid']}, {r['iteration_s']} s")
     table = json.loads(run("analytic", "alexnet", *common, "--grid", "all", "--format", "json"))
     if len(table["grids"]) != 49:  # 10^6 = 2^6 5^6 has 7 * 7 divisors

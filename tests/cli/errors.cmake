@@ -28,3 +28,15 @@ cli_error(empty_file "the workload file is empty" info tests/data/empty.yaml)
 cli_error(platform_unknown_topology "unknown topology 'fattree' \\(did you mean 'fat-tree'\\?\\)"
           analytic mlp --platform tests/data/bad-topology.yaml --procs 4 --strategy batch)
 cli_error(no_strategy "say how to split the work" analytic mlp --platform crossbar --procs 4)
+cli_error(pipeline_interleaved_microbatches "'--schedule'.*multiple of"
+          analytic tests/data/tiny-gpt.yaml --platform crossbar --grid 1x1x2 --strategy batch
+          --microbatches 3 --schedule interleaved:2)
+cli_error(pipeline_blocks "'--grid': 2 pipeline pieces \\(stages x chunks\\) must divide the 1 transformer"
+          analytic tests/data/tiny-gpt.yaml --platform crossbar --grid 1x1x2 --strategy batch)
+cli_error(pipeline_small_microbatch "'--microbatches': 8 microbatches of B / Pc = 4 / 1 samples"
+          analytic tests/data/tiny-gpt.yaml --platform crossbar --grid 1x1 --strategy batch
+          --microbatches 8)
+cli_error(pipeline_bad_schedule "'--schedule': expected gpipe, 1f1b or interleaved:V"
+          analytic mlp --platform crossbar --grid 1x1x2 --strategy batch --schedule 1f2b)
+cli_error(pipeline_simulate "'--grid': task graphs and the SimGrid engine do not replay pipeline"
+          simulate mlp --platform crossbar --grid 1x2x2 --strategy batch)

@@ -1,0 +1,30 @@
+#pragma once
+// Where pipeline parallelism cuts a network (docs/model.md, "Pipeline parallelism"): into
+// Pp x V contiguous pieces (virtual stages) in topological order. A transformer is cut
+// between its blocks, evenly, as Megatron-LM does: the embeddings go with the first
+// piece, the final norm and the logits with the last. Any other network is cut where one
+// tensor alone crosses, at the cuts that make the heaviest piece (in training FLOPs)
+// lightest.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "sim/workload/network.hpp"
+
+namespace dnnsim {
+
+/// `block<i>.<rest>` (the transformer form's names) -> i; nothing for other names.
+[[nodiscard]] std::optional<std::int64_t> transformer_block(std::string_view name) noexcept;
+
+/// Per layer (file order), its piece 0 .. parts - 1, nondecreasing in topological order.
+/// Throws InputError (key "--grid") when the network cannot be cut into `parts` non-empty
+/// pieces: fewer cut points than pieces, or transformer blocks `parts` does not divide.
+[[nodiscard]] std::vector<std::int64_t> cut_stages(const Network& network, std::int64_t parts);
+
+/// The layer whose output crosses from piece k to piece k + 1 (k = 0 .. parts - 2).
+[[nodiscard]] std::vector<std::size_t> boundary_layers(const Network& network,
+                                                       const std::vector<std::int64_t>& piece);
+
+}  // namespace dnnsim

@@ -139,10 +139,10 @@ void write_table(std::ostream& out, const Result& r, const Network& network) {
              r.sequence_parallel ? ", sequence parallel" : "", r.batch, r.engine);
   if (r.pipeline) {
     const PipelineResult& p = *r.pipeline;
-    fmt::print(out, "pipeline: {} stage{}, {} microbatch{} of {:.4g} samples per replica, {}\n",
+    const double b = static_cast<double>(r.batch) / static_cast<double>(r.grid.pc * p.microbatches);
+    fmt::print(out, "pipeline: {} stage{}, {} microbatch{} of {:.4g} sample{} per replica, {}\n",
                p.stages, p.stages == 1 ? "" : "s", p.microbatches, p.microbatches == 1 ? "" : "es",
-               static_cast<double>(r.batch) / static_cast<double>(r.grid.pc * p.microbatches),
-               p.schedule);
+               b, b == 1.0 ? "" : "s", p.schedule);
   }
   fmt::print(out, "\n");
   const std::vector<TableRow> rows = table_rows(r, network);

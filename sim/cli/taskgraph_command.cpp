@@ -41,6 +41,12 @@ void write_smpi_files(const RunRequest& req, const TaskGraphCompiler& compiler, 
 void export_smpi(const RunRequest& req, const TaskGraphCompiler& compiler, Algorithm algorithm,
                  const std::string& dir) {
   namespace fs = std::filesystem;
+  if (req.plans.front().pipeline.active()) {
+    throw InputError("", std::nullopt, "--export",
+                     "pipeline stages send without waiting (docs/model.md), which SMPI's "
+                     "time-independent traces cannot say; export a plan without stages or "
+                     "microbatches");
+  }
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
     throw InputError(dir, std::nullopt, "--export", "is a file; expected a directory");
@@ -121,7 +127,7 @@ std::string render_json(const Network& net, const Plan& plan, const RankTasks& r
   nlohmann::ordered_json j;
   j["workload"] = net.name;
   j["procs"] = plan.procs;
-  j["grid"] = {{"pr", plan.grid.pr}, {"pc", plan.grid.pc}};
+  j["grid"] = {{"pr", plan.grid.pr}, {"pc", plan.grid.pc}, {"pp", plan.pipeline.stages}};
   j["strategy"] = std::string(to_string(plan.strategy));
   j["rank"] = rt.rank;
   std::vector<double> bytes(net.layers.size(), 0.0);

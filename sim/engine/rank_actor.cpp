@@ -23,6 +23,18 @@ class Mailboxes {
   sg4::Mailbox* from(std::int64_t sender) { return lookup(inbox_, rank_, sender, sender); }
   sg4::Mailbox* to(std::int64_t receiver) { return lookup(outbox_, receiver, rank_, receiver); }
 
+  /// Between pipeline stages: the receiver is the mailbox's permanent receiver, so a
+  /// message travels as soon as it is sent (eagerly, as the cost model's recurrence has it)
+  /// instead of waiting for the receive to be posted.
+  sg4::Mailbox* stage_from(std::int64_t sender) {
+    sg4::Mailbox* box = sg4::Mailbox::by_name(fmt::format("stage {}<{}", rank_, sender));
+    box->set_receiver(sg4::Actor::self());
+    return box;
+  }
+  static sg4::Mailbox* stage_to(std::int64_t rank, std::int64_t receiver) {
+    return sg4::Mailbox::by_name(fmt::format("stage {}<{}", receiver, rank));
+  }
+
  private:
   // A rank talks to a few dozen peers (log P per group): a flat list beats hashing.
   using Cache = std::vector<std::pair<std::int64_t, sg4::Mailbox*>>;
@@ -82,6 +94,9 @@ class RankActor {
     const std::size_t n = boost::num_vertices(g);
     waiting_.resize(n);
     for (std::size_t v = 0; v < n; ++v) {
+      if (g[v].op == CollectiveOp::recv && g[v].type == TaskType::collective) {
+        (void)mailboxes_.stage_from(g[v].member(1));
+      }
       waiting_[v] = static_cast<std::uint32_t>(boost::in_degree(v, g));
       const bool compute = g[v].type == TaskType::compute;
       (compute && options_.overlap ? compute_queue_ : comm_queue_).push_back(v);
@@ -164,6 +179,14 @@ class RankActor {
       exec_start_s_ = now;
       return true;
     }
+    if (t.op == CollectiveOp::send) {
+      // docs/model.md, "Pipeline parallelism": a stage never waits for its own sends.
+      const auto bytes = static_cast<std::uint64_t>(std::llround(std::max(t.bytes, 1.0)));
+      Mailboxes::stage_to(rank_, t.member(1))->put_init(this, bytes)->detach();
+      finish(v, now);
+      ++finished_now;
+      return true;
+    }
     auto run = std::make_unique<RunningCollective>();
     run->task = v;
     run->start_s = now;
@@ -189,7 +212,9 @@ class RankActor {
     run.pending.clear();
     run.received.assign(step.recvs.size(), nullptr);
     for (std::size_t k = 0; k < step.recvs.size(); ++k) {
-      sg4::Mailbox* box = mailboxes_.from(t.member(step.recvs[k].peer));
+      const std::int64_t peer = t.member(step.recvs[k].peer);
+      sg4::Mailbox* box =
+          t.op == CollectiveOp::recv ? mailboxes_.stage_from(peer) : mailboxes_.from(peer);
       run.pending.push_back(box->get_async<void>(&run.received[k]));
     }
     for (const Message& m : step.sends) {
@@ -212,6 +237,8 @@ class RankActor {
     const double duration = end_s - start_s;
     if (t.type == TaskType::compute) {
       compute_s_[t.layer] += duration;
+    } else if (t.op == CollectiveOp::send || t.op == CollectiveOp::recv) {
+      // Between pipeline stages: waiting, not a phase of the layer (docs/model.md).
     } else {
       phase_s_[t.layer * kPhases + static_cast<int>(t.phase)] += duration;
     }

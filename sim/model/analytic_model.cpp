@@ -32,6 +32,10 @@ double AnalyticModel::cost_s(const Collective& c, ProcessGrid grid) const noexce
     case CollectiveOp::regrid:
       // docs/model.md: alpha * lg(P) + beta * s * (B / Pc') * d_in(i).
       return link.alpha_s * ceil_log2(c.group_size) + link.beta_s_per_byte * c.bytes;
+    case CollectiveOp::send:  // docs/model.md, "Pipeline parallelism": alpha + beta * n
+      return link.p2p_s(c.bytes);
+    case CollectiveOp::recv:  // the sender pays
+      return 0.0;
     case CollectiveOp::broadcast:
     case CollectiveOp::reduce:
       // No layer of the model broadcasts or reduces to one rank; the binomial tree their

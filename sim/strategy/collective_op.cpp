@@ -18,6 +18,10 @@ std::string_view to_string(CollectiveOp op) noexcept {
       return "halo";
     case CollectiveOp::regrid:
       return "regrid";
+    case CollectiveOp::send:
+      return "send";
+    case CollectiveOp::recv:
+      return "recv";
   }
   return "allgather";
 }

@@ -16,6 +16,8 @@ enum class CollectiveOp : std::uint8_t {
   reduce,     ///< to rank 0 of the group
   halo,       ///< point-to-point swaps with neighbours in the model's two rounds
   regrid,     ///< a grid change: every process receives n bytes from the others
+  send,       ///< one message of n bytes to the other member of a pair (pipeline stages)
+  recv,       ///< the matching receive
 };
 
 [[nodiscard]] std::string_view to_string(CollectiveOp op) noexcept;

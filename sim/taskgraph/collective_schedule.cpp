@@ -155,6 +155,8 @@ void halo(std::int64_t p, std::int64_t rank, double bytes, RankSchedule& out) {
 [[nodiscard]] Algorithm resolve(CollectiveOp op, Algorithm algorithm, std::int64_t p) {
   switch (op) {
     case CollectiveOp::halo:
+    case CollectiveOp::send:
+    case CollectiveOp::recv:
       return algorithm;  // a single pattern: the choice is ignored
     case CollectiveOp::broadcast:
     case CollectiveOp::reduce:
@@ -281,6 +283,12 @@ RankSchedule collective_schedule(CollectiveOp op, Algorithm algorithm, std::int6
       break;
     case CollectiveOp::halo:
       halo(p, rank, bytes, out);
+      break;
+    case CollectiveOp::send:  // to member 1 - rank of the pair
+      out.push_back({{{1 - rank, bytes}}, {}});
+      break;
+    case CollectiveOp::recv:
+      out.push_back({{}, {{1 - rank, bytes}}});
       break;
   }
   return out;

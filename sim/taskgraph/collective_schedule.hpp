@@ -46,7 +46,8 @@ using RankSchedule = std::vector<ScheduleStep>;
 /// The steps rank `rank` (0 <= rank < p) of a group of `p` takes. `bytes` is the model's n:
 /// the whole result of an all-gather, the vector reduced by a (all-)reduce / reduce-scatter,
 /// the message of a broadcast (root 0), one exchange of a halo (the model's two rounds:
-/// pairs (0,1), (2,3), ... then (1,2), (3,4), ...; both directions at once).
+/// pairs (0,1), (2,3), ... then (1,2), (3,4), ...; both directions at once), one message to
+/// or from the other member of a pair for a send or a receive.
 /// Empty when p == 1. Throws std::invalid_argument for a combination that does not exist
 /// (e.g. `recursive` on a non-power-of-two group, `binomial` all-gather).
 [[nodiscard]] RankSchedule collective_schedule(CollectiveOp op, Algorithm algorithm, std::int64_t p,

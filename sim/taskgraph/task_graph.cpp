@@ -9,10 +9,6 @@
 #include "sim/model/compute_cost.hpp"
 
 namespace dnnsim {
-namespace {
-
-using TaskId = std::size_t;
-using TaskSet = std::vector<TaskId>;
 
 void merge_into(TaskSet& into, const TaskSet& from) {
   for (const TaskId t : from) {
@@ -20,15 +16,12 @@ void merge_into(TaskSet& into, const TaskSet& from) {
   }
 }
 
-// Appends a task that waits for every task of `deps`; returns its id.
 TaskId add_task(TaskGraph& g, const Task& task, const TaskSet& deps) {
   const TaskId id = boost::add_vertex(task, g);
   g[id].order = static_cast<std::uint32_t>(id);
   for (const TaskId d : deps) boost::add_edge(d, id, g);
   return id;
 }
-
-}  // namespace
 
 std::string_view to_string(ComputePart part) noexcept {
   switch (part) {
@@ -45,124 +38,147 @@ std::string_view to_string(ComputePart part) noexcept {
 TaskGraphCompiler::TaskGraphCompiler(const Network& network, const Plan& plan, std::int64_t batch,
                                      const Platform& platform)
     : network_(network), plan_(plan), batch_(batch) {
-  if (plan.pipeline.active()) {
-    throw InputError("", std::nullopt, plan.pipeline.stages > 1 ? "--grid" : "--microbatches",
-                     "task graphs and the SimGrid engine do not replay pipeline stages or "
-                     "microbatches yet; time them with `dnnsim analytic`");
-  }
   resolve_layout(network_, plan_, execs_);
   collectives_.resize(network_.layers.size());
   const ComputeModel compute(network_, platform.node, platform.file);
+  // docs/model.md, "Pipeline parallelism": every layer runs at microbatch size.
+  const double samples =
+      static_cast<double>(batch_) / static_cast<double>(plan_.pipeline.microbatches);
   for (std::size_t i = 0; i < network_.layers.size(); ++i) {
-    layer_collectives(network_, execs_, i, static_cast<double>(batch_), collectives_[i]);
-    compute_.push_back(compute.layer(execs_, i, static_cast<double>(batch_)));
+    layer_collectives(network_, execs_, i, samples, collectives_[i]);
+    compute_.push_back(compute.layer(execs_, i, samples));
+  }
+}
+
+Task TaskGraphCompiler::collective_task(std::int64_t rank, std::size_t layer,
+                                        const Collective& c) const {
+  // A stage's ranks are consecutive: the grid's ranks, offset by the stage's first.
+  const std::int64_t size = plan_.stage_procs();
+  const std::int64_t offset = rank / size * size;
+  const std::int64_t local = rank - offset;
+  const ProcessGrid grid = execs_[layer].grid;
+  const std::int64_t row = grid.row_of(local);
+  const std::int64_t column = grid.column_of(local);
+  Task t;
+  t.type = TaskType::collective;
+  t.layer = static_cast<std::uint32_t>(layer);
+  t.backward_pass = c.backward_pass;
+  t.phase = c.phase;
+  t.op = c.op;
+  t.group = c.group;
+  t.group_size = c.group_size;
+  t.bytes = c.bytes;
+  switch (c.group) {
+    case Group::column:
+      t.group_first = offset + grid.rank_at(0, column);
+      t.group_stride = 1;
+      t.group_rank = row;
+      break;
+    case Group::row:
+      t.group_first = offset + row;
+      t.group_stride = grid.pr;
+      t.group_rank = column;
+      break;
+    case Group::all:
+      t.group_first = offset;
+      t.group_stride = 1;
+      t.group_rank = local;
+      break;
+  }
+  return t;
+}
+
+Task TaskGraphCompiler::compute_task(std::size_t layer, ComputePart part, bool backward) const {
+  const LayerCompute& c = compute_[layer];
+  Task t;
+  t.type = TaskType::compute;
+  t.layer = static_cast<std::uint32_t>(layer);
+  t.backward_pass = backward;
+  t.compute = part;
+  t.flops = part == ComputePart::forward          ? c.forward_work
+            : part == ComputePart::input_gradient ? c.input_gradient_work
+                                                  : c.weight_gradient_work;
+  return t;
+}
+
+TaskSet TaskGraphCompiler::emit_forward(TaskGraph& g, std::int64_t rank, std::size_t i,
+                                        TaskSet ready) const {
+  // Layout changes and halos, compute, gathers.
+  const auto chain = [&](const Task& t) { ready = TaskSet{add_task(g, t, ready)}; };
+  for (const Collective& c : collectives_[i]) {
+    if (!c.backward_pass && c.phase != Phase::forward) chain(collective_task(rank, i, c));
+  }
+  if (compute_[i].forward_work > 0.0) chain(compute_task(i, ComputePart::forward, false));
+  for (const Collective& c : collectives_[i]) {
+    if (!c.backward_pass && c.phase == Phase::forward) chain(collective_task(rank, i, c));
+  }
+  return ready;
+}
+
+TaskSet TaskGraphCompiler::emit_backward(TaskGraph& g, std::int64_t rank, std::size_t i, TaskSet dy,
+                                         bool gradients, TaskSet& dw) const {
+  // Gathers both gradients' compute needs (sequence parallelism), then the halo. The input
+  // gradient's chain (halo, compute, all-reduce) is the critical path; the weight
+  // gradient's compute and all-reduce hang off it and can overlap what follows.
+  for (const Collective& c : collectives_[i]) {
+    if (c.backward_pass && c.before_compute) {
+      dy = TaskSet{add_task(g, collective_task(rank, i, c), dy)};
+    }
+  }
+  TaskSet dx = dy;
+  const auto chain_dx = [&](const Task& t) { dx = TaskSet{add_task(g, t, dx)}; };
+  for (const Collective& c : collectives_[i]) {
+    if (c.backward_pass && c.phase == Phase::halo) chain_dx(collective_task(rank, i, c));
+  }
+  if (compute_[i].input_gradient_work > 0.0) {
+    chain_dx(compute_task(i, ComputePart::input_gradient, true));
+  }
+  for (const Collective& c : collectives_[i]) {
+    if (c.backward_pass && c.phase == Phase::backward && !c.before_compute) {
+      chain_dx(collective_task(rank, i, c));
+    }
+  }
+  dw = dy;
+  if (compute_[i].weight_gradient_work > 0.0) {
+    dw = TaskSet{add_task(g, compute_task(i, ComputePart::weight_gradient, true), dw)};
+  }
+  if (gradients) emit_gradients(g, rank, i, dw);
+  return dx;
+}
+
+void TaskGraphCompiler::emit_gradients(TaskGraph& g, std::int64_t rank, std::size_t i,
+                                       TaskSet& dw) const {
+  for (const Collective& c : collectives_[i]) {
+    if (c.backward_pass && c.phase == Phase::gradient) {
+      dw = TaskSet{add_task(g, collective_task(rank, i, c), dw)};
+    }
   }
 }
 
 RankTasks TaskGraphCompiler::compile_rank(std::int64_t rank) const {
+  if (plan_.pipeline.active()) return compile_pipeline_rank(rank);
   RankTasks out;
   out.rank = rank;
   TaskGraph& g = out.graph;
   const std::size_t n = network_.layers.size();
 
-  const auto collective_task = [&](std::size_t layer, const Collective& c) {
-    const ProcessGrid grid = execs_[layer].grid;
-    const std::int64_t row = grid.row_of(rank);
-    const std::int64_t column = grid.column_of(rank);
-    Task t;
-    t.type = TaskType::collective;
-    t.layer = static_cast<std::uint32_t>(layer);
-    t.backward_pass = c.backward_pass;
-    t.phase = c.phase;
-    t.op = c.op;
-    t.group = c.group;
-    t.group_size = c.group_size;
-    t.bytes = c.bytes;
-    switch (c.group) {
-      case Group::column:
-        t.group_first = grid.rank_at(0, column);
-        t.group_stride = 1;
-        t.group_rank = row;
-        break;
-      case Group::row:
-        t.group_first = row;
-        t.group_stride = grid.pr;
-        t.group_rank = column;
-        break;
-      case Group::all:
-        t.group_first = 0;
-        t.group_stride = 1;
-        t.group_rank = rank;
-        break;
-    }
-    return t;
-  };
-  const auto compute_task = [&](std::size_t layer, ComputePart part, bool backward) {
-    const LayerCompute& c = compute_[layer];
-    Task t;
-    t.type = TaskType::compute;
-    t.layer = static_cast<std::uint32_t>(layer);
-    t.backward_pass = backward;
-    t.compute = part;
-    t.flops = part == ComputePart::forward          ? c.forward_work
-              : part == ComputePart::input_gradient ? c.input_gradient_work
-                                                    : c.weight_gradient_work;
-    return t;
-  };
-
-  // Forward pass, in topological order: layout changes and halos, compute, gathers.
+  // Forward pass, in topological order.
   std::vector<TaskSet> forward_out(n);
   for (const std::size_t i : network_.topo_order) {
-    const Layer& layer = network_.layers[i];
     TaskSet ready;
-    for (const std::size_t j : layer.inputs) merge_into(ready, forward_out[j]);
-    const auto chain = [&](const Task& t) { ready = TaskSet{add_task(g, t, ready)}; };
-    for (const Collective& c : collectives_[i]) {
-      if (!c.backward_pass && c.phase != Phase::forward) chain(collective_task(i, c));
-    }
-    if (compute_[i].forward_work > 0.0) chain(compute_task(i, ComputePart::forward, false));
-    for (const Collective& c : collectives_[i]) {
-      if (!c.backward_pass && c.phase == Phase::forward) chain(collective_task(i, c));
-    }
-    forward_out[i] = ready;
+    for (const std::size_t j : network_.layers[i].inputs) merge_into(ready, forward_out[j]);
+    forward_out[i] = emit_forward(g, rank, i, std::move(ready));
   }
 
-  // Backward pass, in reverse topological order: the input gradient's chain (halo,
-  // compute, all-reduce) is the critical path; the weight gradient's compute and
-  // all-reduce hang off it and can overlap what follows.
+  // Backward pass, in reverse topological order.
   std::vector<TaskSet> consumers_out(n);  // dY of layer i ready
   std::vector<bool> has_consumer(n, false);
   for (std::size_t k = network_.topo_order.size(); k-- > 0;) {
     const std::size_t i = network_.topo_order[k];
-    const Layer& layer = network_.layers[i];
-    TaskSet dy = has_consumer[i] ? consumers_out[i] : forward_out[i];
-
-    // Gathers both gradients' compute needs (sequence parallelism), then the halo.
-    for (const Collective& c : collectives_[i]) {
-      if (c.backward_pass && c.before_compute) dy = TaskSet{add_task(g, collective_task(i, c), dy)};
-    }
-    TaskSet dx = dy;
-    const auto chain_dx = [&](const Task& t) { dx = TaskSet{add_task(g, t, dx)}; };
-    for (const Collective& c : collectives_[i]) {
-      if (c.backward_pass && c.phase == Phase::halo) chain_dx(collective_task(i, c));
-    }
-    if (compute_[i].input_gradient_work > 0.0) {
-      chain_dx(compute_task(i, ComputePart::input_gradient, true));
-    }
-    for (const Collective& c : collectives_[i]) {
-      if (c.backward_pass && c.phase == Phase::backward && !c.before_compute) {
-        chain_dx(collective_task(i, c));
-      }
-    }
-    TaskSet dw = dy;
-    if (compute_[i].weight_gradient_work > 0.0) {
-      dw = TaskSet{add_task(g, compute_task(i, ComputePart::weight_gradient, true), dw)};
-    }
-    for (const Collective& c : collectives_[i]) {
-      if (c.backward_pass && c.phase == Phase::gradient)
-        dw = TaskSet{add_task(g, collective_task(i, c), dw)};
-    }
-    for (const std::size_t j : layer.inputs) {
+    TaskSet dw;
+    const TaskSet dx =
+        emit_backward(g, rank, i, has_consumer[i] ? consumers_out[i] : forward_out[i], true, dw);
+    for (const std::size_t j : network_.layers[i].inputs) {
       merge_into(consumers_out[j], dx);
       has_consumer[j] = true;
     }

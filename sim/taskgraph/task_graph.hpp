@@ -55,6 +55,13 @@ struct Task {
 
 /// Edges run from a task to the tasks that wait for it.
 using TaskGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Task>;
+using TaskId = std::size_t;
+using TaskSet = std::vector<TaskId>;  ///< tasks another waits for
+
+/// Adds the tasks of `from` not yet in `into`.
+void merge_into(TaskSet& into, const TaskSet& from);
+/// Appends a task that waits for every task of `deps`; returns its id.
+TaskId add_task(TaskGraph& g, const Task& task, const TaskSet& deps);
 
 struct RankTasks {
   std::int64_t rank = 0;
@@ -70,12 +77,28 @@ class TaskGraphCompiler {
 
   /// The task graph of one rank (0 <= rank < P). Rank r sits at row r % Pr and column
   /// r / Pr of each layer's grid: the processes of a grid column are consecutive ranks.
+  /// With pipeline stages, rank r is in stage r / (Pr Pc) and sits so in its stage's grid.
   [[nodiscard]] RankTasks compile_rank(std::int64_t rank) const;
 
   [[nodiscard]] const std::vector<LayerExec>& execs() const noexcept { return execs_; }
   [[nodiscard]] std::int64_t procs() const noexcept { return plan_.procs; }
 
  private:
+  [[nodiscard]] Task collective_task(std::int64_t rank, std::size_t layer,
+                                     const Collective& c) const;
+  [[nodiscard]] Task compute_task(std::size_t layer, ComputePart part, bool backward) const;
+  /// Layer i's forward tasks after `ready`; returns those its output waits for.
+  [[nodiscard]] TaskSet emit_forward(TaskGraph& g, std::int64_t rank, std::size_t i,
+                                     TaskSet ready) const;
+  /// Layer i's backward tasks after `dy`; returns those dX waits for, and in `dw` those of
+  /// the weight gradient (its collectives too when `gradients`).
+  [[nodiscard]] TaskSet emit_backward(TaskGraph& g, std::int64_t rank, std::size_t i, TaskSet dy,
+                                      bool gradients, TaskSet& dw) const;
+  void emit_gradients(TaskGraph& g, std::int64_t rank, std::size_t i, TaskSet& dw) const;
+  /// A rank of a pipeline: its stage's schedule, microbatch by microbatch
+  /// (pipeline_graph.cpp).
+  [[nodiscard]] RankTasks compile_pipeline_rank(std::int64_t rank) const;
+
   const Network& network_;
   Plan plan_;
   std::int64_t batch_;

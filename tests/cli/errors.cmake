@@ -38,5 +38,6 @@ cli_error(pipeline_small_microbatch "'--microbatches': 8 microbatches of B / Pc 
           --microbatches 8)
 cli_error(pipeline_bad_schedule "'--schedule': expected gpipe, 1f1b or interleaved:V"
           analytic mlp --platform crossbar --grid 1x1x2 --strategy batch --schedule 1f2b)
-cli_error(pipeline_simulate "'--grid': task graphs and the SimGrid engine do not replay pipeline"
-          simulate mlp --platform crossbar --grid 1x2x2 --strategy batch)
+cli_error(pipeline_smpi_export "'--export': pipeline stages send without waiting"
+          taskgraph tests/data/pipeline-chain.yaml --platform crossbar --grid 1x1x2
+          --strategy batch --rank 0 --export smpi pipeline-traces)

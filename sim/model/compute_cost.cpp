@@ -40,6 +40,14 @@ Shares shares_of(const LayerExec& e) {
   return {};
 }
 
+// docs/model.md, "Recomputation": the layer's forward runs again before its backward.
+void add_recompute(const LayerExec& e, LayerCompute& c, double speed) {
+  if (e.recompute == Recompute::none) return;
+  c.recompute_s = c.forward_s;
+  c.recompute_work = c.forward_work > 0.0 ? c.forward_work : c.forward_s * speed;
+  c.total_s += c.recompute_s;
+}
+
 }  // namespace
 
 double forward_bytes(const Network& network, const std::vector<LayerExec>& execs, std::size_t i,
@@ -112,6 +120,7 @@ LayerCompute ComputeModel::layer(const std::vector<LayerExec>& execs, std::size_
       c.forward_work = batch * f / sharers;
       c.input_gradient_work = batch * ig / sharers;
       c.weight_gradient_work = batch * wg / sharers;
+      add_recompute(e, c, host_speed());
       return c;
     }
   } else {
@@ -138,6 +147,7 @@ LayerCompute ComputeModel::layer(const std::vector<LayerExec>& execs, std::size_
   c.forward_work = c.forward_s * speed;
   c.input_gradient_work = c.input_gradient_s * speed;
   c.weight_gradient_work = c.weight_gradient_s * speed;
+  add_recompute(e, c, speed);
   return c;
 }
 

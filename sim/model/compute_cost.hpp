@@ -19,6 +19,8 @@ struct LayerCompute {
   double forward_s = 0.0;
   double input_gradient_s = 0.0;
   double weight_gradient_s = 0.0;
+  /// The forward run again in the backward pass (docs/model.md, "Recomputation").
+  double recompute_s = 0.0;
   /// The parts' sum, computed as the paper's model writes it when there is no roofline
   /// (so that Part I results stay bit-identical).
   double total_s = 0.0;
@@ -27,6 +29,7 @@ struct LayerCompute {
   double forward_work = 0.0;
   double input_gradient_work = 0.0;
   double weight_gradient_work = 0.0;
+  double recompute_work = 0.0;
 };
 
 class ComputeModel {

@@ -1,5 +1,9 @@
 #include "sim/model/memory.hpp"
 
+#include <algorithm>
+
+#include "sim/strategy/stage_cuts.hpp"
+
 namespace dnnsim {
 namespace {
 
@@ -90,17 +94,78 @@ double kept_bytes_per_sample(const Network& network, std::size_t i) noexcept {
   }
 }
 
+namespace {
+
+// docs/model.md, "Recomputation": what a layer keeps when it will be recomputed. Selective:
+// the attention core keeps Q, K and V, not its T x T scores. Full: a block's layers keep
+// nothing but the block's input (kept by the layers reading it from outside the block).
+double recomputed_bytes_per_sample(const Network& network, const std::vector<LayerExec>& execs,
+                                   std::size_t i) {
+  const Layer& layer = network.layers[i];
+  const double s = word_bytes(network.dtype);
+  if (execs[i].recompute == Recompute::selective) {
+    return s * static_cast<double>(layer.d_in);
+  }
+  const auto block = transformer_block(layer.name);
+  // Kept once, by the first of the block's layers to read it.
+  const auto read_before = [&](std::size_t j) {
+    for (std::size_t k = 0; k < i; ++k) {
+      const Layer& other = network.layers[k];
+      if (transformer_block(other.name) == block &&
+          std::find(other.inputs.begin(), other.inputs.end(), j) != other.inputs.end()) {
+        return true;
+      }
+    }
+    return false;
+  };
+  double kept = 0.0;
+  for (const std::size_t j : layer.inputs) {
+    if (transformer_block(network.layers[j].name) != block && !read_before(j)) {
+      kept += s * static_cast<double>(network.layers[j].d_out);
+    }
+  }
+  if (layer.inputs.empty()) kept = s * static_cast<double>(network.input.elements());
+  return kept;
+}
+
+double activation_bytes(const Network& network, const std::vector<LayerExec>& execs, std::size_t i,
+                        double batch, bool as_kept) {
+  const LayerExec& e = execs[i];
+  const double samples = batch / static_cast<double>(e.grid.pc);
+  const double per_sample = as_kept && e.recompute != Recompute::none
+                                ? recomputed_bytes_per_sample(network, execs, i)
+                                : kept_bytes_per_sample(network, i);
+  return samples * per_sample * held_by(e).activations;
+}
+
+}  // namespace
+
 MemoryUse layer_memory(const Network& network, const std::vector<LayerExec>& execs, std::size_t i,
                        double batch) {
   const double s = word_bytes(network.dtype);
   const Layer& layer = network.layers[i];
   const LayerExec& e = execs[i];
-  const Held held = held_by(e);
-  const double params = static_cast<double>(layer.params) * held.params;
-  const double samples = batch / static_cast<double>(e.grid.pc);
-  return {s * params, s * params,
-          optimizer_bytes_per_param(network.optimizer, network.dtype) * params,
-          samples * kept_bytes_per_sample(network, i) * held.activations};
+  const double params = static_cast<double>(layer.params) * held_by(e).params;
+  // docs/model.md, "Sharded data parallelism": stage 1 shards the optimizer state over the
+  // Pc processes of a row, 2 also the gradients, 3 also the weights.
+  const double pc = static_cast<double>(e.grid.pc);
+  const auto sharded = [&](int stage) { return e.zero >= stage ? 1.0 / pc : 1.0; };
+  return {s * params * sharded(3), s * params * sharded(2),
+          optimizer_bytes_per_param(network.optimizer, network.dtype) * params * sharded(1),
+          activation_bytes(network, execs, i, batch, true)};
+}
+
+double recompute_buffer_bytes(const Network& network, const std::vector<LayerExec>& execs,
+                              double batch, const std::vector<bool>& include) {
+  // docs/model.md, "Recomputation": under `full`, one block's activations at a time.
+  std::vector<double> per_block;
+  for (std::size_t i = 0; i < network.layers.size(); ++i) {
+    if (execs[i].recompute != Recompute::full || !include[i]) continue;
+    const auto block = static_cast<std::size_t>(*transformer_block(network.layers[i].name));
+    if (per_block.size() <= block) per_block.resize(block + 1, 0.0);
+    per_block[block] += activation_bytes(network, execs, i, batch, false);
+  }
+  return per_block.empty() ? 0.0 : *std::max_element(per_block.begin(), per_block.end());
 }
 
 MemoryUse memory_per_proc(const Network& network, const std::vector<LayerExec>& execs,
@@ -113,6 +178,8 @@ MemoryUse memory_per_proc(const Network& network, const std::vector<LayerExec>& 
     m.optimizer_bytes += l.optimizer_bytes;
     m.activations_bytes += l.activations_bytes;
   }
+  m.activations_bytes +=
+      recompute_buffer_bytes(network, execs, batch, std::vector<bool>(network.layers.size(), true));
   return m;
 }
 

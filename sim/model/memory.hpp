@@ -23,6 +23,12 @@ namespace dnnsim {
 [[nodiscard]] MemoryUse layer_memory(const Network& network, const std::vector<LayerExec>& execs,
                                      std::size_t i, double batch);
 
+/// Under full recomputation, the largest one block's activations among the layers
+/// `include` selects: recomputed one block at a time, they are held on top of what is kept.
+[[nodiscard]] double recompute_buffer_bytes(const Network& network,
+                                            const std::vector<LayerExec>& execs, double batch,
+                                            const std::vector<bool>& include);
+
 /// One process's memory under resolved `execs` at `batch` samples per iteration (all of its
 /// grid column's share, B / Pc, kept at once).
 [[nodiscard]] MemoryUse memory_per_proc(const Network& network, const std::vector<LayerExec>& execs,

@@ -59,7 +59,7 @@ void AnalyticModel::time_pipeline(const Plan& plan, double batch, Result& r) {
     lr.grid = e.grid;
     lr.compute_s = m * c.total_s;
     double forward = c.forward_s;
-    double backward = c.input_gradient_s + c.weight_gradient_s;
+    double backward = c.input_gradient_s + c.weight_gradient_s + c.recompute_s;
     collectives_.clear();
     layer_collectives(network_, execs_, i, micro, collectives_);
     for (const Collective& col : collectives_) {
@@ -164,6 +164,9 @@ void AnalyticModel::time_pipeline(const Plan& plan, double batch, Result& r) {
         add_memory(mine, layer_memory(network_, execs_, layer.tied, micro), 0.0);
       }
     }
+    std::vector<bool> here(network_.layers.size());
+    for (std::size_t i = 0; i < here.size(); ++i) here[i] = pipe.stage_of(i) == j;
+    mine.activations_bytes += recompute_buffer_bytes(network_, execs_, micro, here);
     if (mine.total_bytes() > r.memory.total_bytes()) r.memory = mine;
   }
   r.memory_bytes_per_proc = r.memory.total_bytes();

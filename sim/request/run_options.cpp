@@ -1,5 +1,6 @@
 #include "sim/request/run_options.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -17,6 +18,7 @@
 #include "sim/request/integer_option.hpp"
 #include "sim/request/presets.hpp"
 #include "sim/strategy/plan_loader.hpp"
+#include "sim/strategy/stage_cuts.hpp"
 #include "sim/workload/network_loader.hpp"
 
 namespace dnnsim {
@@ -52,6 +54,13 @@ void add_plan_options(CLI::App& command, RunOptions& o) {
                      "stage is gradient accumulation)");
   command.add_option("--schedule", o.schedule,
                      "Pipeline schedule: gpipe | 1f1b | interleaved:V (default 1f1b)");
+  add_integer_option(command, "--zero", o.zero,
+                     "ZeRO stage: 0 none, 1 optimizer state, 2 also gradients, 3 also weights, "
+                     "sharded over the Pc processes of a row (default 0)",
+                     0, 3);
+  command.add_option("--recompute", o.recompute,
+                     "none | selective (attention scores) | full (every transformer block) "
+                     "(default none)");
 }
 
 Format parse_format(const std::string& text) {
@@ -136,6 +145,40 @@ void apply_pipeline(const RunOptions& o, const Network& network, std::int64_t st
   }
 }
 
+// docs/model.md, "Sharded data parallelism" and "Recomputation".
+void apply_memory_options(const RunOptions& o, const Network& network, std::vector<Plan>& plans) {
+  const std::int64_t zero = o.zero.value_or(0);  // 0 to 3, checked by the option
+  Recompute recompute = Recompute::none;
+  if (!o.recompute.empty()) {
+    const auto parsed = recompute_from_string(o.recompute);
+    if (!parsed) {
+      throw InputError("", std::nullopt, "--recompute",
+                       unknown_name("recomputation", o.recompute, kRecomputeNames));
+    }
+    recompute = *parsed;
+  }
+  const auto has = [&](auto&& pred) {
+    return std::any_of(network.layers.begin(), network.layers.end(), pred);
+  };
+  if (recompute == Recompute::full &&
+      !has([](const Layer& l) { return transformer_block(l.name).has_value(); })) {
+    throw InputError("", std::nullopt, "--recompute",
+                     fmt::format("full recomputation reruns transformer blocks (block<i>.*), and "
+                                 "{} has none",
+                                 network.name));
+  }
+  if (recompute == Recompute::selective &&
+      !has([](const Layer& l) { return l.type == LayerType::attention; })) {
+    throw InputError(
+        "", std::nullopt, "--recompute",
+        fmt::format("selective recomputation reruns attention, and {} has none", network.name));
+  }
+  for (Plan& plan : plans) {
+    plan.zero = static_cast<int>(zero);
+    plan.recompute = recompute;
+  }
+}
+
 }  // namespace
 
 std::vector<Plan> make_plans(const RunOptions& o, const Network& network, bool& grid_all) {
@@ -209,6 +252,7 @@ std::vector<Plan> make_plans(const RunOptions& o, const Network& network, bool& 
   if (o.sequence_parallel) {
     for (Plan& plan : plans) plan.sequence_parallel = true;
   }
+  apply_memory_options(o, network, plans);
 
   return plans;
 }

@@ -31,6 +31,8 @@ struct RunOptions {
   bool sequence_parallel = false;
   std::optional<std::int64_t> microbatches;  ///< per replica and iteration (default 1)
   std::string schedule;                      ///< gpipe | 1f1b | interleaved:V (default 1f1b)
+  std::optional<std::int64_t> zero;          ///< ZeRO stage 0-3 (default 0)
+  std::string recompute;                     ///< none | selective | full (default none)
   /// Set by the commands that replay in SimGrid: reads a SimGrid XML platform (which only
   /// SimGrid can read, and this library does not link). Unset: XML platforms are refused.
   std::function<Platform(const std::string&)> load_xml_platform;

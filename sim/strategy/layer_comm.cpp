@@ -34,8 +34,59 @@ std::string_view to_string(Group group) noexcept {
   return "all";
 }
 
+namespace {
+
+// docs/model.md, "Recomputation": under `full` a block's layers run their forward again
+// before their backward, communication included.
+void repeat_forward(std::vector<Collective>& out, std::size_t first) {
+  const std::size_t end = out.size();
+  for (std::size_t k = first; k < end; ++k) {
+    if (out[k].backward_pass) continue;
+    Collective again = out[k];
+    again.backward_pass = true;
+    again.before_compute = true;
+    out.push_back(again);
+  }
+}
+
+// docs/model.md, "Sharded data parallelism": each weight-gradient all-reduce becomes a
+// reduce-scatter and, after the optimizer step, an all-gather of the updated weights
+// (stages 1, 2); stage 3 gathers the weights before the forward and again before the
+// backward pass, and ends with the reduce-scatter alone.
+void shard(int zero, std::vector<Collective>& out, std::size_t first) {
+  const std::size_t end = out.size();
+  for (std::size_t k = first; k < end; ++k) {
+    Collective& c = out[k];
+    if (c.phase != Phase::gradient || c.op != CollectiveOp::allreduce) continue;
+    c.op = CollectiveOp::reduce_scatter;
+    Collective gather = c;
+    gather.op = CollectiveOp::allgather;
+    if (zero < 3) {
+      out.push_back(gather);
+      continue;
+    }
+    gather.before_compute = true;
+    gather.phase = Phase::forward;
+    gather.backward_pass = false;
+    out.push_back(gather);
+    gather.phase = Phase::backward;
+    gather.backward_pass = true;
+    out.push_back(gather);
+  }
+}
+
+}  // namespace
+
 void layer_collectives(const Network& network, const std::vector<LayerExec>& execs, std::size_t i,
                        double batch, std::vector<Collective>& out) {
+  const std::size_t first = out.size();
+  append_collectives(network, execs, i, batch, out);
+  if (execs[i].recompute == Recompute::full) repeat_forward(out, first);
+  if (execs[i].zero > 0) shard(execs[i].zero, out, first);
+}
+
+void append_collectives(const Network& network, const std::vector<LayerExec>& execs, std::size_t i,
+                        double batch, std::vector<Collective>& out) {
   const Layer& layer = network.layers[i];
   const LayerExec& e = execs[i];
   const double s = word_bytes(network.dtype);

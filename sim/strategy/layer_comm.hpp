@@ -32,12 +32,19 @@ struct Collective {
   double bytes = 0.0;     ///< the model's n (one exchange for a halo)
   int rounds = 1;         ///< halo rounds; 1 otherwise
   std::size_t input = 0;  ///< regrid: which input of the layer
-  /// A backward collective the layer's compute waits for (a gather of dY or of its input
-  /// under sequence parallelism); the others follow the compute.
+  /// A collective the layer's compute waits for: in the backward pass a gather of dY or of
+  /// its input under sequence parallelism, or a recomputed forward's; in either pass the
+  /// gather of ZeRO-3's sharded weights. The others follow the compute.
   bool before_compute = false;
 };
 
-/// Appends the collectives of layer `i` (only those among more than one process) to `out`.
+/// The collectives of layer `i`'s kind (only those among more than one process), appended
+/// to `out`, before recomputation and sharding change them.
+void append_collectives(const Network& network, const std::vector<LayerExec>& execs, std::size_t i,
+                        double batch, std::vector<Collective>& out);
+
+/// Appends the collectives of layer `i` (only those among more than one process) to `out`,
+/// with the plan's recomputation and ZeRO sharding.
 void layer_collectives(const Network& network, const std::vector<LayerExec>& execs, std::size_t i,
                        double batch, std::vector<Collective>& out);
 

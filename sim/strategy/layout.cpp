@@ -1,6 +1,7 @@
 #include "sim/strategy/layout.hpp"
 
 #include "sim/common/log.hpp"
+#include "sim/strategy/stage_cuts.hpp"
 
 namespace dnnsim {
 namespace {
@@ -64,6 +65,12 @@ void resolve_layer(const Network& network, const Plan& plan, std::vector<LayerEx
       e.grid = out[first].grid;
     }
     e.exec = exec_of(layer, e.kind);
+    e.zero = plan.zero;
+    if (plan.recompute == Recompute::full && transformer_block(layer.name)) {
+      e.recompute = Recompute::full;
+    } else if (plan.recompute != Recompute::none && layer.type == LayerType::attention) {
+      e.recompute = Recompute::selective;
+    }
     if (!layer.inputs.empty() && out[layer.inputs.front()].grid == e.grid) {
       e.in_layout = out[layer.inputs.front()].out_layout;
     }

@@ -52,6 +52,10 @@ struct LayerExec {
   LayoutChange input_change = LayoutChange::none;
   bool input_grad = false;         ///< something upstream has parameters (docs/model.md)
   bool domain_statistics = false;  ///< batchnorm on a split input: per-column statistics
+  int zero = 0;                    ///< the plan's ZeRO stage (docs/model.md)
+  /// Recomputed in the backward pass: the attention core under `selective`, every layer of
+  /// a transformer block under `full` (docs/model.md, "Recomputation").
+  Recompute recompute = Recompute::none;
 };
 
 /// How many processes share a layer's FLOPs (docs/model.md, "Compute"): all P for integrated

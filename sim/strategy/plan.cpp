@@ -26,6 +26,17 @@ std::optional<Strategy> strategy_from_string(std::string_view name) noexcept {
   return std::nullopt;
 }
 
+std::string_view to_string(Recompute recompute) noexcept {
+  return kRecomputeNames[static_cast<std::size_t>(recompute)];
+}
+
+std::optional<Recompute> recompute_from_string(std::string_view name) noexcept {
+  for (std::size_t i = 0; i < kRecomputeNames.size(); ++i) {
+    if (kRecomputeNames[i] == name) return static_cast<Recompute>(i);
+  }
+  return std::nullopt;
+}
+
 std::optional<Kind> kind_from_string(std::string_view name) noexcept {
   for (std::size_t i = 0; i < kKindNames.size(); ++i) {
     if (kKindNames[i] == name) return static_cast<Kind>(i);

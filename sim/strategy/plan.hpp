@@ -34,6 +34,13 @@ inline constexpr std::array<std::string_view, 6> kStrategyNames{"batch",  "model
 inline constexpr std::array<std::string_view, 6> kKindNames{"batch",  "model",  "integrated",
                                                             "domain", "column", "row"};
 
+/// Activation recomputation (docs/model.md, "Recomputation"): none, the attention core's
+/// scores (selective), or every transformer block from its input (full).
+enum class Recompute : std::uint8_t { none, selective, full };
+inline constexpr std::array<std::string_view, 3> kRecomputeNames{"none", "selective", "full"};
+[[nodiscard]] std::string_view to_string(Recompute recompute) noexcept;
+[[nodiscard]] std::optional<Recompute> recompute_from_string(std::string_view name) noexcept;
+
 struct LayerPlan {
   Kind kind = Kind::integrated;
   ProcessGrid grid;
@@ -50,6 +57,10 @@ struct Plan {
   bool sequence_parallel = false;
   /// Stages and microbatches (one of each by default): `procs` counts every stage.
   PipelinePlan pipeline;
+  /// ZeRO stage (docs/model.md, "Sharded data parallelism"): 0 none, 1 optimizer state,
+  /// 2 also gradients, 3 also weights sharded over the Pc processes of a row.
+  int zero = 0;
+  Recompute recompute = Recompute::none;
 
   /// The processes of one stage, Pr x Pc: those a layer's kind and grid split it over.
   [[nodiscard]] std::int64_t stage_procs() const noexcept { return procs / pipeline.stages; }

@@ -31,6 +31,8 @@ std::string_view to_string(ComputePart part) noexcept {
       return "input gradient";
     case ComputePart::weight_gradient:
       return "weight gradient";
+    case ComputePart::recompute:
+      return "recompute";
   }
   return "forward";
 }
@@ -97,20 +99,32 @@ Task TaskGraphCompiler::compute_task(std::size_t layer, ComputePart part, bool b
   t.compute = part;
   t.flops = part == ComputePart::forward          ? c.forward_work
             : part == ComputePart::input_gradient ? c.input_gradient_work
+            : part == ComputePart::recompute      ? c.recompute_work
                                                   : c.weight_gradient_work;
   return t;
 }
 
 TaskSet TaskGraphCompiler::emit_forward(TaskGraph& g, std::int64_t rank, std::size_t i,
                                         TaskSet ready) const {
+  // ZeRO-3's weight gathers need no input: they wait only for their turn on the
+  // communication stream, so with overlap they run ahead of the compute (FSDP's prefetch).
+  TaskSet weights;
+  for (const Collective& c : collectives_[i]) {
+    if (!c.backward_pass && c.before_compute) {
+      weights.push_back(add_task(g, collective_task(rank, i, c), {}));
+    }
+  }
   // Layout changes and halos, compute, gathers.
   const auto chain = [&](const Task& t) { ready = TaskSet{add_task(g, t, ready)}; };
   for (const Collective& c : collectives_[i]) {
     if (!c.backward_pass && c.phase != Phase::forward) chain(collective_task(rank, i, c));
   }
+  merge_into(ready, weights);
   if (compute_[i].forward_work > 0.0) chain(compute_task(i, ComputePart::forward, false));
   for (const Collective& c : collectives_[i]) {
-    if (!c.backward_pass && c.phase == Phase::forward) chain(collective_task(rank, i, c));
+    if (!c.backward_pass && c.phase == Phase::forward && !c.before_compute) {
+      chain(collective_task(rank, i, c));
+    }
   }
   return ready;
 }
@@ -124,6 +138,10 @@ TaskSet TaskGraphCompiler::emit_backward(TaskGraph& g, std::int64_t rank, std::s
     if (c.backward_pass && c.before_compute) {
       dy = TaskSet{add_task(g, collective_task(rank, i, c), dy)};
     }
+  }
+  // docs/model.md, "Recomputation": the forward again, before both gradients.
+  if (compute_[i].recompute_work > 0.0) {
+    dy = TaskSet{add_task(g, compute_task(i, ComputePart::recompute, true), dy)};
   }
   TaskSet dx = dy;
   const auto chain_dx = [&](const Task& t) { dx = TaskSet{add_task(g, t, dx)}; };

@@ -22,7 +22,7 @@ namespace dnnsim {
 enum class TaskType : std::uint8_t { compute, collective };
 
 /// What a compute task computes (docs/model.md, "Compute").
-enum class ComputePart : std::uint8_t { forward, input_gradient, weight_gradient };
+enum class ComputePart : std::uint8_t { forward, input_gradient, weight_gradient, recompute };
 
 [[nodiscard]] std::string_view to_string(ComputePart part) noexcept;
 

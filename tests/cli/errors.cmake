@@ -41,3 +41,7 @@ cli_error(pipeline_bad_schedule "'--schedule': expected gpipe, 1f1b or interleav
 cli_error(pipeline_smpi_export "'--export': pipeline stages send without waiting"
           taskgraph tests/data/pipeline-chain.yaml --platform crossbar --grid 1x1x2
           --strategy batch --rank 0 --export smpi pipeline-traces)
+cli_error(recompute_without_blocks "'--recompute': full recomputation reruns transformer blocks"
+          analytic mlp --platform crossbar --procs 2 --strategy batch --recompute full)
+cli_error(zero_out_of_range "'--zero': expected a whole number in \\[0, 3\\], got '4'"
+          analytic mlp --platform crossbar --procs 2 --strategy batch --zero 4)

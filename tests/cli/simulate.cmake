@@ -92,6 +92,15 @@ pipeline_crossval(gpt.tensor 0.01 tests/data/small-gpt.yaml --strategy tensor --
                   --microbatches 4)
 pipeline_crossval(gpt.tensor.sp 0.01 tests/data/small-gpt.yaml --strategy tensor --grid 2x1x2
                   --microbatches 4 --sequence-parallel)
+# ZeRO and recomputation, with and without stages.
+pipeline_crossval(gpt.zero1 1e-9 tests/data/small-gpt.yaml --strategy tensor --grid 2x2 --zero 1)
+pipeline_crossval(gpt.zero3 1e-9 tests/data/small-gpt.yaml --strategy tensor --grid 2x2 --zero 3)
+pipeline_crossval(gpt.recompute.full 1e-9 tests/data/small-gpt.yaml --strategy tensor --grid 2x2
+                  --recompute full --sequence-parallel)
+pipeline_crossval(gpt.tensor.recompute.full 0.01 tests/data/small-gpt.yaml --strategy tensor
+                  --grid 2x1x2 --microbatches 4 --recompute full)
+pipeline_crossval(gpt.zero3.recompute 0.01 tests/data/small-gpt.yaml --strategy batch
+                  --grid 1x2x2 --microbatches 2 --zero 3 --recompute full)
 
 # Contention, algorithms, topologies, overlap, placement, traces, task graphs, SMPI replay.
 foreach(check ring_vs_rabenseifner oversubscribed_fat_tree topologies_run overlap placement trace

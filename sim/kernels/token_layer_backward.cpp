@@ -10,6 +10,18 @@
 
 namespace dnnsim::kernels {
 
+const TokenBlock* TokenNetwork::row_output_grad(std::size_t i, TokenBlock& storage) {
+  // docs/model.md, "Sequence parallelism": a row layer (or embedding) whose output was
+  // scattered over the tokens gathers dY before its backward pass.
+  TokenLayerState& s = layers_[i];
+  const Shape& out = s.layer->out_shape;
+  if (s.exec.exec != Exec::row || s.output_grad.box.tokens.size() == tokens_of(out)) {
+    return &s.output_grad;
+  }
+  storage = gather(s, s.output_grad, out, Account::backward);
+  return &storage;
+}
+
 void TokenNetwork::backward_layer(std::size_t i) {
   switch (network_.layers[i].type) {
     case LayerType::linear:
@@ -30,14 +42,10 @@ void TokenNetwork::backward_layer(std::size_t i) {
 void TokenNetwork::backward_linear(std::size_t i) {
   TokenLayerState& s = layers_[i];
   const Layer& layer = *s.layer;
-  // docs/model.md, "Sequence parallelism": a row layer whose output was scattered over the
-  // tokens gathers dY; a column layer gathers its input again. Both before computing.
+  // docs/model.md, "Sequence parallelism": dY and the input gathered again where they came
+  // split by tokens, before computing.
   TokenBlock gathered_dy;
-  const TokenBlock* dy = &s.output_grad;
-  if (s.exec.exec == Exec::row && s.output_grad.box.tokens.size() != tokens_of(layer.out_shape)) {
-    gathered_dy = gather(s, s.output_grad, layer.out_shape, Account::backward);
-    dy = &gathered_dy;
-  }
+  const TokenBlock* dy = row_output_grad(i, gathered_dy);
   TokenBlock gathered_x;
   const TokenBlock* x = s.inputs.front();
   if (regathers_input(i)) {
@@ -64,42 +72,19 @@ void TokenNetwork::backward_linear(std::size_t i) {
 
 void TokenNetwork::backward_embedding(std::size_t i) {
   TokenLayerState& s = layers_[i];
-  const Layer& layer = *s.layer;
   TokenBlock gathered_dy;
-  const TokenBlock* dy = &s.output_grad;
-  if (s.exec.exec == Exec::row && s.output_grad.box.tokens.size() != tokens_of(layer.out_shape)) {
-    gathered_dy = gather(s, s.output_grad, layer.out_shape, Account::backward);
-    dy = &gathered_dy;
-  }
+  const TokenBlock* dy = row_output_grad(i, gathered_dy);
   const TokenBlock& ids_block = *s.inputs.front();
-  std::vector<std::int64_t> ids(ids_block.data.size());
-  std::transform(ids_block.data.begin(), ids_block.data.end(), ids.begin(),
-                 [](float v) { return static_cast<std::int64_t>(v); });
+  const std::vector<std::int64_t> ids = token_ids(ids_block);
   embedding_backward(ids.data(), dy->data.data(), ids_block.rows(), s.place.weight_rows.begin,
                      s.place.weight_rows.end, s.place.weight_cols.size(), s.grads.data());
 }
 
 void TokenNetwork::backward_attention(std::size_t i) {
   TokenLayerState& s = layers_[i];
-  const Layer& layer = *s.layer;
   if (!s.exec.input_grad) return;
   const TokenBlock& x = *s.inputs.front();
-  const Count q_per_group = layer.heads / layer.kv_heads;
-  const Count head_dim = features_of(layer.out_shape) / layer.heads;
-  const Count group_width = (q_per_group + 2) * head_dim;
-  AttentionShape shape;
-  shape.samples = x.box.samples.size();
-  shape.tokens = x.box.tokens.size();
-  shape.groups = x.width() / group_width;
-  shape.q_per_group = q_per_group;
-  shape.head_dim = head_dim;
-  shape.causal = layer.causal;
-  shape.dropout = layer.dropout;
-  shape.seed = seed_;
-  shape.stream = token_dropout_stream(i);
-  shape.first_sample = x.box.samples.begin;
-  shape.first_head = x.box.features.begin / group_width * q_per_group;
-  shape.total_heads = layer.heads;
+  const AttentionShape shape = attention_shape(i, x);
   TokenBlock dx = TokenBlock::zeros(x.box);
   attention_backward(shape, x.data.data(), s.saved.data(), s.output_grad.data.data(),
                      dx.data.data());

@@ -19,6 +19,36 @@ bool TokenNetwork::regathers_input(std::size_t i) const {
   return have.tokens != s.place.read.front().tokens;
 }
 
+AttentionShape TokenNetwork::attention_shape(std::size_t i, const TokenBlock& qkv) const {
+  // The heads of the key/value groups this process holds (docs/kernels.md, "Layout
+  // conventions"): whole groups, so the first feature held says which.
+  const Layer& layer = network_.layers[i];
+  const Count q_per_group = layer.heads / layer.kv_heads;
+  const Count head_dim = features_of(layer.out_shape) / layer.heads;
+  const Count group_width = (q_per_group + 2) * head_dim;
+  AttentionShape shape;
+  shape.samples = qkv.box.samples.size();
+  shape.tokens = qkv.box.tokens.size();
+  shape.groups = qkv.width() / group_width;
+  shape.q_per_group = q_per_group;
+  shape.head_dim = head_dim;
+  shape.causal = layer.causal;
+  shape.dropout = layer.dropout;
+  shape.seed = seed_;
+  shape.stream = token_dropout_stream(i);
+  shape.first_sample = qkv.box.samples.begin;
+  shape.first_head = qkv.box.features.begin / group_width * q_per_group;
+  shape.total_heads = layer.heads;
+  return shape;
+}
+
+std::vector<std::int64_t> token_ids(const TokenBlock& ids) {
+  std::vector<std::int64_t> out(ids.data.size());
+  std::transform(ids.data.begin(), ids.data.end(), out.begin(),
+                 [](float v) { return static_cast<std::int64_t>(v); });
+  return out;
+}
+
 void TokenNetwork::forward_layer(std::size_t i) {
   switch (network_.layers[i].type) {
     case LayerType::linear:
@@ -64,9 +94,7 @@ void TokenNetwork::forward_embedding(std::size_t i) {
   TokenLayerState& s = layers_[i];
   const Layer& layer = *s.layer;
   const TokenBlock& ids_block = *s.inputs.front();
-  std::vector<std::int64_t> ids(ids_block.data.size());
-  std::transform(ids_block.data.begin(), ids_block.data.end(), ids.begin(),
-                 [](float v) { return static_cast<std::int64_t>(v); });
+  const std::vector<std::int64_t> ids = token_ids(ids_block);
   // Split by vocabulary (row): every process looks up all tokens in its part of the
   // table, zeros elsewhere, and the parts are summed over the column.
   const bool row = s.exec.exec == Exec::row;
@@ -81,24 +109,8 @@ void TokenNetwork::forward_embedding(std::size_t i) {
 
 void TokenNetwork::forward_attention(std::size_t i) {
   TokenLayerState& s = layers_[i];
-  const Layer& layer = *s.layer;
   const TokenBlock& x = *s.inputs.front();
-  const Count q_per_group = layer.heads / layer.kv_heads;
-  const Count head_dim = features_of(layer.out_shape) / layer.heads;
-  const Count group_width = (q_per_group + 2) * head_dim;
-  AttentionShape shape;
-  shape.samples = x.box.samples.size();
-  shape.tokens = x.box.tokens.size();
-  shape.groups = x.width() / group_width;
-  shape.q_per_group = q_per_group;
-  shape.head_dim = head_dim;
-  shape.causal = layer.causal;
-  shape.dropout = layer.dropout;
-  shape.seed = seed_;
-  shape.stream = token_dropout_stream(i);
-  shape.first_sample = x.box.samples.begin;
-  shape.first_head = x.box.features.begin / group_width * q_per_group;
-  shape.total_heads = layer.heads;
+  const AttentionShape shape = attention_shape(i, x);
   s.saved.resize(static_cast<std::size_t>(shape.probs_size()));
   s.output = TokenBlock::zeros(s.place.out);
   if (s.output.width() != shape.out_width()) throw std::logic_error("attention: heads not held");

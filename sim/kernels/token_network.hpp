@@ -15,6 +15,7 @@
 #include "sim/kernels/collectives.hpp"
 #include "sim/kernels/grid_comms.hpp"
 #include "sim/kernels/local/token_layout.hpp"
+#include "sim/kernels/local/token_ops.hpp"
 #include "sim/strategy/plan.hpp"
 
 namespace dnnsim::kernels {
@@ -85,6 +86,11 @@ class TokenNetwork {
   /// Under sequence parallelism a column layer's input came split by tokens and was
   /// gathered: it keeps only its share and gathers it again for its weight gradient.
   [[nodiscard]] bool regathers_input(std::size_t i) const;
+  /// dY of layer i as its backward pass reads it: gathered over the tokens for a row layer
+  /// under sequence parallelism (into `storage`), else its own.
+  [[nodiscard]] const TokenBlock* row_output_grad(std::size_t i, TokenBlock& storage);
+  /// The attention core's shape over the heads of `qkv` this process holds.
+  [[nodiscard]] AttentionShape attention_shape(std::size_t i, const TokenBlock& qkv) const;
 
   // Per layer type (token_layer_forward.cpp, token_layer_backward.cpp).
   void forward_layer(std::size_t i);
@@ -109,6 +115,9 @@ class TokenNetwork {
   TokenBlock input_;  ///< this process's part of the network input (the same every iteration)
   bool sequence_parallel_ = false;
 };
+
+/// Token ids, stored as floats in a one-feature block, as integers.
+[[nodiscard]] std::vector<std::int64_t> token_ids(const TokenBlock& ids);
 
 /// The streams of seeded_value a token network draws from (docs/kernels.md).
 [[nodiscard]] std::uint64_t token_param_stream(std::size_t layer) noexcept;

@@ -95,7 +95,6 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
   }
 
   Result r = result_for("simgrid", network, platform, plan, batch);
-  std::vector<Collective> collectives;
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
     LayerResult& l = r.layers[i];
     l.kind = compiler.execs()[i].kind;
@@ -106,11 +105,7 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
     l.gradient_s = shared.phase_s[i * kPhases + static_cast<int>(Phase::gradient)];
     l.halo_s = shared.phase_s[i * kPhases + static_cast<int>(Phase::halo)];
     l.redistribute_s = shared.phase_s[i * kPhases + static_cast<int>(Phase::redistribute)];
-    collectives.clear();
-    layer_collectives(network, compiler.execs(), i, static_cast<double>(batch), collectives);
-    for (const Collective& c : collectives) {
-      l.comm_bytes += counted_bytes(c);
-    }
+    for (const Collective& c : compiler.collectives(i)) l.comm_bytes += counted_bytes(c);
     r.compute_s += l.compute_s;
     r.comm_s += l.comm_s();
   }

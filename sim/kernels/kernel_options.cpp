@@ -77,6 +77,15 @@ KernelRequest make_kernel_request(const KernelOptions& o, int world_size) {
                      fmt::format("grid {} has {} processes, but mpirun started {} (-np)",
                                  req.plan.grid.to_string(), req.plan.procs, world_size));
   }
+  if (req.plan.zero > 0 || req.plan.recompute != Recompute::none || req.plan.bucket_bytes > 0.0) {
+    const char* key = req.plan.zero > 0                       ? "--zero"
+                      : req.plan.recompute != Recompute::none ? "--recompute"
+                                                              : "--bucket-bytes";
+    throw InputError("", std::nullopt, key,
+                     "the kernels keep whole model state, store every activation and reduce "
+                     "gradients per layer: --zero, --recompute and --bucket-bytes are "
+                     "simulated only");
+  }
   if (req.plan.pipeline.active()) {
     throw InputError("", std::nullopt, req.plan.pipeline.stages > 1 ? "--grid" : "--microbatches",
                      "the kernels run one stage and one microbatch (a PRxPC grid)");

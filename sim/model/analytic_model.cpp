@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "sim/common/error.hpp"
+#include "sim/strategy/gradient_buckets.hpp"
 
 namespace dnnsim {
 
@@ -75,8 +76,18 @@ Evaluation AnalyticModel::evaluate(const Plan& plan, std::int64_t batch) {
     return out;
   }
 
+  const bool buckets = plan.bucket_bytes > 0.0;
+  if (buckets) {
+    // docs/model.md, "Gradient buckets": the whole network's gradients, then grouped.
+    per_layer_.resize(network_.layers.size());
+    for (std::size_t i = 0; i < network_.layers.size(); ++i) {
+      per_layer_[i].clear();
+      layer_collectives(network_, execs_, i, b, per_layer_[i]);
+    }
+    bucket_gradients(network_, plan, execs_, per_layer_);
+  }
   for (std::size_t i = 0; i < network_.layers.size(); ++i) {
-    r.layers[i] = layer_result(execs_, i, b);
+    r.layers[i] = buckets ? priced(execs_, i, b, per_layer_[i]) : layer_result(execs_, i, b);
     r.compute_s += r.layers[i].compute_s;
     r.comm_s += r.layers[i].comm_s();
   }
@@ -88,14 +99,19 @@ Evaluation AnalyticModel::evaluate(const Plan& plan, std::int64_t batch) {
 
 LayerResult AnalyticModel::layer_result(const std::vector<LayerExec>& execs, std::size_t i,
                                         double batch) {
+  collectives_.clear();
+  layer_collectives(network_, execs, i, batch, collectives_);
+  return priced(execs, i, batch, collectives_);
+}
+
+LayerResult AnalyticModel::priced(const std::vector<LayerExec>& execs, std::size_t i, double batch,
+                                  const std::vector<Collective>& collectives) {
   const LayerExec& e = execs[i];
   LayerResult lr;
   lr.kind = e.kind;
   lr.grid = e.grid;
   lr.compute_s = compute_.layer(execs, i, batch).total_s;
-  collectives_.clear();
-  layer_collectives(network_, execs, i, batch, collectives_);
-  for (const Collective& c : collectives_) {
+  for (const Collective& c : collectives) {
     const double t = cost_s(c, e.grid);
     switch (c.phase) {
       case Phase::forward:

@@ -47,6 +47,9 @@ class AnalyticModel {
   [[nodiscard]] double cost_s(const Collective& c, ProcessGrid grid) const noexcept;
 
  private:
+  /// Layer i's compute and the price of `collectives`, its communication.
+  [[nodiscard]] LayerResult priced(const std::vector<LayerExec>& execs, std::size_t i, double batch,
+                                   const std::vector<Collective>& collectives);
   /// Fills `r` for a plan with pipeline stages or microbatches (pipeline_model.cpp), once
   /// `execs_` are resolved.
   void time_pipeline(const Plan& plan, double batch, Result& r);
@@ -61,6 +64,7 @@ class AnalyticModel {
   ComputeModel compute_;
   std::vector<LayerExec> execs_;
   std::vector<Collective> collectives_;
+  std::vector<std::vector<Collective>> per_layer_;  ///< with gradient buckets
 };
 
 /// A Result naming what was run (engine, workload, platform, batch, P, grid, strategy,

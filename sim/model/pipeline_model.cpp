@@ -8,6 +8,7 @@
 #include "sim/model/analytic_model.hpp"
 #include "sim/model/memory.hpp"
 #include "sim/model/pipeline_timing.hpp"
+#include "sim/strategy/gradient_buckets.hpp"
 #include "sim/strategy/stage_cuts.hpp"
 
 namespace dnnsim {
@@ -51,6 +52,12 @@ void AnalyticModel::time_pipeline(const Plan& plan, double batch, Result& r) {
   costs.send_forward_s.assign(pieces - 1, 0.0);
   costs.send_backward_s.assign(pieces - 1, 0.0);
   std::vector<double> gradient_s(static_cast<std::size_t>(stages), 0.0);
+  per_layer_.resize(network_.layers.size());
+  for (std::size_t i = 0; i < network_.layers.size(); ++i) {
+    per_layer_[i].clear();
+    layer_collectives(network_, execs_, i, micro, per_layer_[i]);
+  }
+  bucket_gradients(network_, plan, execs_, per_layer_);
   for (std::size_t i = 0; i < network_.layers.size(); ++i) {
     const LayerExec& e = execs_[i];
     const LayerCompute c = compute_.layer(execs_, i, micro);
@@ -60,9 +67,7 @@ void AnalyticModel::time_pipeline(const Plan& plan, double batch, Result& r) {
     lr.compute_s = m * c.total_s;
     double forward = c.forward_s;
     double backward = c.input_gradient_s + c.weight_gradient_s + c.recompute_s;
-    collectives_.clear();
-    layer_collectives(network_, execs_, i, micro, collectives_);
-    for (const Collective& col : collectives_) {
+    for (const Collective& col : per_layer_[i]) {
       // The weight gradients are reduced once per iteration, after the schedule.
       const double t = cost_s(col, e.grid);
       if (col.phase == Phase::gradient) {

@@ -58,6 +58,10 @@ void add_plan_options(CLI::App& command, RunOptions& o) {
                      "ZeRO stage: 0 none, 1 optimizer state, 2 also gradients, 3 also weights, "
                      "sharded over the Pc processes of a row (default 0)",
                      0, 3);
+  add_integer_option(command, "--bucket-bytes", o.bucket_bytes,
+                     "Reduce weight gradients in buckets of at least N bytes, in backward order "
+                     "(default 0: one collective per layer; PyTorch DDP uses 25 MB)",
+                     0, kMaxInteger);
   command.add_option("--recompute", o.recompute,
                      "none | selective (attention scores) | full (every transformer block) "
                      "(default none)");
@@ -176,6 +180,7 @@ void apply_memory_options(const RunOptions& o, const Network& network, std::vect
   for (Plan& plan : plans) {
     plan.zero = static_cast<int>(zero);
     plan.recompute = recompute;
+    plan.bucket_bytes = static_cast<double>(o.bucket_bytes.value_or(0));
   }
 }
 

@@ -33,6 +33,7 @@ struct RunOptions {
   std::string schedule;                      ///< gpipe | 1f1b | interleaved:V (default 1f1b)
   std::optional<std::int64_t> zero;          ///< ZeRO stage 0-3 (default 0)
   std::string recompute;                     ///< none | selective | full (default none)
+  std::optional<std::int64_t> bucket_bytes;  ///< gradient buckets (default 0: per layer)
   /// Set by the commands that replay in SimGrid: reads a SimGrid XML platform (which only
   /// SimGrid can read, and this library does not link). Unset: XML platforms are refused.
   std::function<Platform(const std::string&)> load_xml_platform;

@@ -61,6 +61,9 @@ struct Plan {
   /// 2 also gradients, 3 also weights sharded over the Pc processes of a row.
   int zero = 0;
   Recompute recompute = Recompute::none;
+  /// Weight gradients reduced in buckets of at least this many bytes (0: one collective per
+  /// layer; docs/model.md, "Gradient buckets").
+  double bucket_bytes = 0.0;
 
   /// The processes of one stage, Pr x Pc: those a layer's kind and grid split it over.
   [[nodiscard]] std::int64_t stage_procs() const noexcept { return procs / pipeline.stages; }

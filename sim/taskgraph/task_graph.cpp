@@ -7,6 +7,7 @@
 
 #include "sim/common/error.hpp"
 #include "sim/model/compute_cost.hpp"
+#include "sim/strategy/gradient_buckets.hpp"
 
 namespace dnnsim {
 
@@ -50,6 +51,7 @@ TaskGraphCompiler::TaskGraphCompiler(const Network& network, const Plan& plan, s
     layer_collectives(network_, execs_, i, samples, collectives_[i]);
     compute_.push_back(compute.layer(execs_, i, samples));
   }
+  bucket_gradients(network_, plan_, execs_, collectives_);
 }
 
 Task TaskGraphCompiler::collective_task(std::int64_t rank, std::size_t layer,

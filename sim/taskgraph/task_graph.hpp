@@ -82,6 +82,10 @@ class TaskGraphCompiler {
 
   [[nodiscard]] const std::vector<LayerExec>& execs() const noexcept { return execs_; }
   [[nodiscard]] std::int64_t procs() const noexcept { return plan_.procs; }
+  /// Layer i's collectives as the graphs run them (gradient buckets included).
+  [[nodiscard]] const std::vector<Collective>& collectives(std::size_t i) const noexcept {
+    return collectives_[i];
+  }
 
  private:
   [[nodiscard]] Task collective_task(std::int64_t rank, std::size_t layer,

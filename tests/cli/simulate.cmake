@@ -101,6 +101,10 @@ pipeline_crossval(gpt.tensor.recompute.full 0.01 tests/data/small-gpt.yaml --str
                   --grid 2x1x2 --microbatches 4 --recompute full)
 pipeline_crossval(gpt.zero3.recompute 0.01 tests/data/small-gpt.yaml --strategy batch
                   --grid 1x2x2 --microbatches 2 --zero 3 --recompute full)
+pipeline_crossval(gpt.buckets 1e-9 tests/data/small-gpt.yaml --strategy tensor --grid 2x2
+                  --bucket-bytes 4000000)
+pipeline_crossval(gpt.pipeline.buckets 0.01 tests/data/small-gpt.yaml --strategy tensor
+                  --grid 2x2x2 --microbatches 2 --bucket-bytes 4000000 --zero 1)
 
 # Contention, algorithms, topologies, overlap, placement, traces, task graphs, SMPI replay.
 foreach(check ring_vs_rabenseifner oversubscribed_fat_tree topologies_run overlap placement trace
@@ -130,3 +134,16 @@ cli_test(log_level_default_quiet ARGS simulate mlp --platform crossbar --procs 4
          --strategy integrated FAIL "\\[debug\\]|\\[info\\]")
 cli_test(log_level_optimizer ARGS --log-level debug optimize mlp --platform crossbar --procs 4
          PASS "\\[debug\\] \\[optimizer\\] search with default grid 2x2 and 6 choices per layer")
+
+# The README's gradient-bucket figures (ResNet-50 on 64 H100s, batch 2048).
+foreach(case "0;analytic;0.02256" "25000000;analytic;0.01638" "0;simulate;0.01215"
+             "25000000;simulate;0.01283")
+  list(GET case 0 bucket)
+  list(GET case 1 engine)
+  list(GET case 2 expected)
+  add_test(NAME cli.readme.buckets.${engine}.${bucket}
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/check_iteration.py
+                   $<TARGET_FILE:dnnsim> ${expected} ${engine} resnet50 --platform dgx-h100
+                   --strategy batch --procs 64 --batch 2048 --bucket-bytes ${bucket})
+  set_tests_properties(cli.readme.buckets.${engine}.${bucket} PROPERTIES LABELS simgrid)
+endforeach()

@@ -58,6 +58,8 @@ Result result_for(std::string engine, const Network& network, const Platform& pl
   r.strategy = plan.strategy;
   r.sequence_parallel = plan.sequence_parallel;
   r.memory_limit_bytes = platform.node.memory_bytes;
+  r.model_flops = 3.0 * static_cast<double>(batch) * network.total_flops_per_sample();
+  r.peak_flops_per_proc = platform.node.flops;
   r.layers.resize(network.layers.size());
   return r;
 }

@@ -161,6 +161,10 @@ void write_table(std::ostream& out, const Result& r, const Network& network) {
                cell(l.redistribute_s));
   }
   write_summary(out, r);
+  if (r.model_flops > 0.0 && r.peak_flops_per_proc > 0.0) {
+    fmt::print(out, "model FLOPs {:.4g} per iteration: {:.1f} % of the devices' peak (MFU)\n",
+               r.model_flops, 100.0 * r.mfu());
+  }
   if (r.pipeline && r.iteration_s > 0.0) {
     fmt::print(out, "pipeline bubble {} ({:.1f} % of the iteration)\n",
                human_seconds(r.pipeline->bubble_s), 100.0 * r.pipeline->bubble_s / r.iteration_s);

@@ -73,6 +73,15 @@ struct Result {
   std::vector<LayerResult> layers;
   std::optional<RankSpread> spread;
   std::optional<PipelineResult> pipeline;  ///< with more than one stage or microbatch
+  /// Three times the forward FLOPs of one iteration, recomputation excluded, and their share
+  /// of what the P devices could do in `iteration_s` at peak (docs/model.md, "Model FLOPs").
+  double model_flops = 0.0;
+  double peak_flops_per_proc = 0.0;
+
+  [[nodiscard]] double mfu() const noexcept {
+    const double peak = iteration_s * static_cast<double>(procs) * peak_flops_per_proc;
+    return peak > 0.0 ? model_flops / peak : 0.0;
+  }
 
   [[nodiscard]] bool exceeds_memory() const noexcept {
     return memory_limit_bytes && memory_bytes_per_proc > *memory_limit_bytes;

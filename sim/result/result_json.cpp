@@ -32,6 +32,8 @@ nlohmann::ordered_json to_json(const Result& r, const Network& network) {
   j["iteration_s"] = r.iteration_s;
   j["compute_s"] = r.compute_s;
   j["comm_s"] = r.comm_s;
+  j["model_flops"] = r.model_flops;
+  j["mfu"] = r.mfu();
   j["memory_bytes_per_proc"] = static_cast<std::int64_t>(std::ceil(r.memory_bytes_per_proc));
   const auto bytes = [](double b) { return static_cast<std::int64_t>(std::ceil(b)); };
   j["memory"] = {{"weights_bytes", bytes(r.memory.weights_bytes)},
@@ -96,6 +98,13 @@ Result result_from_json(const nlohmann::ordered_json& j) {
   r.compute_s = field<double>(j, "compute_s");
   r.comm_s = field<double>(j, "comm_s");
   r.memory_bytes_per_proc = field<double>(j, "memory_bytes_per_proc");
+  if (j.contains("model_flops")) {
+    // mfu = model_flops / (iteration_s * procs * peak): the peak per process, back.
+    r.model_flops = field<double>(j, "model_flops");
+    const double mfu = field<double>(j, "mfu");
+    const double denominator = mfu * r.iteration_s * static_cast<double>(r.procs);
+    r.peak_flops_per_proc = denominator > 0.0 ? r.model_flops / denominator : 0.0;
+  }
   const auto& memory = j.at("memory");
   r.memory = {field<double>(memory, "weights_bytes"), field<double>(memory, "gradients_bytes"),
               field<double>(memory, "optimizer_bytes"), field<double>(memory, "activations_bytes")};

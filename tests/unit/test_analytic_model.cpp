@@ -246,3 +246,13 @@ TEST_CASE("on a hierarchical platform a collective inside one node uses the node
   const Result b = AnalyticModel(net, p).run(uniform_plan(net, Strategy::batch, {1, 4}), 16);
   CHECK(b.layers[0].gradient_s == Approx(4e-6 + 2 * 0.75 * 160 / 100e9));
 }
+
+TEST_CASE("model FLOPs are three forward passes of the batch; MFU their share of the peak") {
+  // Tiny MLP: fc1 2 * 4 * 8 = 64 and fc2 2 * 8 * 2 = 32 forward FLOPs per sample; B = 16.
+  const Network net = test::network_from(test::kTinyMlp);
+  const Platform platform = test::simple_platform();
+  AnalyticModel model(net, platform);
+  const Result r = model.run(uniform_plan(net, Strategy::batch, {1, 2}), 16);
+  CHECK(r.model_flops == doctest::Approx(3.0 * 16 * 96));
+  CHECK(r.mfu() == doctest::Approx(4608.0 / (r.iteration_s * 2 * 1e9)));
+}

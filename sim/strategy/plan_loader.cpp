@@ -1,12 +1,15 @@
 #include "sim/strategy/plan_loader.hpp"
 
+#include <algorithm>
 #include <array>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
 #include "sim/common/suggest.hpp"
 #include "sim/common/yaml_map.hpp"
+#include "sim/strategy/stage_cuts.hpp"
 
 namespace dnnsim {
 namespace {
@@ -40,16 +43,73 @@ void check_kind_grid(const YamlMap& map, std::string_view key, Kind kind, Proces
   }
 }
 
+void read_pipeline(const YamlMap& pipe, const Network& network, std::int64_t stages, Plan& plan) {
+  Schedule schedule;
+  if (pipe.has("schedule")) {
+    const auto parsed = parse_schedule(pipe.string("schedule"));
+    if (!parsed) {
+      pipe.fail("schedule", fmt::format("expected gpipe, 1f1b or interleaved:V, got '{}'",
+                                        pipe.string("schedule")));
+    }
+    schedule = *parsed;
+  }
+  const std::int64_t microbatches =
+      pipe.has("microbatches") ? pipe.positive_int("microbatches") : 1;
+  if (const std::string problem = schedule_problem(schedule, stages, microbatches);
+      !problem.empty()) {
+    pipe.fail("schedule", problem);
+  }
+  plan.pipeline.stages = stages;
+  plan.pipeline.microbatches = microbatches;
+  plan.pipeline.schedule = schedule;
+  if (!pipe.has("first_layers")) {
+    try {
+      plan.pipeline = make_pipeline(network, stages, microbatches, schedule);
+    } catch (const InputError& e) {
+      pipe.fail("stages", e.detail());
+    }
+    return;
+  }
+  const YAML::Node list = pipe.node("first_layers");
+  std::vector<std::string> first;
+  if (list.IsSequence()) {
+    for (const auto& item : list) {
+      if (item.IsScalar()) first.push_back(item.Scalar());
+    }
+  }
+  const auto pieces = static_cast<std::size_t>(stages * schedule.chunks);
+  if (!list.IsSequence() || first.size() != list.size() || first.size() + 1 != pieces) {
+    pipe.fail("first_layers",
+              fmt::format("expected a list of {} layer names: the first layer of every stage "
+                          "(every chunk, interleaved) after the first",
+                          pieces - 1));
+  }
+  plan.pipeline.piece = named_cuts(network, first, pipe.file(), pipe.key_path("first_layers"));
+}
+
 }  // namespace
 
 Plan parse_plan(const YAML::Node& root, const std::string& file, const Network& network) {
   const YamlMap top(root, file, "");
-  top.require_known_keys({"workload", "procs", "grid", "strategy", "sequence_parallel", "layers"});
+  top.require_known_keys({"workload", "procs", "grid", "strategy", "sequence_parallel", "pipeline",
+                          "zero", "recompute", "bucket_bytes", "layers"});
   if (top.has("workload") && top.string("workload") != network.name) {
     top.fail("workload", fmt::format("this plan is for workload '{}', not '{}'",
                                      top.string("workload"), network.name));
   }
-  const std::int64_t procs = top.positive_int("procs");
+  const std::int64_t all_procs = top.positive_int("procs");
+  // docs/plans.md: with pipeline stages, `procs` counts them all and `grid` is a stage's.
+  std::int64_t stages = 1;
+  std::optional<YamlMap> pipe;
+  if (top.has("pipeline")) {
+    pipe.emplace(top.node("pipeline"), file, "pipeline");
+    pipe->require_known_keys({"stages", "microbatches", "schedule", "first_layers"});
+    stages = pipe->positive_int("stages");
+    if (all_procs % stages != 0) {
+      pipe->fail("stages", fmt::format("{} stages do not divide procs = {}", stages, all_procs));
+    }
+  }
+  const std::int64_t procs = all_procs / stages;
   const std::string strategy_name = top.string("strategy");
   const auto strategy = strategy_from_string(strategy_name);
   if (!strategy) top.fail("strategy", unknown_name("strategy", strategy_name, kStrategyNames));
@@ -68,6 +128,24 @@ Plan parse_plan(const YAML::Node& root, const std::string& file, const Network& 
   }
   plan.strategy = Strategy::plan;
   if (top.has("sequence_parallel")) plan.sequence_parallel = top.boolean("sequence_parallel");
+  if (pipe) read_pipeline(*pipe, network, stages, plan);
+  plan.procs = all_procs;
+  if (top.has("zero")) {
+    const std::int64_t zero = top.non_negative_int("zero");
+    if (zero > 3) top.fail("zero", fmt::format("expected a ZeRO stage 0 to 3, got {}", zero));
+    plan.zero = static_cast<int>(zero);
+  }
+  if (top.has("recompute")) {
+    const auto recompute = recompute_from_string(top.string("recompute"));
+    if (!recompute) {
+      top.fail("recompute",
+               unknown_name("recomputation", top.string("recompute"), kRecomputeNames));
+    }
+    plan.recompute = *recompute;
+  }
+  if (top.has("bucket_bytes")) {
+    plan.bucket_bytes = static_cast<double>(top.non_negative_int("bucket_bytes"));
+  }
 
   if (!top.has("layers")) return plan;
   const YamlMap layers(top.node("layers"), file, "layers");
@@ -128,6 +206,26 @@ std::string plan_to_yaml(const Plan& plan, const Network& network) {
   out += fmt::format("workload: {}\nprocs: {}\ngrid: {}\nstrategy: {}\n", network.name, plan.procs,
                      plan.grid.to_string(), to_string(plan.base));
   if (plan.sequence_parallel) out += "sequence_parallel: true\n";
+  if (plan.pipeline.active()) {
+    const PipelinePlan& p = plan.pipeline;
+    out += fmt::format("pipeline:\n  stages: {}\n  microbatches: {}\n  schedule: {}\n", p.stages,
+                       p.microbatches, to_string(p.schedule));
+    const std::vector<std::size_t> ends = boundary_layers(network, p.piece);
+    if (!ends.empty()) {
+      out += "  first_layers: [";
+      for (std::size_t k = 0; k < ends.size(); ++k) {
+        // The layer after the boundary, in topological order.
+        const auto at = std::find(network.topo_order.begin(), network.topo_order.end(), ends[k]);
+        out += fmt::format("{}{}", k == 0 ? "" : ", ", network.layers[*(at + 1)].name);
+      }
+      out += "]\n";
+    }
+  }
+  if (plan.zero > 0) out += fmt::format("zero: {}\n", plan.zero);
+  if (plan.recompute != Recompute::none) {
+    out += fmt::format("recompute: {}\n", to_string(plan.recompute));
+  }
+  if (plan.bucket_bytes > 0.0) out += fmt::format("bucket_bytes: {}\n", plan.bucket_bytes);
   out += "layers:\n";
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
     if (!takes_kind(network.layers[i].type)) continue;

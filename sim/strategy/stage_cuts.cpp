@@ -137,6 +137,40 @@ std::vector<std::int64_t> cut_stages(const Network& network, std::int64_t parts)
   return blocks > 0 ? cut_blocks(network, parts, blocks) : cut_balanced(network, parts);
 }
 
+std::vector<std::int64_t> named_cuts(const Network& network, const std::vector<std::string>& first,
+                                     const std::string& file, const std::string& key) {
+  std::vector<std::size_t> position(network.layers.size());
+  for (std::size_t p = 0; p < network.topo_order.size(); ++p) position[network.topo_order[p]] = p;
+  const std::vector<std::size_t> points = cut_points(network);
+  std::vector<std::int64_t> piece(network.layers.size(), 0);
+  std::size_t previous = 0;
+  for (std::size_t k = 0; k < first.size(); ++k) {
+    const std::size_t i = network.find(first[k]);
+    if (i == network.layers.size()) {
+      throw InputError(file, std::nullopt, key,
+                       fmt::format("workload '{}' has no layer '{}'", network.name, first[k]));
+    }
+    const std::size_t p = position[i];
+    if (p == 0 || p <= previous) {
+      throw InputError(
+          file, std::nullopt, key,
+          fmt::format("'{}' must come after the previous stage's first layer", first[k]));
+    }
+    if (std::find(points.begin(), points.end(), p - 1) == points.end()) {
+      throw InputError(file, std::nullopt, key,
+                       fmt::format("a stage cannot start at '{}': more than one tensor would "
+                                   "cross into it",
+                                   first[k]));
+    }
+    previous = p;
+  }
+  for (std::size_t p = 0, k = 0; p < network.topo_order.size(); ++p) {
+    while (k < first.size() && position[network.find(first[k])] == p) ++k;
+    piece[network.topo_order[p]] = static_cast<std::int64_t>(k);
+  }
+  return piece;
+}
+
 std::vector<std::size_t> boundary_layers(const Network& network,
                                          const std::vector<std::int64_t>& piece) {
   std::vector<std::size_t> out;

@@ -14,6 +14,10 @@ cli_test(analytic.csv_rows ARGS analytic mlp --platform crossbar --procs 4 --str
 cli_test(analytic.tensor_plan_file ARGS analytic transformer-block --platform crossbar
          --plan tests/data/transformer-tensor-plan.yaml --format csv
          PASS "plan,attn.c_proj,linear,row,[0-9.e-]+,[0-9.e-]+,0.0025185[0-9]*,")
+# A plan file naming pipeline stages, their first layers, ZeRO and buckets (docs/plans.md).
+cli_test(analytic.pipeline_plan_file ARGS analytic tests/data/pipeline-chain.yaml --platform
+         crossbar --plan tests/data/pipeline-plan.yaml --format json
+         PASS "\"pp\": 4")
 cli_test(analytic.plan_file ARGS analytic alexnet --platform crossbar --plan tests/data/alexnet-plan.yaml
          --format json PASS "\"strategy\": \"plan\"")
 cli_test(analytic.domain_past_batch ARGS analytic alexnet --platform crossbar --procs 512 --grid 4x128

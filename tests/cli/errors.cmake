@@ -45,3 +45,5 @@ cli_error(recompute_without_blocks "'--recompute': full recomputation reruns tra
           analytic mlp --platform crossbar --procs 2 --strategy batch --recompute full)
 cli_error(zero_out_of_range "'--zero': expected a whole number in \\[0, 3\\], got '4'"
           analytic mlp --platform crossbar --procs 2 --strategy batch --zero 4)
+cli_error(plan_stage_cut "'pipeline.first_layers': a stage cannot start at 'block0.attn.core'"
+          analytic tests/data/small-gpt.yaml --platform crossbar --plan tests/data/bad/plan/stage-cut.yaml)

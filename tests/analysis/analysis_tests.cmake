@@ -136,3 +136,10 @@ analysis_bad_input(sweep_device
 analysis_bad_input(trace_device
   "plot.py: error: /dev/zero: is not a regular file (a device, FIFO or socket); expected a trace file"
   ${ANALYSIS_OUT}/device.png plot.py timeline --input /dev/zero --output ${ANALYSIS_OUT}/device.png)
+
+# The README's pipeline study: its summary line, as the README quotes it.
+add_test(NAME analysis.pipeline_study
+         COMMAND ${CMAKE_COMMAND} -E env ${ANALYSIS_ENV}
+                 ${DNNSIM_PYTHON} ${ANALYSIS_TESTS}/check_pipeline_study.py
+                 $<TARGET_FILE:dnnsim> ${ANALYSIS_OUT}/pipeline ${CMAKE_SOURCE_DIR}/README.md)
+set_tests_properties(analysis.pipeline_study PROPERTIES LABELS analysis)

@@ -132,8 +132,13 @@ class RankActor {
         ++collective_->step;
         if (post_step()) {
           const Task& t = tasks_->graph[collective_->task];
-          finish(collective_->task,
-                 std::max(collective_->start_s, shared_.latest_start[instance_key(t)]));
+          // A receive from another stage is this rank's alone: all of it is its wait.
+          const bool own = t.op == CollectiveOp::recv;
+          const double start =
+              own ? collective_->start_s
+                  : std::max(collective_->start_s, shared_.latest_start[instance_key(t)]);
+          stage_wait_s_ += start - collective_->start_s;  // waiting for its partners
+          finish(collective_->task, start);
           collective_.reset();
           ++done;
         }
@@ -190,8 +195,10 @@ class RankActor {
     auto run = std::make_unique<RunningCollective>();
     run->task = v;
     run->start_s = now;
-    double& latest = shared_.latest_start[instance_key(t)];
-    latest = std::max(latest, now);
+    if (t.op != CollectiveOp::recv) {
+      double& latest = shared_.latest_start[instance_key(t)];
+      latest = std::max(latest, now);
+    }
     run->schedule =
         collective_schedule(t.op, options_.algorithm, t.group_size, t.group_rank, t.bytes);
     collective_ = std::move(run);
@@ -239,6 +246,7 @@ class RankActor {
       compute_s_[t.layer] += duration;
     } else if (t.op == CollectiveOp::send || t.op == CollectiveOp::recv) {
       // Between pipeline stages: waiting, not a phase of the layer (docs/model.md).
+      stage_wait_s_ += duration;
     } else {
       phase_s_[t.layer * kPhases + static_cast<int>(t.phase)] += duration;
     }
@@ -268,6 +276,7 @@ class RankActor {
     for (std::size_t k = 0; k < compute_s_.size(); ++k) {
       shared_.compute_s[k] = std::max(shared_.compute_s[k], compute_s_[k]);
     }
+    shared_.most_busy_s = std::max(shared_.most_busy_s, end_s - stage_wait_s_);
     ++shared_.finished;
     // The task graph is no longer needed: free it before the other ranks finish.
     tasks_.reset();
@@ -293,6 +302,7 @@ class RankActor {
 
   std::vector<double> phase_s_;
   std::vector<double> compute_s_;
+  double stage_wait_s_ = 0.0;  ///< waiting: for another stage's data, or for partners
 };
 
 }  // namespace

@@ -35,6 +35,10 @@ struct Shared {
   RankSpread spread{std::numeric_limits<double>::infinity(), 0.0, 0, 0};
   std::int64_t finished = 0;
   std::vector<TraceSpan> spans;
+  /// Pipelines: the most any rank was busy, its end less its waits for another stage's
+  /// activations or gradients and for the partners of its collectives (docs/model.md,
+  /// "Pipeline parallelism": the bubble).
+  double most_busy_s = 0.0;
 };
 
 /// Starts the actor of rank `rank` on `host`; it compiles its task graph in place.

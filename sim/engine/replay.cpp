@@ -27,28 +27,27 @@ namespace {
 
 // docs/model.md, "Pipeline parallelism": the bytes and memory are the model's (the analytic
 // engine's); the stage of the last rank to finish gives compute_s and comm_s, and the
-// bubble is the iteration minus the busiest stage's busy time.
+// bubble is the iteration minus the busiest rank's busy time: its end less its waits for
+// the other stages (with overlap, whatever else it did meanwhile counts as waiting).
 void pipeline_result(const Network& network, const Platform& platform, const Plan& plan,
-                     std::int64_t batch, Result& r) {
+                     std::int64_t batch, double most_busy_s, Result& r) {
   AnalyticModel model(network, platform);
   const Result analytic = model.run(plan, batch);
   r.memory = analytic.memory;
   r.memory_bytes_per_proc = analytic.memory_bytes_per_proc;
   const PipelinePlan& pipe = plan.pipeline;
-  std::vector<double> busy(static_cast<std::size_t>(pipe.stages), 0.0);
   const std::int64_t last = r.spread->last_rank / plan.stage_procs();
   r.compute_s = 0.0;
   r.comm_s = 0.0;
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
     LayerResult& l = r.layers[i];
     l.comm_bytes = analytic.layers[i].comm_bytes;
-    busy[static_cast<std::size_t>(pipe.stage_of(i))] += l.compute_s + l.comm_s();
     if (pipe.stage_of(i) != last) continue;
     r.compute_s += l.compute_s;
     r.comm_s += l.comm_s();
   }
   r.pipeline = analytic.pipeline;
-  r.pipeline->bubble_s = r.iteration_s - *std::max_element(busy.begin(), busy.end());
+  r.pipeline->bubble_s = r.iteration_s - most_busy_s;
 }
 
 }  // namespace
@@ -113,7 +112,9 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
   r.iteration_s = shared.spread.last_rank_s;
   r.memory = memory_per_proc(network, compiler.execs(), static_cast<double>(batch));
   r.memory_bytes_per_proc = r.memory.total_bytes();
-  if (plan.pipeline.active()) pipeline_result(network, platform, plan, batch, r);
+  if (plan.pipeline.active()) {
+    pipeline_result(network, platform, plan, batch, shared.most_busy_s, r);
+  }
   if (!options.trace_file.empty()) {
     write_trace(options.trace_file, shared.spans,
                 fmt::format("{} on {}: P = {}, grid {}", network.name, platform.name, plan.procs,

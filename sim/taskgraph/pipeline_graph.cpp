@@ -3,6 +3,8 @@
 // microbatch, with the point-to-point sends and receives between stages; then the
 // stage's weight-gradient collectives, once per iteration, and the tied weights.
 
+#include <limits>
+
 #include "sim/strategy/stage_cuts.hpp"
 #include "sim/taskgraph/task_graph.hpp"
 
@@ -131,7 +133,10 @@ RankTasks TaskGraphCompiler::compile_pipeline_rank(std::int64_t rank) const {
     t.group_first = rank - (stage - a) * size;
     t.group_stride = (b - a) * size;
     t.group_rank = stage == a ? 0 : 1;
-    ready = TaskSet{add_task(g, t, ready)};
+    const TaskId id = add_task(g, t, ready);
+    // The two stages' graphs differ: one id for the pair, past every vertex's.
+    g[id].order = std::numeric_limits<std::uint32_t>::max() - static_cast<std::uint32_t>(i);
+    ready = TaskSet{id};
   }
   return out;
 }

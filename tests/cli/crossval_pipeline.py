@@ -34,6 +34,11 @@ def main():
     stages = [r.get("pipeline", {}).get("stages", 1) for r in (a, s)]
     if stages[0] != stages[1] or a["grid"] != s["grid"]:
         failures.append("not the same pipeline")
+    if "pipeline" in a:
+        gap_s = abs(a["pipeline"]["bubble_s"] - s["pipeline"]["bubble_s"])
+        if gap_s > tolerance * a["iteration_s"] + 1e-12:
+            failures.append(f"bubble analytic {a['pipeline']['bubble_s']:.9g} s, simulated "
+                            f"{s['pipeline']['bubble_s']:.9g} s")
     for la, ls in zip(a["layers"], s["layers"]):
         if not close(la["compute_s"], ls["compute_s"], 1e-9):
             failures.append(f"{la['name']}: compute analytic {la['compute_s']:.9g}, "

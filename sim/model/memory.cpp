@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sim/strategy/stage_cuts.hpp"
+#include "sim/workload/transformer_form.hpp"
 
 namespace dnnsim {
 namespace {

@@ -9,7 +9,7 @@
 #include "sim/model/memory.hpp"
 #include "sim/model/pipeline_timing.hpp"
 #include "sim/strategy/gradient_buckets.hpp"
-#include "sim/strategy/stage_cuts.hpp"
+#include "sim/strategy/pipeline_comm.hpp"
 
 namespace dnnsim {
 namespace {
@@ -41,7 +41,6 @@ void AnalyticModel::time_pipeline(const Plan& plan, double batch, Result& r) {
   const auto pieces = static_cast<std::size_t>(pipe.pieces());
   const double m = static_cast<double>(pipe.microbatches);
   const double micro = batch / m;  // B / m: a replica's microbatch is B / (Pc m)
-  const double s = word_bytes(network_.dtype);
   const auto piece_of = [&](std::size_t i) {
     return pipe.piece.empty() ? std::size_t{0} : static_cast<std::size_t>(pipe.piece[i]);
   };
@@ -90,25 +89,20 @@ void AnalyticModel::time_pipeline(const Plan& plan, double batch, Result& r) {
 
   // Between pieces: each of the Pr processes sends its counterpart s b d / Pr; a receiver
   // that needs the tensor whole all-gathers it in its column (docs/model.md).
-  const std::vector<std::size_t> boundary = boundary_layers(network_, pipe.piece);
-  for (std::size_t k = 0; k < boundary.size(); ++k) {
-    const std::size_t j = boundary[k];
-    const LayerExec& e = execs_[j];
-    const double whole =
-        s * micro / static_cast<double>(e.grid.pc) * static_cast<double>(network_.layers[j].d_out);
+  const std::vector<StageBoundary> boundaries = stage_boundaries(network_, execs_, pipe, micro);
+  for (std::size_t k = 0; k < boundaries.size(); ++k) {
+    const StageBoundary& b = boundaries[k];
     const std::int64_t from = static_cast<std::int64_t>(k) % stages;
     const std::int64_t to = static_cast<std::int64_t>(k + 1) % stages;
-    const double p2p = pipeline_link(plan, from, to).p2p_s(whole / static_cast<double>(e.grid.pr));
+    const double p2p = pipeline_link(plan, from, to).p2p_s(b.send_bytes);
     costs.send_forward_s[k] = p2p;
     costs.send_backward_s[k] = p2p;
-    if (e.grid.pr > 1 && e.out_layout == Layout::whole) {
-      const Collective gather{
-          Phase::redistribute, CollectiveOp::allgather, Group::column, false, e.grid.pr, whole};
-      const double t = cost_s(gather, e.grid);
+    if (b.gather) {
+      const double t = cost_s(*b.gather, execs_[b.layer].grid);
       costs.forward_s[k + 1] += t;  // the next piece gathers the activation
       costs.backward_s[k] += t;     // and this one its gradient
-      r.layers[j].redistribute_s += 2.0 * m * t;
-      r.layers[j].comm_bytes += 2.0 * m * whole;
+      r.layers[b.layer].redistribute_s += 2.0 * m * t;
+      r.layers[b.layer].comm_bytes += 2.0 * m * b.gather->bytes;
     }
   }
 
@@ -121,18 +115,12 @@ void AnalyticModel::time_pipeline(const Plan& plan, double batch, Result& r) {
   }
   // A weight tied across stages (a GPT's embedding on the first, its logits on the last):
   // the two stages' corresponding ranks all-reduce its gradient, n = s V h / Pr.
-  for (std::size_t i = 0; i < network_.layers.size(); ++i) {
-    const Layer& layer = network_.layers[i];
-    if (!layer.is_tied()) continue;
-    const auto a = static_cast<std::size_t>(pipe.stage_of(i));
-    const auto b = static_cast<std::size_t>(pipe.stage_of(layer.tied));
-    if (a == b) continue;
-    const Layer& table = network_.layers[layer.tied];
-    const double n =
-        s * static_cast<double>(table.params) / static_cast<double>(execs_[layer.tied].grid.pr);
-    const double t = link_.allreduce_s(2, n);
-    r.layers[i].gradient_s += t;
-    r.layers[i].comm_bytes += n;
+  for (const TiedAcrossStages& tied : tied_across_stages(network_, execs_, pipe)) {
+    const auto a = static_cast<std::size_t>(tied.first_stage);
+    const auto b = static_cast<std::size_t>(tied.last_stage);
+    const double t = link_.allreduce_s(2, tied.allreduce.bytes);
+    r.layers[tied.layer].gradient_s += t;
+    r.layers[tied.layer].comm_bytes += tied.allreduce.bytes;
     end[a] = end[b] = std::max(end[a], end[b]) + t;
     busy[a] += t;
     busy[b] += t;

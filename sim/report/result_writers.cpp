@@ -12,6 +12,7 @@
 
 #include "sim/report/csv.hpp"
 #include "sim/result/result_json.hpp"
+#include "sim/workload/transformer_form.hpp"
 
 namespace dnnsim {
 namespace {
@@ -73,11 +74,8 @@ struct TableRow {
 
 /// `block<i>.<rest>` -> `<rest>`, the layer's name within its block; none for other names.
 std::optional<std::string_view> block_suffix(std::string_view name) {
-  if (!name.starts_with("block")) return std::nullopt;
-  std::size_t i = 5;
-  while (i < name.size() && name[i] >= '0' && name[i] <= '9') ++i;
-  if (i == 5 || i >= name.size() || name[i] != '.') return std::nullopt;
-  return name.substr(i + 1);
+  const auto split = split_block_name(name);
+  return split ? std::optional<std::string_view>(split->rest) : std::nullopt;
 }
 
 /// The layers in order, those of a model's blocks (`block7.attn.qkv`, as the transformer

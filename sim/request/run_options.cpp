@@ -18,8 +18,8 @@
 #include "sim/request/integer_option.hpp"
 #include "sim/request/presets.hpp"
 #include "sim/strategy/plan_loader.hpp"
-#include "sim/strategy/stage_cuts.hpp"
 #include "sim/workload/network_loader.hpp"
+#include "sim/workload/transformer_form.hpp"
 
 namespace dnnsim {
 

@@ -1,7 +1,7 @@
 #include "sim/strategy/layout.hpp"
 
 #include "sim/common/log.hpp"
-#include "sim/strategy/stage_cuts.hpp"
+#include "sim/workload/transformer_form.hpp"
 
 namespace dnnsim {
 namespace {

@@ -116,18 +116,6 @@ std::vector<std::int64_t> cut_balanced(const Network& network, std::int64_t part
 
 }  // namespace
 
-std::optional<std::int64_t> transformer_block(std::string_view name) noexcept {
-  if (!name.starts_with("block")) return std::nullopt;
-  std::size_t i = 5;
-  std::int64_t value = 0;
-  while (i < name.size() && name[i] >= '0' && name[i] <= '9') {
-    value = value * 10 + (name[i] - '0');
-    ++i;
-  }
-  if (i == 5 || i >= name.size() || name[i] != '.') return std::nullopt;
-  return value;
-}
-
 std::vector<std::int64_t> cut_stages(const Network& network, std::int64_t parts) {
   if (parts <= 1) return std::vector<std::int64_t>(network.layers.size(), 0);
   std::int64_t blocks = 0;

@@ -13,11 +13,9 @@
 #include <vector>
 
 #include "sim/workload/network.hpp"
+#include "sim/workload/transformer_form.hpp"
 
 namespace dnnsim {
-
-/// `block<i>.<rest>` (the transformer form's names) -> i; nothing for other names.
-[[nodiscard]] std::optional<std::int64_t> transformer_block(std::string_view name) noexcept;
 
 /// Per layer (file order), its piece 0 .. parts - 1, nondecreasing in topological order.
 /// Throws InputError (key "--grid") when the network cannot be cut into `parts` non-empty

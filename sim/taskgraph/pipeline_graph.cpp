@@ -5,7 +5,7 @@
 
 #include <limits>
 
-#include "sim/strategy/stage_cuts.hpp"
+#include "sim/strategy/pipeline_comm.hpp"
 #include "sim/taskgraph/task_graph.hpp"
 
 namespace dnnsim {
@@ -21,19 +21,13 @@ RankTasks TaskGraphCompiler::compile_pipeline_rank(std::int64_t rank) const {
   };
   std::vector<std::vector<std::size_t>> layers_of(pieces);  // topological order
   for (const std::size_t i : network_.topo_order) layers_of[piece_of(i)].push_back(i);
-  const std::vector<std::size_t> boundary = boundary_layers(network_, pipe.piece);
-
-  // The tensor crossing after layer j: each of the Pr ranks sends its counterpart s b d / Pr;
-  // a receiver that needs it whole all-gathers it in its column.
   const double micro = static_cast<double>(batch_) / static_cast<double>(pipe.microbatches);
-  const auto whole = [&](std::size_t j) {
-    return word_bytes(network_.dtype) * micro / static_cast<double>(execs_[j].grid.pc) *
-           static_cast<double>(network_.layers[j].d_out);
-  };
-  const auto gathered = [&](std::size_t j) {
-    return execs_[j].grid.pr > 1 && execs_[j].out_layout == Layout::whole;
-  };
-  const auto p2p = [&](CollectiveOp op, std::size_t j, std::size_t to_piece, bool backward) {
+  const std::vector<StageBoundary> boundary = stage_boundaries(network_, execs_, pipe, micro);
+
+  // The send or receive of boundary `b`'s tensor (or gradient) with the other stage.
+  const auto p2p = [&](CollectiveOp op, const StageBoundary& b, std::size_t to_piece,
+                       bool backward) {
+    const std::size_t j = b.layer;
     Task t;
     t.type = TaskType::collective;
     t.layer = static_cast<std::uint32_t>(j);
@@ -45,13 +39,13 @@ RankTasks TaskGraphCompiler::compile_pipeline_rank(std::int64_t rank) const {
     t.group_rank = 0;  // member 1 is the counterpart in the other stage
     t.group_first = rank;
     t.group_stride = (static_cast<std::int64_t>(to_piece) % pipe.stages - stage) * size;
-    t.bytes = whole(j) / static_cast<double>(execs_[j].grid.pr);
+    t.bytes = b.send_bytes;
     return t;
   };
-  const auto gather = [&](std::size_t j, bool backward) {
-    return collective_task(rank, j,
-                           Collective{Phase::redistribute, CollectiveOp::allgather, Group::column,
-                                      backward, execs_[j].grid.pr, whole(j)});
+  const auto gather = [&](const StageBoundary& b, bool backward) {
+    Collective c = *b.gather;
+    c.backward_pass = backward;
+    return collective_task(rank, b.layer, c);
   };
 
   RankTasks out;
@@ -68,9 +62,9 @@ RankTasks TaskGraphCompiler::compile_pipeline_rank(std::int64_t rank) const {
     if (op.pass == Pass::forward) {
       TaskSet in = ready;
       if (k > 0) {
-        const std::size_t j = boundary[k - 1];
-        in = TaskSet{add_task(g, p2p(CollectiveOp::recv, j, k - 1, false), in)};
-        if (gathered(j)) in = TaskSet{add_task(g, gather(j, false), in)};
+        const StageBoundary& b = boundary[k - 1];
+        in = TaskSet{add_task(g, p2p(CollectiveOp::recv, b, k - 1, false), in)};
+        if (b.gather) in = TaskSet{add_task(g, gather(b, false), in)};
       }
       for (const std::size_t i : layers) {
         TaskSet deps = layers.front() == i ? in : TaskSet{};
@@ -82,15 +76,16 @@ RankTasks TaskGraphCompiler::compile_pipeline_rank(std::int64_t rank) const {
         merge_into(end, done[i]);
       }
       if (k + 1 < pieces) {
-        const std::size_t j = boundary[k];
-        merge_into(end, TaskSet{add_task(g, p2p(CollectiveOp::send, j, k + 1, false), done[j])});
+        const StageBoundary& b = boundary[k];
+        merge_into(end,
+                   TaskSet{add_task(g, p2p(CollectiveOp::send, b, k + 1, false), done[b.layer])});
       }
     } else {
       TaskSet dy = ready;
       if (k + 1 < pieces) {
-        const std::size_t j = boundary[k];
-        dy = TaskSet{add_task(g, p2p(CollectiveOp::recv, j, k + 1, true), dy)};
-        if (gathered(j)) dy = TaskSet{add_task(g, gather(j, true), dy)};
+        const StageBoundary& b = boundary[k];
+        dy = TaskSet{add_task(g, p2p(CollectiveOp::recv, b, k + 1, true), dy)};
+        if (b.gather) dy = TaskSet{add_task(g, gather(b, true), dy)};
       }
       for (const std::size_t i : layers) consumers[i].clear();
       TaskSet dx_out = dy;
@@ -106,8 +101,8 @@ RankTasks TaskGraphCompiler::compile_pipeline_rank(std::int64_t rank) const {
         merge_into(end, dx);
       }
       if (k > 0) {
-        const std::size_t j = boundary[k - 1];
-        merge_into(end, TaskSet{add_task(g, p2p(CollectiveOp::send, j, k - 1, true), dx_out)});
+        merge_into(end, TaskSet{add_task(g, p2p(CollectiveOp::send, boundary[k - 1], k - 1, true),
+                                         dx_out)});
       }
     }
     ready = std::move(end);
@@ -118,24 +113,18 @@ RankTasks TaskGraphCompiler::compile_pipeline_rank(std::int64_t rank) const {
   for (auto it = network_.topo_order.rbegin(); it != network_.topo_order.rend(); ++it) {
     if (pipe.stage_of(*it) == stage) emit_gradients(g, rank, *it, ready);
   }
-  for (std::size_t i = 0; i < n; ++i) {
-    const Layer& layer = network_.layers[i];
-    if (!layer.is_tied()) continue;
-    const std::int64_t a = std::min(pipe.stage_of(i), pipe.stage_of(layer.tied));
-    const std::int64_t b = std::max(pipe.stage_of(i), pipe.stage_of(layer.tied));
-    if (a == b || (stage != a && stage != b)) continue;
-    Task t =
-        collective_task(rank, i,
-                        Collective{Phase::gradient, CollectiveOp::allreduce, Group::all, true, 2,
-                                   word_bytes(network_.dtype) *
-                                       static_cast<double>(network_.layers[layer.tied].params) /
-                                       static_cast<double>(execs_[layer.tied].grid.pr)});
+  for (const TiedAcrossStages& tied : tied_across_stages(network_, execs_, pipe)) {
+    const std::int64_t a = tied.first_stage;
+    const std::int64_t b = tied.last_stage;
+    if (stage != a && stage != b) continue;
+    Task t = collective_task(rank, tied.layer, tied.allreduce);
     t.group_first = rank - (stage - a) * size;
     t.group_stride = (b - a) * size;
     t.group_rank = stage == a ? 0 : 1;
     const TaskId id = add_task(g, t, ready);
     // The two stages' graphs differ: one id for the pair, past every vertex's.
-    g[id].order = std::numeric_limits<std::uint32_t>::max() - static_cast<std::uint32_t>(i);
+    g[id].order =
+        std::numeric_limits<std::uint32_t>::max() - static_cast<std::uint32_t>(tied.layer);
     ready = TaskSet{id};
   }
   return out;

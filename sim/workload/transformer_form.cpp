@@ -87,6 +87,18 @@ class Builder {
 
 }  // namespace
 
+std::optional<BlockName> split_block_name(std::string_view name) noexcept {
+  if (!name.starts_with("block")) return std::nullopt;
+  std::size_t i = 5;
+  std::int64_t value = 0;
+  while (i < name.size() && name[i] >= '0' && name[i] <= '9') {
+    value = value * 10 + (name[i] - '0');
+    ++i;
+  }
+  if (i == 5 || i >= name.size() || name[i] != '.') return std::nullopt;
+  return BlockName{value, name.substr(i + 1)};
+}
+
 std::vector<Layer> expand_transformer(const TransformerForm& f, int line) {
   Builder b(line);
   const bool gpt = f.style == TransformerStyle::gpt;

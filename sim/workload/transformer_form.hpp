@@ -2,7 +2,10 @@
 // A workload's `transformer:` form (docs/workloads.md, "Transformers"): a GPT (Megatron's)
 // or a Llama, written as its sizes and expanded into named layers (`block7.attn.qkv`, ...).
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/common/yaml_map.hpp"
@@ -28,6 +31,19 @@ struct TransformerForm {
 /// Reads `transformer:`; checks that `heads` divides `hidden` and `kv_heads` divides
 /// `heads`. Throws InputError naming the key.
 [[nodiscard]] TransformerForm parse_transformer_form(const YamlMap& map);
+
+/// A layer name of the form, `block<i>.<rest>`: block i, and the name within the block.
+struct BlockName {
+  std::int64_t block = 0;
+  std::string_view rest;
+};
+[[nodiscard]] std::optional<BlockName> split_block_name(std::string_view name) noexcept;
+
+/// `block<i>.<rest>` -> i; nothing for other names (embeddings, final norm, logits).
+[[nodiscard]] inline std::optional<std::int64_t> transformer_block(std::string_view name) noexcept {
+  const auto split = split_block_name(name);
+  return split ? std::optional<std::int64_t>(split->block) : std::nullopt;
+}
 
 /// The layers of the form, in order, each on the form's line `line`. A GPT: token and
 /// position embeddings, dropout, then per block layernorm, fused QKV (biased), attention,

@@ -23,7 +23,6 @@ Run from the source tree (messages name tests/data/import/... as given). Cases:
 Exit 0 when the case holds, 1 otherwise, 77 (skipped) without PyTorch where it is needed.
 """
 
-import argparse
 import contextlib
 import os
 import shutil
@@ -31,6 +30,8 @@ import signal
 import subprocess
 import sys
 import time
+
+from import_checks import case_arguments
 
 MODELS = "tests/data/import/failing_models.py"
 failures = []
@@ -259,13 +260,7 @@ def dies(args):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--dnnsim", required=True)
-    parser.add_argument("--work-dir", required=True)
-    parser.add_argument("--case", required=True)
-    args = parser.parse_args()
-    args.work_dir = os.path.abspath(args.work_dir)
-    fresh_dir(args.work_dir)
+    args = case_arguments()
     needs_torch = args.case not in ("rejected", "disagrees", "dies")
     if needs_torch:
         try:

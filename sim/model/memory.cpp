@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <boost/range/iterator_range.hpp>
+
 #include "sim/workload/transformer_form.hpp"
 
 namespace dnnsim {
@@ -107,14 +109,11 @@ double recomputed_bytes_per_sample(const Network& network, const std::vector<Lay
     return s * static_cast<double>(layer.d_in);
   }
   const auto block = transformer_block(layer.name);
-  // Kept once, by the first of the block's layers to read it.
+  // Kept once, by the first of the block's layers to read it (its readers are j's out-edges).
   const auto read_before = [&](std::size_t j) {
-    for (std::size_t k = 0; k < i; ++k) {
-      const Layer& other = network.layers[k];
-      if (transformer_block(other.name) == block &&
-          std::find(other.inputs.begin(), other.inputs.end(), j) != other.inputs.end()) {
-        return true;
-      }
+    for (const auto edge : boost::make_iterator_range(boost::out_edges(j, network.graph))) {
+      const auto k = static_cast<std::size_t>(boost::target(edge, network.graph));
+      if (k < i && transformer_block(network.layers[k].name) == block) return true;
     }
     return false;
   };
@@ -155,6 +154,12 @@ MemoryUse layer_memory(const Network& network, const std::vector<LayerExec>& exe
           activation_bytes(network, execs, i, batch, true)};
 }
 
+double recompute_buffer_share(const Network& network, const std::vector<LayerExec>& execs,
+                              std::size_t i, double batch) {
+  if (execs[i].recompute != Recompute::full) return 0.0;
+  return activation_bytes(network, execs, i, batch, false);
+}
+
 double recompute_buffer_bytes(const Network& network, const std::vector<LayerExec>& execs,
                               double batch, const std::vector<bool>& include) {
   // docs/model.md, "Recomputation": under `full`, one block's activations at a time.
@@ -163,7 +168,7 @@ double recompute_buffer_bytes(const Network& network, const std::vector<LayerExe
     if (execs[i].recompute != Recompute::full || !include[i]) continue;
     const auto block = static_cast<std::size_t>(*transformer_block(network.layers[i].name));
     if (per_block.size() <= block) per_block.resize(block + 1, 0.0);
-    per_block[block] += activation_bytes(network, execs, i, batch, false);
+    per_block[block] += recompute_buffer_share(network, execs, i, batch);
   }
   return per_block.empty() ? 0.0 : *std::max_element(per_block.begin(), per_block.end());
 }

@@ -23,6 +23,12 @@ namespace dnnsim {
 [[nodiscard]] MemoryUse layer_memory(const Network& network, const std::vector<LayerExec>& execs,
                                      std::size_t i, double batch);
 
+/// What layer `i` adds to its block's activations while the block is recomputed (full
+/// recomputation only; 0 otherwise).
+[[nodiscard]] double recompute_buffer_share(const Network& network,
+                                            const std::vector<LayerExec>& execs, std::size_t i,
+                                            double batch);
+
 /// Under full recomputation, the largest one block's activations among the layers
 /// `include` selects: recomputed one block at a time, they are held on top of what is kept.
 [[nodiscard]] double recompute_buffer_bytes(const Network& network,

@@ -12,16 +12,6 @@
 #include "sim/strategy/pipeline_comm.hpp"
 
 namespace dnnsim {
-namespace {
-
-void add_memory(MemoryUse& to, const MemoryUse& m, double activations_times) {
-  to.weights_bytes += m.weights_bytes;
-  to.gradients_bytes += m.gradients_bytes;
-  to.optimizer_bytes += m.optimizer_bytes;
-  to.activations_bytes += activations_times * m.activations_bytes;
-}
-
-}  // namespace
 
 const LinkCost& AnalyticModel::pipeline_link(const Plan& plan, std::int64_t from,
                                              std::int64_t to) const noexcept {
@@ -51,40 +41,51 @@ void AnalyticModel::time_pipeline(const Plan& plan, double batch, Result& r) {
   costs.send_forward_s.assign(pieces - 1, 0.0);
   costs.send_backward_s.assign(pieces - 1, 0.0);
   std::vector<double> gradient_s(static_cast<std::size_t>(stages), 0.0);
-  per_layer_.resize(network_.layers.size());
-  for (std::size_t i = 0; i < network_.layers.size(); ++i) {
+  const std::size_t n = network_.layers.size();
+  per_layer_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (source_[i] != i) continue;
     per_layer_[i].clear();
     layer_collectives(network_, execs_, i, micro, per_layer_[i]);
   }
   bucket_gradients(network_, plan, execs_, per_layer_);
-  for (std::size_t i = 0; i < network_.layers.size(); ++i) {
-    const LayerExec& e = execs_[i];
-    const LayerCompute c = compute_.layer(execs_, i, micro);
+  passes_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
     LayerResult& lr = r.layers[i];
-    lr.kind = e.kind;
-    lr.grid = e.grid;
-    lr.compute_s = m * c.total_s;
-    double forward = c.forward_s;
-    double backward = c.input_gradient_s + c.weight_gradient_s + c.recompute_s;
-    for (const Collective& col : per_layer_[i]) {
-      // The weight gradients are reduced once per iteration, after the schedule.
-      const double t = cost_s(col, e.grid);
-      if (col.phase == Phase::gradient) {
-        lr.gradient_s += t;
-        lr.comm_bytes += counted_bytes(col);
-        gradient_s[static_cast<std::size_t>(pipe.stage_of(i))] += t;
-        continue;
+    if (source_[i] != i) {  // a copy of block 1's layer (docs/model.md, "Repeated blocks")
+      lr = r.layers[source_[i]];
+      passes_[i] = passes_[source_[i]];
+    } else {
+      const LayerExec& e = execs_[i];
+      const LayerCompute& c = compute_cache_[i];
+      lr.kind = e.kind;
+      lr.grid = e.grid;
+      lr.compute_s = m * c.total_s;
+      Passes& p = passes_[i];
+      p.forward_s = c.forward_s;
+      p.backward_s = c.input_gradient_s + c.weight_gradient_s + c.recompute_s;
+      p.gradient_s = 0.0;
+      for (const Collective& col : per_layer_[i]) {
+        // The weight gradients are reduced once per iteration, after the schedule.
+        const double t = cost_s(col, e.grid);
+        if (col.phase == Phase::gradient) {
+          lr.gradient_s += t;
+          lr.comm_bytes += counted_bytes(col);
+          p.gradient_s += t;
+          continue;
+        }
+        (col.backward_pass ? p.backward_s : p.forward_s) += t;
+        lr.comm_bytes += m * counted_bytes(col);
+        double& phase = col.phase == Phase::forward    ? lr.forward_s
+                        : col.phase == Phase::backward ? lr.backward_s
+                        : col.phase == Phase::halo     ? lr.halo_s
+                                                       : lr.redistribute_s;
+        phase += m * t;
       }
-      (col.backward_pass ? backward : forward) += t;
-      lr.comm_bytes += m * counted_bytes(col);
-      double& phase = col.phase == Phase::forward    ? lr.forward_s
-                      : col.phase == Phase::backward ? lr.backward_s
-                      : col.phase == Phase::halo     ? lr.halo_s
-                                                     : lr.redistribute_s;
-      phase += m * t;
     }
-    costs.forward_s[piece_of(i)] += forward;
-    costs.backward_s[piece_of(i)] += backward;
+    costs.forward_s[piece_of(i)] += passes_[i].forward_s;
+    costs.backward_s[piece_of(i)] += passes_[i].backward_s;
+    gradient_s[stage_[i]] += passes_[i].gradient_s;
   }
 
   // Between pieces: each of the Pr processes sends its counterpart s b d / Pr; a receiver
@@ -106,7 +107,20 @@ void AnalyticModel::time_pipeline(const Plan& plan, double batch, Result& r) {
     }
   }
 
-  const PipelineTiming timing = time_schedule(pipe.schedule, stages, pipe.microbatches, costs);
+  // The same schedule and costs time the same (a search's ZeRO stages 0-2 differ only after
+  // the schedule): reuse the last timing then.
+  if (!last_timing_ || !(last_schedule_ == pipe.schedule) || last_stages_ != stages ||
+      last_microbatches_ != pipe.microbatches || last_costs_.forward_s != costs.forward_s ||
+      last_costs_.backward_s != costs.backward_s ||
+      last_costs_.send_forward_s != costs.send_forward_s ||
+      last_costs_.send_backward_s != costs.send_backward_s) {
+    last_timing_ = time_schedule(pipe.schedule, stages, pipe.microbatches, costs, false);
+    last_schedule_ = pipe.schedule;
+    last_stages_ = stages;
+    last_microbatches_ = pipe.microbatches;
+    last_costs_ = costs;
+  }
+  const PipelineTiming& timing = *last_timing_;
   std::vector<double> end(static_cast<std::size_t>(stages));
   std::vector<double> busy(static_cast<std::size_t>(stages));
   for (std::size_t j = 0; j < end.size(); ++j) {
@@ -131,7 +145,7 @@ void AnalyticModel::time_pipeline(const Plan& plan, double batch, Result& r) {
   r.compute_s = 0.0;
   r.comm_s = 0.0;
   for (std::size_t i = 0; i < network_.layers.size(); ++i) {
-    if (pipe.stage_of(i) != last) continue;
+    if (stage_[i] != static_cast<std::size_t>(last)) continue;
     r.compute_s += r.layers[i].compute_s;
     r.comm_s += r.layers[i].comm_s();
   }
@@ -141,25 +155,14 @@ void AnalyticModel::time_pipeline(const Plan& plan, double batch, Result& r) {
   // Memory: each stage's parameters, and the activations of the microbatches in flight
   // on it as its schedule runs (a piece's activations per microbatch and chunk); the
   // largest stage is the process that must fit.
-  r.memory = MemoryUse{};
+  std::vector<double> in_flight(static_cast<std::size_t>(stages));
   for (std::int64_t j = 0; j < stages; ++j) {
-    const std::int64_t in_flight =
-        peak_in_flight(stage_operations(pipe.schedule, stages, j, pipe.microbatches));
-    const double per_piece =
-        static_cast<double>(in_flight) / static_cast<double>(pipe.schedule.chunks);
-    MemoryUse mine;
-    for (std::size_t i = 0; i < network_.layers.size(); ++i) {
-      if (pipe.stage_of(i) != j) continue;
-      add_memory(mine, layer_memory(network_, execs_, i, micro), per_piece);
-      // A tied table on another stage is held there too.
-      const Layer& layer = network_.layers[i];
-      if (layer.is_tied() && pipe.stage_of(layer.tied) != j) {
-        add_memory(mine, layer_memory(network_, execs_, layer.tied, micro), 0.0);
-      }
-    }
-    std::vector<bool> here(network_.layers.size());
-    for (std::size_t i = 0; i < here.size(); ++i) here[i] = pipe.stage_of(i) == j;
-    mine.activations_bytes += recompute_buffer_bytes(network_, execs_, micro, here);
+    in_flight[static_cast<std::size_t>(j)] =
+        static_cast<double>(peak_in_flight(pipe.schedule, stages, j, pipe.microbatches)) /
+        static_cast<double>(pipe.schedule.chunks);
+  }
+  r.memory = MemoryUse{};
+  for (const MemoryUse& mine : stage_memory(pipe, in_flight)) {
     if (mine.total_bytes() > r.memory.total_bytes()) r.memory = mine;
   }
   r.memory_bytes_per_proc = r.memory.total_bytes();

@@ -28,7 +28,7 @@ void check_costs(std::string_view name, const std::vector<double>& costs, std::i
 }  // namespace
 
 PipelineTiming time_schedule(const Schedule& s, std::int64_t stages, std::int64_t microbatches,
-                             const PipelineCosts& costs) {
+                             const PipelineCosts& costs, bool keep_starts) {
   if (auto problem = schedule_problem(s, stages, microbatches); !problem.empty()) {
     throw std::invalid_argument(problem);
   }
@@ -48,11 +48,12 @@ PipelineTiming time_schedule(const Schedule& s, std::int64_t stages, std::int64_
   PipelineTiming t;
   t.busy_s.assign(n_stages, 0.0);
   t.stage_end_s.assign(n_stages, 0.0);
-  t.op_start_s.resize(n_stages);
+  if (keep_starts) t.op_start_s.resize(n_stages);
+  std::vector<std::size_t> done(n_stages, 0);  // operations run, per stage
   for (std::size_t j = 0; j < n_stages; ++j) {
     warmup[j] = static_cast<std::size_t>(
         warmup_forwards(s, stages, static_cast<std::int64_t>(j), microbatches));
-    t.op_start_s[j].reserve(2 * n);
+    if (keep_starts) t.op_start_s[j].reserve(2 * n);
   }
   const auto op_at = [&](std::size_t j, std::size_t i) -> const PipelineOp& {
     const std::size_t w = warmup[j];
@@ -78,10 +79,10 @@ PipelineTiming time_schedule(const Schedule& s, std::int64_t stages, std::int64_
     const std::size_t j = work.back();
     work.pop_back();
     queued[j] = 0;
-    std::vector<double>& starts = t.op_start_s[j];
     double free = t.stage_end_s[j];
     double busy = t.busy_s[j];
-    for (std::size_t i = starts.size(); i < 2 * n; ++i) {
+    std::size_t& i = done[j];
+    for (; i < 2 * n; ++i) {
       const PipelineOp& op = op_at(j, i);
       const auto k = static_cast<std::size_t>(op.chunk) * n_stages + j;
       const std::size_t cell = k * m + static_cast<std::size_t>(op.microbatch);
@@ -102,7 +103,7 @@ PipelineTiming time_schedule(const Schedule& s, std::int64_t stages, std::int64_
       }
       const double duration = forward ? costs.forward_s[k] : costs.backward_s[k];
       const double start = std::max(free, ready);
-      starts.push_back(start);
+      if (keep_starts) t.op_start_s[j].push_back(start);
       busy += duration;
       free = start + duration;
       (forward ? forward_end : backward_end)[cell] = free;
@@ -116,8 +117,8 @@ PipelineTiming time_schedule(const Schedule& s, std::int64_t stages, std::int64_
   }
 
   for (std::size_t j = 0; j < n_stages; ++j) {
-    if (t.op_start_s[j].size() < 2 * n) {
-      const PipelineOp& op = op_at(j, t.op_start_s[j].size());
+    if (done[j] < 2 * n) {
+      const PipelineOp& op = op_at(j, done[j]);
       throw std::logic_error(fmt::format(
           "the {} schedule of {} stages and {} microbatches deadlocks: stage {} waits to run the "
           "{} of microbatch {}, chunk {} (a schedule bug)",

@@ -38,7 +38,9 @@ struct PipelineTiming {
 /// physical stage (Pp = 1) still pay whatever send time the caller gives (it gives 0).
 /// O(operations). Throws std::invalid_argument when schedule_problem is not empty or a cost
 /// vector has the wrong size, std::logic_error when the schedule deadlocks (a bug).
+/// `keep_starts` false leaves op_start_s empty (what a search needs not).
 [[nodiscard]] PipelineTiming time_schedule(const Schedule& s, std::int64_t stages,
-                                           std::int64_t microbatches, const PipelineCosts& costs);
+                                           std::int64_t microbatches, const PipelineCosts& costs,
+                                           bool keep_starts = true);
 
 }  // namespace dnnsim

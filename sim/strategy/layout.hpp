@@ -56,6 +56,8 @@ struct LayerExec {
   /// Recomputed in the backward pass: the attention core under `selective`, every layer of
   /// a transformer block under `full` (docs/model.md, "Recomputation").
   Recompute recompute = Recompute::none;
+
+  friend bool operator==(const LayerExec&, const LayerExec&) = default;
 };
 
 /// How many processes share a layer's FLOPs (docs/model.md, "Compute"): all P for integrated

@@ -140,4 +140,10 @@ std::int64_t peak_in_flight(const std::vector<PipelineOp>& ops) {
   return peak;
 }
 
+std::int64_t peak_in_flight(const Schedule& s, std::int64_t stages, std::int64_t stage,
+                            std::int64_t microbatches) {
+  const std::int64_t n = microbatches * s.chunks;
+  return std::min(warmup_forwards(s, stages, stage, microbatches) + 1, n);
+}
+
 }  // namespace dnnsim

@@ -73,4 +73,9 @@ struct PipelineOp {
 /// forward, as stage_operations gives them.
 [[nodiscard]] std::int64_t peak_in_flight(const std::vector<PipelineOp>& ops);
 
+/// The same for stage `stage` without building its list: its w warm-up forwards, one more
+/// when a steady pair follows, so min(w + 1, m V).
+[[nodiscard]] std::int64_t peak_in_flight(const Schedule& s, std::int64_t stages,
+                                          std::int64_t stage, std::int64_t microbatches);
+
 }  // namespace dnnsim

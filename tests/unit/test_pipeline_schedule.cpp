@@ -328,3 +328,24 @@ TEST_CASE("an interleaved pipeline of 64 stages, 4 chunks and 1536 microbatches 
   const PipelineTiming t = time_schedule(interleaved(4), 64, 1536, uniform(256, 0.25, 0.5));
   CHECK(t.end_s == (1536.0 + 63.0 / 4.0) * 3.0);
 }
+
+TEST_CASE("the in-flight count without the list equals the list's for every schedule") {
+  for (std::int64_t pp = 1; pp <= 5; ++pp) {
+    for (std::int64_t m = 1; m <= 10; ++m) {
+      std::vector<Schedule> schedules{kGpipe, k1f1b};
+      if (pp >= 2 && m % pp == 0) {
+        schedules.push_back(interleaved(2));
+        schedules.push_back(interleaved(3));
+      }
+      for (const Schedule& s : schedules) {
+        for (std::int64_t j = 0; j < pp; ++j) {
+          CAPTURE(to_string(s));
+          CAPTURE(pp);
+          CAPTURE(m);
+          CAPTURE(j);
+          CHECK(peak_in_flight(s, pp, j, m) == peak_in_flight(stage_operations(s, pp, j, m)));
+        }
+      }
+    }
+  }
+}

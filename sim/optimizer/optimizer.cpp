@@ -8,24 +8,9 @@
 #include "sim/common/log.hpp"
 #include "sim/model/analytic_model.hpp"
 #include "sim/optimizer/layer_search.hpp"
+#include "sim/optimizer/split_search.hpp"
 
 namespace dnnsim {
-namespace {
-
-/// Uniform strategies worth listing on `grid`: on 1 x P every strategy is batch
-/// parallelism, and integrated on P x 1 is model parallelism; each is listed once.
-std::vector<Strategy> distinct_strategies(ProcessGrid grid) {
-  if (grid.pr == 1) return {Strategy::batch};
-  std::vector<Strategy> out;
-  if (grid.pc == 1) out.push_back(Strategy::model);
-  if (grid.pc > 1) out.push_back(Strategy::integrated);
-  out.push_back(Strategy::domain);
-  out.push_back(Strategy::hybrid);
-  out.push_back(Strategy::tensor);
-  return out;
-}
-
-}  // namespace
 
 std::optional<UniformCandidate> same_as_uniform(const Network& network, const Plan& plan) {
   std::optional<ProcessGrid> grid;

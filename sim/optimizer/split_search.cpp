@@ -100,9 +100,8 @@ std::vector<Schedule> schedules_for(Cuts& cuts, std::int64_t stages, std::int64_
 
 }  // namespace
 
-std::vector<Strategy> split_strategies(const Network& network, ProcessGrid grid) {
+std::vector<Strategy> distinct_strategies(ProcessGrid grid) {
   if (grid.pr == 1) return {Strategy::batch};
-  if (has_blocks(network)) return {Strategy::tensor};
   std::vector<Strategy> out;
   if (grid.pc == 1) out.push_back(Strategy::model);
   if (grid.pc > 1) out.push_back(Strategy::integrated);
@@ -110,6 +109,11 @@ std::vector<Strategy> split_strategies(const Network& network, ProcessGrid grid)
   out.push_back(Strategy::hybrid);
   out.push_back(Strategy::tensor);
   return out;
+}
+
+std::vector<Strategy> split_strategies(const Network& network, ProcessGrid grid) {
+  if (grid.pr > 1 && has_blocks(network)) return {Strategy::tensor};
+  return distinct_strategies(grid);
 }
 
 std::string describe(const Split& s) {

@@ -29,9 +29,12 @@ struct Split {
   bool sequence_parallel = false;
 };
 
-/// The uniform strategies worth trying on a stage grid, each once: on 1 x P every strategy
-/// is batch parallelism; integrated on P x 1 is model parallelism; on a network with
-/// transformer blocks, Pr > 1 means Megatron-LM's tensor parallelism.
+/// The uniform strategies worth listing on a grid, each once by what it is: on 1 x P every
+/// strategy is batch parallelism, and integrated on P x 1 is model parallelism.
+[[nodiscard]] std::vector<Strategy> distinct_strategies(ProcessGrid grid);
+
+/// Those the split search tries on a stage grid: on a network with transformer blocks,
+/// Pr > 1 means Megatron-LM's tensor parallelism only.
 [[nodiscard]] std::vector<Strategy> split_strategies(const Network& network, ProcessGrid grid);
 
 /// "tensor 8x16x8, 96 microbatches, interleaved:2, ZeRO 1, recompute selective, sequence

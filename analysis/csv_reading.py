@@ -68,6 +68,10 @@ class CsvField:
         """A what-if multiplier a later dnnsim added as a column: 1 when the file has none."""
         return self.number(column, positive=True) if column in self.row else 1.0
 
+    def count_or_one(self, column: str) -> int:
+        """A count a later dnnsim added as a column (pipeline stages): 1 when the file has none."""
+        return self.count(column) if column in self.row else 1
+
     def optional_number(self, column: str, positive: bool = False) -> float | None:
         """A number, or None for an empty field."""
         return None if self.text(column) == "" else self.number(column, positive)

@@ -6,7 +6,10 @@ The contract (docs/analysis.md):
     flops_scale,intra_bandwidth_scale,iteration_s,compute_s,comm_s,forward_s,backward_s,
     gradient_s,halo_s,redistribute_s,memory_bytes_per_proc,exceeds_memory,error
 
-(`intra_bandwidth_scale` came later: a file without it is read as if it were 1.)
+(`intra_bandwidth_scale` came later: a file without it is read as if it were 1. So did
+the pipeline columns `pp`, `microbatches`, `schedule`, `zero`, `recompute`,
+`sequence_parallel`, `bucket_bytes`, `bubble_s` and `mfu`; a file without `pp` has one
+stage, and `pr x pc x pp` is `procs`.)
 
 `engine` is analytic or simgrid; `strategy` batch, model, integrated, domain, hybrid or
 optimized; the `*_scale` columns are the what-if multipliers (1 when not overridden);
@@ -59,6 +62,7 @@ class SweepRow:
     exceeds_memory: bool
     error: str
     source: str = ""  # "file:line", for messages
+    pp: int = 1  # pipeline stages
 
     @property
     def possible(self) -> bool:
@@ -67,7 +71,7 @@ class SweepRow:
 
     @property
     def grid(self) -> str:
-        return f"{self.pr}x{self.pc}"
+        return f"{self.pr}x{self.pc}" if self.pp == 1 else f"{self.pr}x{self.pc}x{self.pp}"
 
     @property
     def is_baseline(self) -> bool:
@@ -98,10 +102,10 @@ def read_sweep(path: str) -> list[SweepRow]:
             intra_bandwidth_scale=field.scale_or_one("intra_bandwidth_scale"),
             memory_bytes_per_proc=field.optional_number("memory_bytes_per_proc"),
             exceeds_memory=field.boolean("exceeds_memory"), error=error,
-            source=f"{path}:{field.line}", **values)
-        if row.pr * row.pc != row.procs:
-            raise AnalysisError(f"{path}:{field.line}: columns pr, pc and procs: grid {row.grid} "
-                                f"does not hold P = {row.procs} processes")
+            source=f"{path}:{field.line}", pp=field.count_or_one("pp"), **values)
+        if row.pr * row.pc * row.pp != row.procs:
+            raise AnalysisError(f"{path}:{field.line}: columns pr, pc, pp and procs: grid "
+                                f"{row.grid} does not hold P = {row.procs} processes")
         rows.append(row)
     return rows
 

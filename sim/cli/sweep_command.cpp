@@ -26,6 +26,7 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/forwarded_signals.hpp"
 #include "sim/cli/progress.hpp"
+#include "sim/cli/sweep_plan.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/log.hpp"
 #include "sim/common/text_file.hpp"
@@ -122,19 +123,6 @@ std::optional<std::string> unfit_xml_platform(const Platform& platform, const Sw
     return "what-if scales apply to YAML platforms; a SimGrid XML platform is replayed as it is";
   }
   return std::nullopt;
-}
-
-/// The plan a configuration stands for (the optimizer's, for `optimized`).
-Plan plan_for(const Network& net, const Platform& platform, const SweepConfig& c,
-              std::int64_t batch) {
-  if (!c.strategy.optimized) return uniform_plan(net, c.strategy.strategy, c.grid);
-  SearchOptions options;
-  options.procs = c.procs;
-  try {
-    return optimize(net, platform, batch, options).plan;
-  } catch (const InputError&) {
-    throw LimitError(net.layers.front().name, "no plan fits the model's limits");
-  }
 }
 
 /// The shard this process runs: --shard K/N, else the launcher's environment.
@@ -271,6 +259,9 @@ void add_sweep_command(CLI::App& app) {
           }
         } catch (const LimitError& e) {
           rows[row] = error_row(study, c, batch, e.what());
+          progress.advance();
+        } catch (const InputError& e) {
+          rows[row] = error_row(study, c, batch, e.what());  // choices that cannot run together
           progress.advance();
         }
       }

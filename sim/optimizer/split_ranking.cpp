@@ -46,7 +46,7 @@ std::string why_loses(const SplitOutcome& other, const SplitOutcome& best,
 std::string_view to_string(SplitAxis axis) noexcept {
   switch (axis) {
     case SplitAxis::grid:
-      return "grid";
+      return "strategy, grid";
     case SplitAxis::microbatches:
       return "microbatches";
     case SplitAxis::schedule:

@@ -161,6 +161,17 @@ void apply_memory_options(const RunOptions& o, const Network& network, std::vect
     }
     recompute = *parsed;
   }
+  check_recompute(network, recompute);
+  for (Plan& plan : plans) {
+    plan.zero = static_cast<int>(zero);
+    plan.recompute = recompute;
+    plan.bucket_bytes = static_cast<double>(o.bucket_bytes.value_or(0));
+  }
+}
+
+}  // namespace
+
+void check_recompute(const Network& network, Recompute recompute) {
   const auto has = [&](auto&& pred) {
     return std::any_of(network.layers.begin(), network.layers.end(), pred);
   };
@@ -177,14 +188,7 @@ void apply_memory_options(const RunOptions& o, const Network& network, std::vect
         "", std::nullopt, "--recompute",
         fmt::format("selective recomputation reruns attention, and {} has none", network.name));
   }
-  for (Plan& plan : plans) {
-    plan.zero = static_cast<int>(zero);
-    plan.recompute = recompute;
-    plan.bucket_bytes = static_cast<double>(o.bucket_bytes.value_or(0));
-  }
 }
-
-}  // namespace
 
 std::vector<Plan> make_plans(const RunOptions& o, const Network& network, bool& grid_all) {
   std::vector<Plan> plans;

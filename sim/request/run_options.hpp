@@ -67,6 +67,10 @@ struct RunRequest {
 
 [[nodiscard]] Format parse_format(const std::string& text);
 
+/// Refuses recomputation the network has nothing for: `full` without transformer blocks,
+/// `selective` without attention. Throws InputError (key --recompute).
+void check_recompute(const Network& network, Recompute recompute);
+
 /// Applies `--optimizer NAME` to `network` (nothing when `name` is empty). Throws InputError.
 void apply_optimizer(const std::string& name, Network& network);
 

@@ -91,13 +91,83 @@ std::string one_of(const YamlMap& map, std::string_view key, std::string_view wh
   return value;
 }
 
+// The axes of pipelines, sharding and recomputation (docs/sweeps.md), each a value or a
+// list; their defaults are what analytic runs without the options.
+void parse_pipeline_axes(const YamlMap& top, SweepSpec& spec) {
+  if (top.has("stages")) {
+    if (!spec.all_grids) {
+      top.fail("stages", "with a list of grids, write each grid's stages in it as PRxPCxPP");
+    }
+    spec.stages = positive_ints(top, "stages");
+  }
+  if (top.has("microbatches")) spec.microbatches = positive_ints(top, "microbatches");
+  if (top.has("schedules")) {
+    spec.schedules.clear();
+    for (const auto& item : items(top, "schedules")) {
+      const auto s = item.IsScalar() ? parse_schedule(item.Scalar()) : std::nullopt;
+      if (!s) {
+        fail_item(top, "schedules", item,
+                  fmt::format("expected gpipe, 1f1b or interleaved:V, found {}", shown(item)));
+      }
+      spec.schedules.push_back(*s);
+    }
+  }
+  if (top.has("zero")) {
+    spec.zero.clear();
+    for (const auto& item : items(top, "zero")) {
+      const auto value = number(item);
+      if (!value || (*value != 0 && *value != 1 && *value != 2 && *value != 3)) {
+        fail_item(top, "zero", item,
+                  fmt::format("expected ZeRO stages 0 to 3, found {}", shown(item)));
+      }
+      spec.zero.push_back(static_cast<int>(*value));
+    }
+  }
+  if (top.has("recompute")) {
+    spec.recompute.clear();
+    for (const auto& item : items(top, "recompute")) {
+      const auto r = item.IsScalar() ? recompute_from_string(item.Scalar()) : std::nullopt;
+      if (!r) {
+        fail_item(
+            top, "recompute", item,
+            unknown_name("recomputation", item.IsScalar() ? item.Scalar() : "", kRecomputeNames));
+      }
+      spec.recompute.push_back(*r);
+    }
+  }
+  if (top.has("sequence_parallel")) {
+    spec.sequence_parallel.clear();
+    for (const auto& item : items(top, "sequence_parallel")) {
+      const std::string v = item.IsScalar() ? item.Scalar() : std::string();
+      if (v != "true" && v != "false") {
+        fail_item(top, "sequence_parallel", item,
+                  fmt::format("expected true or false, found {}", shown(item)));
+      }
+      spec.sequence_parallel.push_back(v == "true");
+    }
+  }
+  if (top.has("bucket_bytes")) {
+    spec.bucket_bytes.clear();
+    for (const auto& item : items(top, "bucket_bytes")) {
+      const auto value = number(item);
+      if (!value || !(*value >= 0) || *value > static_cast<double>(kMaxInteger) ||
+          std::floor(*value) != *value) {
+        fail_item(
+            top, "bucket_bytes", item,
+            fmt::format("expected whole numbers of bytes from 0 to 2^40, found {}", shown(item)));
+      }
+      spec.bucket_bytes.push_back(static_cast<std::int64_t>(*value));
+    }
+  }
+}
+
 }  // namespace
 
 std::string_view sweep_csv_header() {
-  return "workload,platform,engine,batch,procs,pr,pc,strategy,bandwidth_scale,latency_scale,"
-         "flops_scale,intra_bandwidth_scale,iteration_s,compute_s,comm_s,forward_s,backward_s,"
-         "gradient_s,halo_s,"
-         "redistribute_s,memory_bytes_per_proc,exceeds_memory,error";
+  return "workload,platform,engine,batch,procs,pr,pc,pp,strategy,microbatches,schedule,zero,"
+         "recompute,sequence_parallel,bucket_bytes,bandwidth_scale,latency_scale,flops_scale,"
+         "intra_bandwidth_scale,iteration_s,compute_s,comm_s,forward_s,backward_s,gradient_s,"
+         "halo_s,redistribute_s,memory_bytes_per_proc,exceeds_memory,bubble_s,mfu,error";
 }
 
 std::optional<std::pair<int, int>> parse_shard(std::string_view text) {
@@ -119,8 +189,10 @@ std::optional<std::pair<int, int>> parse_shard(std::string_view text) {
 SweepSpec parse_sweep_spec(const YAML::Node& root, const std::string& path,
                            const PresetResolver& resolve) {
   const YamlMap top(root, path, "");
-  top.require_known_keys({"workloads", "platforms", "procs", "grids", "strategies", "batch",
-                          "engine", "overrides", "collective", "placement", "overlap"});
+  top.require_known_keys({"workloads", "platforms", "procs", "grids", "stages", "strategies",
+                          "batch", "microbatches", "schedules", "zero", "recompute",
+                          "sequence_parallel", "bucket_bytes", "engine", "overrides", "collective",
+                          "placement", "overlap"});
   SweepSpec spec;
   spec.file = path;
   const auto resolve_all = [&](std::string_view key, std::string_view kind) {
@@ -147,10 +219,11 @@ SweepSpec parse_sweep_spec(const YAML::Node& root, const std::string& path,
     } else {
       spec.all_grids = false;
       for (const auto& item : items(top, "grids")) {
-        const auto grid = item.IsScalar() ? parse_grid(item.Scalar()) : std::nullopt;
+        const auto grid = item.IsScalar() ? parse_pipeline_grid(item.Scalar()) : std::nullopt;
         if (!grid) {
-          fail_item(top, "grids", item,
-                    fmt::format("expected 'all' or grids PRxPC, found {}", shown(item)));
+          fail_item(
+              top, "grids", item,
+              fmt::format("expected 'all' or grids PRxPC or PRxPCxPP, found {}", shown(item)));
         }
         if (std::find(spec.procs.begin(), spec.procs.end(), grid->procs()) == spec.procs.end()) {
           fail_item(top, "grids", item,
@@ -161,6 +234,7 @@ SweepSpec parse_sweep_spec(const YAML::Node& root, const std::string& path,
       }
     }
   }
+  parse_pipeline_axes(top, spec);
   std::vector<std::string_view> names(kStrategyNames.begin(), kStrategyNames.end());
   names.push_back("optimized");
   for (const auto& item : items(top, "strategies")) {
@@ -207,72 +281,6 @@ SweepSpec parse_sweep_spec(const YAML::Node& root, const std::string& path,
 
 SweepSpec load_sweep_spec(const std::string& path, const PresetResolver& resolve) {
   return parse_sweep_spec(load_yaml_file(path, "sweep"), path, resolve);
-}
-
-std::vector<SweepConfig> expand(const SweepSpec& spec) {
-  std::vector<SweepConfig> out;
-  const std::vector<std::int64_t> batches =
-      spec.batches.empty() ? std::vector<std::int64_t>{0} : spec.batches;
-  // Every grid of each P, worked out once (P may be up to 2^40: a million trial divisions).
-  std::vector<std::vector<ProcessGrid>> every_grid(spec.procs.size());
-  if (spec.all_grids) {
-    for (std::size_t k = 0; k < spec.procs.size(); ++k)
-      every_grid[k] = factorizations(spec.procs[k]);
-  }
-  SweepConfig c;
-  for (c.workload = 0; c.workload < spec.workloads.size(); ++c.workload) {
-    for (c.platform = 0; c.platform < spec.platforms.size(); ++c.platform) {
-      for (const std::int64_t batch : batches) {
-        c.batch = batch;
-        for (std::size_t k = 0; k < spec.procs.size(); ++k) {
-          const std::int64_t procs = spec.procs[k];
-          c.procs = procs;
-          for (const SweepStrategy& s : spec.strategies) {
-            c.strategy = s;
-            std::vector<ProcessGrid> grids;
-            if (s.optimized || s.strategy == Strategy::batch) {
-              grids.push_back({1, procs});
-            } else if (s.strategy == Strategy::model) {
-              grids.push_back({procs, 1});
-            } else if (spec.all_grids) {
-              grids = every_grid[k];
-            } else {
-              for (const ProcessGrid& g : spec.grids) {
-                if (g.procs() == procs) grids.push_back(g);
-              }
-            }
-            for (const ProcessGrid& g : grids) {
-              c.grid = g;
-              for (const auto& engine : spec.engines) {
-                c.engine = engine;
-                for (const double bw : spec.bandwidth_scales) {
-                  c.bandwidth_scale = bw;
-                  for (const double lat : spec.latency_scales) {
-                    c.latency_scale = lat;
-                    for (const double fl : spec.flops_scales) {
-                      c.flops_scale = fl;
-                      for (const double intra : spec.intra_bandwidth_scales) {
-                        c.intra_bandwidth_scale = intra;
-                        c.index = out.size();
-                        if (out.size() == kMaxSweepRows) {
-                          throw InputError(spec.file, std::nullopt, "",
-                                           fmt::format("the sweep has more than {} configurations; "
-                                                       "split it into several sweeps",
-                                                       kMaxSweepRows));
-                        }
-                        out.push_back(c);
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-  return out;
 }
 
 }  // namespace dnnsim

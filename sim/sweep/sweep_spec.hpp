@@ -26,7 +26,15 @@ struct SweepSpec {
   std::vector<std::string> platforms;  ///< resolved paths
   std::vector<std::int64_t> procs;
   bool all_grids = true;
-  std::vector<ProcessGrid> grids;  ///< when not all_grids
+  std::vector<PipelineGrid> grids;  ///< when not all_grids (PRxPC: one stage)
+  /// Pipeline stages Pp, for `grids: all` and for batch and model rows (default 1).
+  std::vector<std::int64_t> stages{1};
+  std::vector<std::int64_t> microbatches{1};
+  std::vector<Schedule> schedules{Schedule{}};
+  std::vector<int> zero{0};
+  std::vector<Recompute> recompute{Recompute::none};
+  std::vector<bool> sequence_parallel{false};
+  std::vector<std::int64_t> bucket_bytes{0};
   std::vector<SweepStrategy> strategies;
   std::vector<std::int64_t> batches;  ///< empty: each workload's own
   std::vector<std::string> engines;   ///< "analytic" and / or "simgrid"
@@ -48,8 +56,15 @@ struct SweepConfig {
   std::string engine;
   std::int64_t batch = 0;  ///< 0: the workload's own
   std::int64_t procs = 0;
-  ProcessGrid grid;
+  ProcessGrid grid;  ///< each stage's Pr x Pc
+  std::int64_t stages = 1;
   SweepStrategy strategy;
+  std::int64_t microbatches = 1;
+  Schedule schedule;
+  int zero = 0;
+  Recompute recompute = Recompute::none;
+  bool sequence_parallel = false;
+  std::int64_t bucket_bytes = 0;
   double bandwidth_scale = 1.0;
   double latency_scale = 1.0;
   double flops_scale = 1.0;
@@ -71,9 +86,10 @@ using PresetResolver = std::function<std::string(const std::string&, std::string
 /// The most configurations one sweep may hold.
 inline constexpr std::size_t kMaxSweepRows = 1'000'000;
 
-/// Every configuration in order: workload, platform, batch, procs, strategy, grid, engine,
-/// bandwidth, latency, flops and intra-node bandwidth scale (the last varies fastest). More than
-/// kMaxSweepRows is an InputError.
+/// Every configuration in order: workload, platform, batch, procs, strategy, stages and grid,
+/// microbatches, schedule, ZeRO stage, recomputation, sequence parallelism, bucket bytes,
+/// engine, bandwidth, latency, flops and intra-node bandwidth scale (the last varies fastest).
+/// More than kMaxSweepRows is an InputError (sim/sweep/sweep_expand.cpp).
 [[nodiscard]] std::vector<SweepConfig> expand(const SweepSpec& spec);
 
 /// The header of the sweep CSV (docs/sweeps.md).

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "sim/model/analytic_model.hpp"
+#include "sim/optimizer/split_search.hpp"
 #include "sim/platform/platform_loader.hpp"
 #include "sim/workload/network_loader.hpp"
 
@@ -60,6 +61,36 @@ void analytic() {
         "(checksum %.6g)\n",
         name, net.layers.size(), evaluations, best_s * 1e3, evaluations / best_s,
         best_s / evaluations * 1e6, checksum);
+  }
+}
+
+// dnnsim optimize's split search: every configuration of GPT-3 175B at batch 1536 on 1,024
+// and 16,384 GPUs of dgx-a100 (grid, microbatches, schedule, ZeRO, recomputation, sequence
+// parallelism). Goals: under 1 s and under 10 s on this 2-core machine.
+void split_search() {
+  const Platform platform = load_platform(preset("platforms", "dgx-a100"));
+  const Network net = load_network(preset("workloads", "gpt3-175b"));
+  for (const auto& [procs, goal_s] : {std::pair<std::int64_t, double>{1024, 1.0}, {16384, 10.0}}) {
+    double best_s = 1e30;
+    SplitSearch search;
+    for (int rep = 0; rep < 3; ++rep) {
+      const auto t0 = Clock::now();
+      search = search_splits(net, platform, procs, 1536, {});
+      best_s = std::min(best_s, std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+    std::size_t fit = 0;
+    std::size_t limits = 0;
+    for (const SplitOutcome& o : search.outcomes) {
+      fit += o.fits ? 1 : 0;
+      limits += o.limit.empty() ? 0 : 1;
+    }
+    std::printf(
+        "split search gpt3-175b B=1536 on %5lld GPUs of dgx-a100: %zu configurations (%zu fit, "
+        "%zu break a limit) in %.3f s (best of 3; goal < %.0f s: %s); best %s, %.4g s\n",
+        static_cast<long long>(procs), search.outcomes.size(), fit, limits, best_s, goal_s,
+        best_s < goal_s ? "met" : "MISSED",
+        search.best ? describe(search.outcomes[*search.best].split).c_str() : "none",
+        search.best ? search.outcomes[*search.best].iteration_s : 0.0);
   }
 }
 

@@ -3,9 +3,11 @@
 
 namespace dnnsim::bench {
 void analytic();
-}
+void split_search();
+}  // namespace dnnsim::bench
 
 int main() {
   dnnsim::bench::analytic();
+  dnnsim::bench::split_search();
   return 0;
 }

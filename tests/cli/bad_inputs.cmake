@@ -243,6 +243,14 @@ bad_input(sweep.duplicate_key "${S}/duplicate-key.yaml:5: 'procs': duplicate key
           sweep ${S}/duplicate-key.yaml -o ${SWEEP_OUT})
 bad_input(sweep.too_many_rows "${S}/too-many-rows.yaml: the sweep has more than 1000000 configurations"
           NO_FILE ${SWEEP_OUT} sweep ${S}/too-many-rows.yaml -o ${SWEEP_OUT})
+bad_input(sweep.schedule_typo "${S}/schedule-typo.yaml:5: 'schedules': expected gpipe, 1f1b or interleaved:V, found 'interleaved:1'"
+          sweep ${S}/schedule-typo.yaml -o ${SWEEP_OUT})
+bad_input(sweep.zero_range "${S}/zero-range.yaml:5: 'zero': expected ZeRO stages 0 to 3, found '4'"
+          sweep ${S}/zero-range.yaml -o ${SWEEP_OUT})
+bad_input(sweep.stages_with_grids "${S}/stages-with-grids.yaml:5: 'stages': with a list of grids, write each grid's stages in it as PRxPCxPP"
+          sweep ${S}/stages-with-grids.yaml -o ${SWEEP_OUT})
+bad_input(sweep.sequence_parallel_not_boolean "${S}/sequence-parallel-not-boolean.yaml:5: 'sequence_parallel': expected true or false, found 'yes'"
+          sweep ${S}/sequence-parallel-not-boolean.yaml -o ${SWEEP_OUT})
 bad_input(sweep.missing_file "tests/data/bad/sweep/no-such.yaml: sweep file not found"
           sweep ${S}/no-such.yaml -o ${SWEEP_OUT})
 
@@ -264,6 +272,14 @@ bad_input(option.optimize_procs "'--procs': expected a whole number in [1, 2^40 
           optimize mlp --platform crossbar --procs 0)
 bad_input(option.batch_huge "'--batch': expected a whole number in [1, 2^40 = 1099511627776], got '2000000000000'"
           info mlp --batch 2000000000000)
+bad_input(option.optimize_kinds_only_stages "'--kinds-only': the per-layer search runs one stage of one microbatch; drop the stages, --microbatches or --schedule"
+          optimize mlp --platform crossbar --procs 4 --kinds-only --microbatches 4)
+bad_input(option.optimize_grid_product "'--grid': expected PRxPC or PRxPCxPP with a product of 8, got '2x2x3'"
+          optimize mlp --platform crossbar --procs 8 --grid 2x2x3)
+bad_input(option.optimize_schedule "'--schedule': expected gpipe, 1f1b or interleaved:V (V >= 2 chunks per stage), got 'zigzag'"
+          optimize mlp --platform crossbar --procs 8 --schedule zigzag)
+bad_input(option.optimize_recompute "'--recompute': unknown recomputation 'ful' (did you mean 'full'?)"
+          optimize mlp --platform crossbar --procs 8 --recompute ful)
 bad_input(option.top_zero "'--top': expected a whole number in [1, 2^40 = 1099511627776], got '0'"
           optimize mlp --platform crossbar --procs 4 --top 0)
 # An empty value (CMake drops empty arguments, so a shell passes it).

@@ -111,14 +111,16 @@ def deep_network():
 def deeper_network():
     # 10,000 layers, every layer its own grid among the 13 of P = 4096: the search's work
     # per layer grows with its choices, not with their square (it took 10 s at 10,000
-    # layers before, and grew with the square of the grids).
+    # layers before, and grew with the square of the grids). --kinds-only: the splits of a
+    # 10,000-layer chain are priced layer by layer.
     blocks = 2499  # 1 + 4 * 2499 + 3 = 10,000 layers
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "deeper.yaml")
         with open(path, "w") as f:
             f.write(deep_network_yaml(blocks))
         plan = json.loads(run("optimize", path, "--platform", "crossbar", "--procs", "4096",
-                              "--batch", "4096", "--per-layer-grids", "--format", "json"))
+                              "--batch", "4096", "--per-layer-grids", "--kinds-only",
+                              "--format", "json"))
         if len(plan["plan"]) != blocks + 2 or not plan["iteration_s"] > 0:
             fail(f"optimize planned {len(plan['plan'])} layers, expected {blocks + 2}")
 

@@ -165,6 +165,32 @@ def optimizer_plan_reproduces():
                                       "--per-layer-grids", "--format", "json"))
         expect(per_layer["iteration_s"] <= opt["iteration_s"] * (1 + 1e-12),
                "per-layer grids are never worse than one shared grid")
+        # A GPT, where a split (stages, microbatches, ZeRO) wins: its plan file, with the
+        # pipeline and the ZeRO stage, reproduces its time exactly too.
+        split_plan = os.path.join(tmp, "split.yaml")
+        gpt = json.loads(dnnsim("optimize", "tests/data/small-gpt.yaml", "--platform", "dgx-a100",
+                                "--procs", "8", "--format", "json", "--output", split_plan))
+        expect(gpt["answer"] == "split" and gpt["best_split"]["iteration_s"] == gpt["iteration_s"],
+               "on a GPT the best split is the answer")
+        expect(gpt["searched"]["splits"] == gpt["searched"]["fit"] + gpt["searched"]["over_memory"]
+               + gpt["searched"]["cannot_run"], "every split searched is counted once")
+        expect(all(u["why"] and u["iteration_s"] >= gpt["iteration_s"] for u in gpt["runners_up"]
+                   if "iteration_s" in u and u["fits"]), "runners-up that fit are no faster, and say why")
+        again = result("analytic", "tests/data/small-gpt.yaml", "--platform", "dgx-a100", "--plan", split_plan)
+        expect(again["iteration_s"] == gpt["iteration_s"] and again["grid"]["pp"] == gpt["best_split"]["grid"]["pp"],
+               "analytic --plan reproduces the split's time and stages exactly")
+        # --engine simgrid re-times the per-layer plan and the --top fastest distinct splits,
+        # and answers with the fastest in SimGrid, whose plan file simulate reproduces.
+        retimed_plan = os.path.join(tmp, "retimed.yaml")
+        sim_opt = json.loads(dnnsim("optimize", "tests/data/small-gpt.yaml", "--platform", "crossbar",
+                                    "--procs", "4", "--engine", "simgrid", "--top", "2",
+                                    "--format", "json", "--output", retimed_plan))
+        times = [t["simulated_s"] for t in sim_opt["retimed"]]
+        expect(len(times) == 3 and len({t["analytic_s"] for t in sim_opt["retimed"]}) == 3,
+               "the per-layer plan and two splits of distinct analytic times are re-timed")
+        expect(sim_opt["iteration_s"] == min(times), "the answer is the fastest in SimGrid")
+        again = result("simulate", "tests/data/small-gpt.yaml", "--platform", "crossbar", "--plan", retimed_plan)
+        expect(again["iteration_s"] == sim_opt["iteration_s"], "simulate --plan reproduces it")
         timed = json.loads(dnnsim("optimize", "mlp", "--platform", "crossbar", "--procs", "8",
                                   "--engine", "simgrid", "--format", "json"))
         expect(timed["engine"] == "simgrid" and timed["iteration_s"] > 0, "--engine simgrid re-times")

@@ -8,6 +8,7 @@ children and leaves nothing.
 usage: sweepcheck.py DNNSIM CHECK
 """
 import csv
+import math
 import json
 import os
 import shutil
@@ -62,6 +63,48 @@ def rows_equal_single_runs():
                 expect(float(r[key]) == single[key],
                        f"{command} {r['workload']} {r['platform']} {r['pr']}x{r['pc']} {r['strategy']} {key}")
         checked += 1
+
+
+def pipeline_axes_equal_single_runs():
+    spec = "tests/data/sweep-pipeline.yaml"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "out.csv")
+        subprocess.run([DNNSIM, "sweep", spec, "--output", out, "--no-progress"], check=True,
+                       capture_output=True, text=True)
+        with open(out) as f:
+            rows = list(csv.DictReader(f))
+    expect(len(rows) == 576, f"{len(rows)} rows, expected 576 (tests/data/sweep-pipeline.yaml)")
+    errors = [r for r in rows if r["error"]]
+    # Interleaving needs two stages and m a multiple of Pp; a microbatch holds at least one
+    # sample (B / (Pc m) = 16 / (8 x 4) is half one). Those rows are errors, no others:
+    # 5 one-stage grids x 2 m x 16 (ZeRO, recomputation, SP, buckets) interleaved, 4
+    # two-stage grids interleaved with m = 1 (x 16), and 1x8 (batch and tensor) with m = 4
+    # under 1f1b (x 16).
+    bad = [r for r in rows
+           if (r["schedule"] == "interleaved:2" and (r["pp"] == "1" or r["microbatches"] == "1"))
+           or (int(r["microbatches"]) > 1 and 16 < int(r["pc"]) * int(r["microbatches"]))]
+    expect(len(errors) == len(bad) == 160 + 64 + 32 and all(r["error"] for r in bad),
+           f"{len(errors)} error rows: interleaved with one stage or m = 1, microbatches under a sample")
+    expect(all(r["pp"] in ("1", "2") and int(r["pr"]) * int(r["pc"]) * int(r["pp"]) == 8 for r in rows),
+           "every row's Pr x Pc x Pp is 8")
+    checked = 0
+    for k, r in enumerate(r for r in rows if not r["error"]):
+        if k % 9 != 0:
+            continue
+        args = [DNNSIM, "analytic", "tests/data/small-gpt.yaml", "--platform", PLATFORMS["crossbar-16"],
+                "--grid", f'{r["pr"]}x{r["pc"]}x{r["pp"]}', "--strategy", r["strategy"],
+                "--microbatches", r["microbatches"], "--schedule", r["schedule"], "--zero", r["zero"],
+                "--recompute", r["recompute"], "--bucket-bytes", r["bucket_bytes"], "--format", "json"]
+        if r["sequence_parallel"] == "true":
+            args.append("--sequence-parallel")
+        single = json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
+        bubble = single["pipeline"]["bubble_s"] if "pipeline" in single else 0.0
+        for key, value in (("iteration_s", single["iteration_s"]), ("mfu", single["mfu"]),
+                           ("bubble_s", bubble), ("memory_bytes_per_proc", single["memory_bytes_per_proc"])):
+            if float(r[key]) != value and not (key == "memory_bytes_per_proc" and float(r[key]) == math.ceil(value)):
+                expect(False, f"row {r} {key}: {r[key]} against analytic's {value}")
+        checked += 1
+    expect(checked > 30, f"{checked} rows equal their analytic runs (iteration, MFU, bubble, memory)")
 
 
 def unfit_collective_rows():

@@ -7,7 +7,7 @@ BUILD_FUZZ ?= build-fuzz
 JOBS       ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-unit test-asan fuzz bench validate clean
+.PHONY: all deps build demo test test-unit test-asan fuzz bench validate validate-published clean
 
 all: build
 
@@ -60,6 +60,13 @@ bench: build
 # platforms/local.yaml, then writes results/validation/.
 validate: build
 	@/usr/bin/python3 scripts/validate.py --build $(BUILD)
+
+# The simulator against published measurements of Megatron-LM on A100 clusters
+# (docs/validation.md): results/published/ (CSV, plot, the fitted platform).
+validate-published: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target dnnsim
+	@/usr/bin/python3 analysis/published_study.py ./$(BUILD)/dnnsim results/published
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

@@ -143,3 +143,11 @@ add_test(NAME analysis.pipeline_study
                  ${DNNSIM_PYTHON} ${ANALYSIS_TESTS}/check_pipeline_study.py
                  $<TARGET_FILE:dnnsim> ${ANALYSIS_OUT}/pipeline ${CMAKE_SOURCE_DIR}/README.md)
 set_tests_properties(analysis.pipeline_study PROPERTIES LABELS analysis)
+
+# The published-measurement comparison (docs/validation.md): goals, hand-checked published
+# times, and the summary line the README quotes.
+add_test(NAME analysis.published_study
+         COMMAND ${CMAKE_COMMAND} -E env ${ANALYSIS_ENV}
+                 ${DNNSIM_PYTHON} ${ANALYSIS_TESTS}/check_published_study.py
+                 $<TARGET_FILE:dnnsim> ${ANALYSIS_OUT}/published ${CMAKE_SOURCE_DIR}/README.md)
+set_tests_properties(analysis.published_study PROPERTIES LABELS analysis)

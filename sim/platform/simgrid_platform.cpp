@@ -219,16 +219,36 @@ Leaf build_node(sg4::NetZone* parent, const Platform& platform, unsigned long no
   return {zone->get_netpoint(), gateway};
 }
 
+/// The fat-tree holding the first `nodes` nodes of `tree`: the top level keeps only the
+/// subtrees those nodes lie in. A route between two of them climbs only to their lowest
+/// common switch, which lies in those subtrees, and SimGrid picks its links from the nodes'
+/// positions below it, so every route, and every time, is the one of the whole tree.
+FatTreeParams first_subtrees(const FatTreeParams& tree, std::int64_t nodes) {
+  FatTreeParams out = tree;
+  std::int64_t below = 1;  // nodes under one switch of the top level
+  for (int i = 0; i + 1 < tree.levels; ++i) below *= tree.down[static_cast<std::size_t>(i)];
+  const std::int64_t top = std::max<std::int64_t>(1, (nodes + below - 1) / below);
+  out.down.back() = static_cast<int>(std::min<std::int64_t>(top, tree.down.back()));
+  return out;
+}
+
 /// Nodes joined by a crossbar (a star whose private links are the accelerators' NICs) or by
-/// a fat-tree over the nodes (its node-to-switch links are the node's cables).
-Hosts build_hierarchical(const Platform& platform) {
+/// a fat-tree over the nodes (its node-to-switch links are the node's cables). Only the
+/// nodes holding the first `hosts_needed` accelerators are built (a star's nodes share
+/// nothing; a fat-tree keeps the top-level subtrees they lie in, first_subtrees), with the
+/// link latencies of the whole platform: the times are those of the whole platform
+/// (tests/simgrid, `hierarchical.*_subtree`), and a 1,024-GPU run of `dgx-a100` builds 128
+/// of its 2,048 servers.
+Hosts build_hierarchical(const Platform& platform, std::int64_t hosts_needed) {
   const auto& net = platform.network;
-  Hosts hosts(static_cast<std::size_t>(platform.hosts()));
+  const std::int64_t per_node = net.hierarchical.accelerators;
+  const std::int64_t nodes_needed = (hosts_needed + per_node - 1) / per_node;
   if (net.hierarchical.inter == Topology::crossbar) {
+    Hosts hosts(static_cast<std::size_t>(nodes_needed * per_node));
     // Node to node: NIC, star, NIC: two links.
     const double nic_latency = net.latency_s / 2.0;
     auto* star = sg4::create_star_zone("inter");
-    for (std::int64_t node = 0; node < platform.nodes; ++node) {
+    for (std::int64_t node = 0; node < nodes_needed; ++node) {
       const auto [zone, gateway] =
           build_node(star, platform, static_cast<unsigned long>(node), nic_latency, hosts);
       star->add_route(zone, nullptr, gateway, nullptr, {}, true);
@@ -240,14 +260,18 @@ Hosts build_hierarchical(const Platform& platform) {
   // parallel cables by destination node (d-mod-k), so simultaneous messages between the same
   // two nodes share one cable, where real adaptive routing would spread them.
   const double link_latency = net.latency_s / (2.0 + fat_tree_mean_links(net.fat_tree));
+  const FatTreeParams tree = first_subtrees(net.fat_tree, nodes_needed);
+  std::int64_t built = 1;
+  for (const int d : tree.down) built *= d;
+  Hosts hosts(static_cast<std::size_t>(built * per_node));
   auto node_leaves = [&platform, &hosts, link_latency](sg4::NetZone* zone,
                                                        const std::vector<unsigned long>& /*coord*/,
                                                        unsigned long id) {
     return build_node(zone, platform, id, link_latency, hosts);
   };
-  sg4::create_fatTree_zone("inter", nullptr, to_simgrid(net.fat_tree),
-                           sg4::ClusterCallbacks(node_leaves), net.bandwidth_bytes_per_s,
-                           link_latency, sg4::Link::SharingPolicy::SPLITDUPLEX)
+  sg4::create_fatTree_zone("inter", nullptr, to_simgrid(tree), sg4::ClusterCallbacks(node_leaves),
+                           net.bandwidth_bytes_per_s, link_latency,
+                           sg4::Link::SharingPolicy::SPLITDUPLEX)
       ->seal();
   return hosts;
 }
@@ -286,7 +310,7 @@ SimPlatform build_simgrid_platform(sg4::Engine& engine, const Platform& platform
         sim.hosts = build_dragonfly(platform);
         break;
       case Topology::hierarchical:
-        sim.hosts = build_hierarchical(platform);
+        sim.hosts = build_hierarchical(platform, hosts_needed);
         sim.accelerators_per_node = platform.network.hierarchical.accelerators;
         break;
     }

@@ -2,6 +2,7 @@
 """dnnsim against published measurements of Megatron-LM on A100 clusters (docs/validation.md).
 
 usage: published_study.py DNNSIM OUTPUT_DIR [--measurements CSV] [--calibrate ROW]
+                          [--simulate-up-to GPUS]
 
 Every row of analysis/published_measurements.csv (Narayanan et al. 2021, Table 1;
 Korthikanti et al. 2022, Table 5) becomes a GPT workload of the row's sizes (sequence 2,048,
@@ -11,6 +12,10 @@ timed by `dnnsim analytic`. One number is fitted: the preset's `node.efficiency`
 share of the tensor-core peak training kernels reach), by bisection until the calibration
 row (default `korthikanti2022 22B full`: one DGX, so no network between servers and no
 pipeline) is matched; every other row is a prediction with that efficiency.
+
+Rows on at most --simulate-up-to GPUs (default 8: one DGX) are also replayed by `dnnsim
+simulate` (column simulated_s, empty for the others: at 64 GPUs and 64 microbatches a
+replay takes longer than ten minutes today).
 
 Writes OUTPUT_DIR/published.csv (per row: published and predicted time, error),
 OUTPUT_DIR/published.png (predicted against published) and OUTPUT_DIR/dgx-a100-fitted.yaml
@@ -37,7 +42,7 @@ VOCAB = 51200
 COLUMNS = ["source", "model", "gpus", "tensor", "data", "pipeline", "batch", "microbatch",
            "schedule", "recompute", "sequence_parallel", "published_s", "predicted_s", "error",
            "published_tflops", "predicted_tflops", "bubble_s", "memory_bytes_per_proc",
-           "exceeds_memory", "calibration"]
+           "exceeds_memory", "calibration", "simulated_s", "simulated_error"]
 
 
 def read_measurements(path):
@@ -78,10 +83,10 @@ def platform_with(efficiency, preset_text):
     return text
 
 
-def run(dnnsim, r, workload, platform):
+def run(dnnsim, r, workload, platform, engine="analytic"):
     data = r["gpus"] // (r["tensor"] * r["pipeline"])
     microbatches = r["batch"] // (data * r["microbatch"])
-    cmd = [dnnsim, "analytic", workload, "--platform", platform,
+    cmd = [dnnsim, engine, workload, "--platform", platform,
            "--strategy", "tensor" if r["tensor"] > 1 else "batch",
            "--grid", f"{r['tensor']}x{data}x{r['pipeline']}", "--batch", str(r["batch"]),
            "--microbatches", str(microbatches), "--schedule", r["schedule"],
@@ -145,6 +150,7 @@ def main():
     parser.add_argument("output_dir")
     parser.add_argument("--measurements", default=os.path.join(HERE, "published_measurements.csv"))
     parser.add_argument("--calibrate", default="narayanan2021 145.6B full")
+    parser.add_argument("--simulate-up-to", type=int, default=8)
     o = parser.parse_args()
     rows = read_measurements(o.measurements)
     calibration = [r for r in rows if r["name"] == o.calibrate]
@@ -179,7 +185,11 @@ def main():
                 "bubble_s": result.get("pipeline", {}).get("bubble_s", 0.0),
                 "memory_bytes_per_proc": result["memory_bytes_per_proc"],
                 "exceeds_memory": result["exceeds_memory"],
-                "calibration": r is calibration[0]})
+                "calibration": r is calibration[0], "simulated_s": "", "simulated_error": ""})
+            if r["gpus"] <= o.simulate_up_to:
+                simulated = run(o.dnnsim, r, r["workload"], fitted, "simulate")[1]["iteration_s"]
+                out[-1]["simulated_s"] = simulated
+                out[-1]["simulated_error"] = simulated / published - 1
     lines = [",".join(COLUMNS)]
     for r in out:
         lines.append(",".join(str(r[c]).lower() if isinstance(r[c], bool) else str(r[c])

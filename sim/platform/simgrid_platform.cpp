@@ -219,10 +219,8 @@ Leaf build_node(sg4::NetZone* parent, const Platform& platform, unsigned long no
   return {zone->get_netpoint(), gateway};
 }
 
-/// The fat-tree holding the first `nodes` nodes of `tree`: the top level keeps only the
-/// subtrees those nodes lie in. A route between two of them climbs only to their lowest
-/// common switch, which lies in those subtrees, and SimGrid picks its links from the nodes'
-/// positions below it, so every route, and every time, is the one of the whole tree.
+/// The fat-tree of the top-level subtrees holding the first `nodes` nodes of `tree`: routes
+/// between them stay in those subtrees, so they are the whole tree's (docs/platforms.md).
 FatTreeParams first_subtrees(const FatTreeParams& tree, std::int64_t nodes) {
   FatTreeParams out = tree;
   std::int64_t below = 1;  // nodes under one switch of the top level
@@ -234,11 +232,8 @@ FatTreeParams first_subtrees(const FatTreeParams& tree, std::int64_t nodes) {
 
 /// Nodes joined by a crossbar (a star whose private links are the accelerators' NICs) or by
 /// a fat-tree over the nodes (its node-to-switch links are the node's cables). Only the
-/// nodes holding the first `hosts_needed` accelerators are built (a star's nodes share
-/// nothing; a fat-tree keeps the top-level subtrees they lie in, first_subtrees), with the
-/// link latencies of the whole platform: the times are those of the whole platform
-/// (tests/simgrid, `hierarchical.*_subtree`), and a 1,024-GPU run of `dgx-a100` builds 128
-/// of its 2,048 servers.
+/// nodes `hosts_needed` needs are built, with the whole platform's link latencies: same
+/// times (tests/simgrid, `hierarchical.first_subtrees_*`).
 Hosts build_hierarchical(const Platform& platform, std::int64_t hosts_needed) {
   const auto& net = platform.network;
   const std::int64_t per_node = net.hierarchical.accelerators;

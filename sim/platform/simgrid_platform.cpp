@@ -5,6 +5,7 @@
 #include <cctype>
 #include <fstream>
 #include <functional>
+#include <numeric>
 #include <stdexcept>
 #include <string_view>
 
@@ -17,6 +18,7 @@
 #include "sim/common/log.hpp"
 #include "sim/common/suggest.hpp"
 #include "sim/platform/route_length.hpp"
+#include "sim/platform/simgrid_network_model.hpp"
 
 // How the platform's end-to-end latency (alpha) is divided among links, on every topology:
 // each link carries alpha / L, where L is the mean number of links on SimGrid's route over
@@ -27,16 +29,6 @@
 // L is 2 on a crossbar (two private links, alpha / 2 each: one message costs exactly
 // alpha + beta * n), 2 * LCA level averaged for a fat-tree, the mean ring distance summed
 // over dimensions for a torus, and the mean of SimGrid 3.32's minimal dragonfly route.
-//
-// Network model: the YAML presets describe RDMA / credit-based fabrics (InfiniBand, Aries,
-// NVLink, torus links), so no platform built here models TCP's artefacts: cross-traffic
-// (a 5 % reverse flow of ACKs on every message, which slows exchanges that run both ways
-// at once) and the TCP window (rate <= gamma / (2 * latency)) are off everywhere. `network_model`
-// then picks how links share bandwidth and scale latency: "" means CM02 on every topology,
-// so that the YAML's latency and bandwidth mean what they say (on a crossbar one message
-// costs exactly alpha + beta * n) and every difference from the analytic model comes from
-// routes and contention; LV08 (SimGrid's TCP-calibrated default, which scales latency by
-// 13.01 and bandwidth by 0.97) and the others are passed to network/model as asked.
 
 namespace sg4 = simgrid::s4u;
 
@@ -51,32 +43,6 @@ using Hosts = std::vector<sg4::Host*>;
 [[noreturn]] void fail(const Platform& platform, const std::string& key,
                        const std::string& message) {
   throw InputError(platform.file, std::nullopt, key, message);
-}
-
-/// SimGrid 3.32's network models (ns-3 needs a SimGrid built with it); SimGrid aborts the
-/// process on any other name, so it is checked here. Its `Constant` model aborts too: it
-/// refuses links, and every platform dnnsim builds is made of links.
-constexpr std::array<std::string_view, 4> kNetworkModels{"CM02", "LV08", "SMPI", "IB"};
-
-void configure_network(const std::string& network_model) {
-  if (network_model == "Constant") {
-    throw InputError("", std::nullopt, "--network-model",
-                     "SimGrid's Constant model has no links and dnnsim's platforms are made of "
-                     "links; expected one of: CM02, LV08, SMPI, IB");
-  }
-  if (!network_model.empty() && std::find(kNetworkModels.begin(), kNetworkModels.end(),
-                                          network_model) == kNetworkModels.end()) {
-    throw InputError(
-        "", std::nullopt, "--network-model",
-        fmt::format("unknown network model '{}'{}; expected one of: {}", network_model,
-                    did_you_mean(network_model, kNetworkModels), fmt::join(kNetworkModels, ", ")));
-  }
-  // SimGrid logs every configuration change at INFO; these are ours, not the user's.
-  xbt_log_control_set("xbt_cfg.thresh:warning");
-  const std::string model = network_model.empty() ? "CM02" : network_model;
-  sg4::Engine::set_config("network/model:" + model);
-  sg4::Engine::set_config("network/crosstraffic:0");
-  sg4::Engine::set_config("network/TCP-gamma:0");
 }
 
 double host_speed(const Platform& platform) {
@@ -225,8 +191,8 @@ FatTreeParams first_subtrees(const FatTreeParams& tree, std::int64_t nodes) {
   FatTreeParams out = tree;
   std::int64_t below = 1;  // nodes under one switch of the top level
   for (int i = 0; i + 1 < tree.levels; ++i) below *= tree.down[static_cast<std::size_t>(i)];
-  const std::int64_t top = std::max<std::int64_t>(1, (nodes + below - 1) / below);
-  out.down.back() = static_cast<int>(std::min<std::int64_t>(top, tree.down.back()));
+  out.down.back() =
+      static_cast<int>(std::clamp<std::int64_t>((nodes + below - 1) / below, 1, tree.down.back()));
   return out;
 }
 
@@ -256,9 +222,8 @@ Hosts build_hierarchical(const Platform& platform, std::int64_t hosts_needed) {
   // two nodes share one cable, where real adaptive routing would spread them.
   const double link_latency = net.latency_s / (2.0 + fat_tree_mean_links(net.fat_tree));
   const FatTreeParams tree = first_subtrees(net.fat_tree, nodes_needed);
-  std::int64_t built = 1;
-  for (const int d : tree.down) built *= d;
-  Hosts hosts(static_cast<std::size_t>(built * per_node));
+  Hosts hosts(static_cast<std::size_t>(
+      std::accumulate(tree.down.begin(), tree.down.end(), per_node, std::multiplies<>())));
   auto node_leaves = [&platform, &hosts, link_latency](sg4::NetZone* zone,
                                                        const std::vector<unsigned long>& /*coord*/,
                                                        unsigned long id) {

@@ -106,8 +106,7 @@ def fit_efficiency(dnnsim, row, workload, preset_text, tmp):
     platform = os.path.join(tmp, "fit.yaml")
     for _ in range(40):
         middle = (low + high) / 2
-        with open(platform, "w") as f:
-            f.write(platform_with(middle, preset_text))
+        write_text_atomically(platform, platform_with(middle, preset_text))
         t = run(dnnsim, row, workload, platform)[1]["iteration_s"]
         if abs(t - target) <= 1e-6 * target:
             return middle
@@ -163,8 +162,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for r in rows:
             r["workload"] = os.path.join(tmp, f"{r['model']}.yaml")
-            with open(r["workload"], "w") as f:
-                f.write(workload_yaml(r))
+            write_text_atomically(r["workload"], workload_yaml(r))
         efficiency = fit_efficiency(o.dnnsim, calibration[0], calibration[0]["workload"],
                                     preset_text, tmp)
         fitted = os.path.join(o.output_dir, "dgx-a100-fitted.yaml")

@@ -4,8 +4,8 @@
 
 #include "sim/common/error.hpp"
 #include "sim/optimizer/optimizer.hpp"
+#include "sim/optimizer/split_search.hpp"
 #include "sim/request/run_options.hpp"
-#include "sim/strategy/pipeline_plan.hpp"
 
 namespace dnnsim::cli {
 
@@ -31,14 +31,16 @@ Plan plan_for(const Network& net, const Platform& platform, const SweepConfig& c
                                  "one sample per microbatch",
                                  c.microbatches, batch, plan.grid.pc));
   }
-  if (c.stages > 1 || c.microbatches > 1 || c.schedule.kind == ScheduleKind::interleaved) {
-    plan.pipeline = make_pipeline(net, c.stages, c.microbatches, c.schedule);
-    plan.procs *= c.stages;
-  }
   check_recompute(net, c.recompute);
-  plan.zero = c.zero;
-  plan.recompute = c.recompute;
-  plan.bucket_bytes = static_cast<double>(c.bucket_bytes);
+  apply_split(net,
+              {c.strategy.strategy,
+               {c.grid, c.stages},
+               c.microbatches,
+               c.schedule,
+               c.zero,
+               c.recompute,
+               c.sequence_parallel},
+              static_cast<double>(c.bucket_bytes), plan);
   return plan;
 }
 

@@ -129,8 +129,7 @@ std::string describe(const Split& s) {
   return out;
 }
 
-Plan split_plan(const Network& network, const Split& split, double bucket_bytes) {
-  Plan plan = uniform_plan(network, split.strategy, split.grid.grid, split.sequence_parallel);
+void apply_split(const Network& network, const Split& split, double bucket_bytes, Plan& plan) {
   if (split.grid.stages > 1 || split.microbatches > 1 ||
       split.schedule.kind == ScheduleKind::interleaved) {
     plan.pipeline = make_pipeline(network, split.grid.stages, split.microbatches, split.schedule);
@@ -139,6 +138,11 @@ Plan split_plan(const Network& network, const Split& split, double bucket_bytes)
   plan.zero = split.zero;
   plan.recompute = split.recompute;
   plan.bucket_bytes = bucket_bytes;
+}
+
+Plan split_plan(const Network& network, const Split& split, double bucket_bytes) {
+  Plan plan = uniform_plan(network, split.strategy, split.grid.grid, split.sequence_parallel);
+  apply_split(network, split, bucket_bytes, plan);
   return plan;
 }
 

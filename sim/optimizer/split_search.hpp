@@ -41,8 +41,13 @@ struct Split {
 /// parallel" (the defaults are left out: "batch 1x64").
 [[nodiscard]] std::string describe(const Split& split);
 
-/// The plan of `split` on `network`. Throws InputError when it cannot run (stage cuts,
-/// schedule, strategy and grid).
+/// Gives `plan`, laid out on one stage's grid, the stages, microbatches, schedule, ZeRO
+/// stage and recomputation of `split`, and gradient buckets. Throws InputError when the
+/// pipeline cannot run (stage cuts, schedule).
+void apply_split(const Network& network, const Split& split, double bucket_bytes, Plan& plan);
+
+/// The plan of `split` on `network`: its uniform strategy, then apply_split. Throws
+/// InputError when it cannot run (stage cuts, schedule, strategy and grid).
 [[nodiscard]] Plan split_plan(const Network& network, const Split& split,
                               double bucket_bytes = 0.0);
 

@@ -5,26 +5,18 @@ the summary line the README quotes after its command.
 usage: check_pipeline_study.py DNNSIM OUTPUT_DIR README
 """
 import os
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from study_check import files_missing, quote_mismatch, run_study  # noqa: E402
 
 
 def main():
     dnnsim, output_dir, readme = sys.argv[1:]
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    out = subprocess.run(["/usr/bin/python3", os.path.join(root, "analysis", "pipeline_study.py"),
-                          dnnsim, output_dir], check=True, capture_output=True, text=True)
-    printed = out.stdout.strip()
-    lines = open(readme).read().split("\n")
+    printed = run_study("pipeline_study.py", dnnsim, output_dir)
     command = "$ /usr/bin/python3 analysis/pipeline_study.py build/dnnsim results/pipeline"
-    quoted = lines[lines.index(command) + 1] if command in lines else None
-    failures = []
-    if quoted != printed:
-        failures.append(f"the README quotes\n  {quoted}\nbut the study prints\n  {printed}")
-    for name in ("pipeline.csv", "pipeline.png"):
-        path = os.path.join(output_dir, name)
-        if not os.path.exists(path) or os.path.getsize(path) < 1000:
-            failures.append(f"{path} missing or too small")
+    failures = [m for m in [quote_mismatch(readme, command, printed)] if m]
+    failures += files_missing(output_dir, ("pipeline.csv", "pipeline.png"), 1000)
     for f in failures:
         print("FAIL: " + f)
     if not failures:

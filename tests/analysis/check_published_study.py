@@ -11,22 +11,16 @@ usage: check_published_study.py DNNSIM OUTPUT_DIR README
 import csv
 import os
 import statistics
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from study_check import files_missing, quote_mismatch, run_study  # noqa: E402
 
 
 def main():
     dnnsim, output_dir, readme = sys.argv[1:]
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    out = subprocess.run(["/usr/bin/python3", os.path.join(root, "analysis", "published_study.py"),
-                          dnnsim, output_dir], check=True, capture_output=True, text=True)
-    printed = out.stdout.strip()
-    failures = []
-    lines = open(readme).read().split("\n")
-    command = "$ make validate-published"
-    quoted = lines[lines.index(command) + 1] if command in lines else None
-    if quoted != printed:
-        failures.append(f"the README quotes\n  {quoted}\nbut the study prints\n  {printed}")
+    printed = run_study("published_study.py", dnnsim, output_dir)
+    failures = [m for m in [quote_mismatch(readme, "$ make validate-published", printed)] if m]
     with open(os.path.join(output_dir, "published.csv")) as f:
         rows = list(csv.DictReader(f))
     if len(rows) != 18:
@@ -49,10 +43,8 @@ def main():
     if statistics.median(errors) > 0.10 or max(errors) > 0.25:
         failures.append(f"median |error| {statistics.median(errors):.3f}, worst {max(errors):.3f}: "
                         "beyond the goals of 10 % and 25 %")
-    for name in ("published.csv", "published.png", "dgx-a100-fitted.yaml"):
-        path = os.path.join(output_dir, name)
-        if not os.path.exists(path) or os.path.getsize(path) < 500:
-            failures.append(f"{path} missing or too small")
+    failures += files_missing(output_dir, ("published.csv", "published.png", "dgx-a100-fitted.yaml"),
+                              500)
     for f in failures:
         print("FAIL: " + f)
     if not failures:

@@ -2,7 +2,8 @@
 """The example outputs of README.md and docs/*.md are real: every line of a fenced block
 that starts with `$ dnnsim ...` is run, and what it prints (stdout, then stderr) must be
 the lines that follow it, up to the next `$ ` line or the end of the block, character for
-character. When an output changes on purpose, `--update` rewrites the documents with what
+character. Progress reports on stderr (`optimize: 8192/57432 steps, ...`, printed every
+5 s when a run is slow, as under the sanitizers) are not part of the output. When an output changes on purpose, `--update` rewrites the documents with what
 dnnsim prints now (then read the diff before committing it).
 
 Commands run in a scratch directory that sees the repository's workloads/, platforms/,
@@ -61,11 +62,17 @@ def commands(lines):
     return out
 
 
+# sim/cli/progress.cpp's line for logs: "NAME: DONE/TOTAL UNIT, RATE/s, T s left" or "..., done in T s".
+PROGRESS = re.compile(r"^[a-z]+: \d+/\d+ \w+, [0-9.]+/s, (\d+ s left|done in .*)\n?$")
+
+
 def run(dnnsim, command, cwd, env):
     args = shlex.split(command)
     args[0] = dnnsim
     r = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
-    text = r.stdout + r.stderr
+    stderr = "".join(line for line in r.stderr.splitlines(keepends=True)
+                     if not PROGRESS.match(line))
+    text = r.stdout + stderr
     return text[:-1] if text.endswith("\n") else text
 
 

@@ -63,7 +63,7 @@ def commands(lines):
 
 
 # sim/cli/progress.cpp's line for logs: "NAME: DONE/TOTAL UNIT, RATE/s, T s left" or "..., done in T s".
-PROGRESS = re.compile(r"^[a-z]+: \d+/\d+ \w+, [0-9.]+/s, (\d+ s left|done in .*)\n?$")
+PROGRESS = re.compile(r"^[a-z]+: \d+/\d+ \w+, [0-9.]+/s, (.+ left|done in .*)\n?$")
 
 
 def run(dnnsim, command, cwd, env):

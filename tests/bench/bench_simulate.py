@@ -7,9 +7,15 @@ give the same simulated time. Runs shorter than a few seconds are repeated and t
 counts; in the comparison the programs' runs alternate. SMPI is timed as exported
 (-no-privatize) and with smpirun's default privatization.
 
+Then GPT-3 175B on the dgx-a100 preset, tensor 8 x data PC x pipeline 8, 16 microbatches
+of one sequence, full recomputation, for PC = 1 ... --llm-max-data (64 ... 8 PC * 8 GPUs),
+with the tasks each rank replays.
+
 usage: bench_simulate.py DNNSIM [--max-procs P] [--smpi-max-procs P] [--resnet-max-procs P]
+                                [--llm-max-data PC]
 Goals: AlexNet at P = 1024 in <= 2 s and 1 GiB, P = 4096 in <= 20 s,
-P = 16384 in <= 5 minutes; >= 2x faster than SMPI replay.
+P = 16384 in <= 5 minutes; >= 2x faster than SMPI replay. GPT-3 175B on 1,024 GPUs (PC =
+16, 96 microbatches) in <= 120 s and 4 GiB: not reached (README, "Speed").
 """
 import argparse
 import json
@@ -95,6 +101,9 @@ def main():
     # ResNet-50 has 107 gradient all-reduces (53 convolutions, 53 batchnorms, fc) to AlexNet's 8: past P = 1024 one iteration
     # takes far longer than the other figures together.
     parser.add_argument("--resnet-max-procs", type=int, default=1024)
+    # GPT-3's task graphs take about half a kilobyte per task today: PC = 4 (256 GPUs) needs
+    # about 1 GB, PC = 16 with 96 microbatches far more than this machine has.
+    parser.add_argument("--llm-max-data", type=int, default=4)
     args = parser.parse_args()
     procs_list = [p for p in (64, 256, 1024, 4096, 16384) if p <= args.max_procs]
     with tempfile.TemporaryDirectory() as tmp:
@@ -137,6 +146,26 @@ def main():
             print(f"{procs:>6} {ours:>8.3f}s {smpi:>11.3f}s {smpi / ours:>8.2f}x {private:>11.3f}s "
                   f"{private / ours:>8.2f}x {ours_rss:>7.0f} MiB {smpi_rss:>5.0f} MiB "
                   f"{ours_sim * 1e3:>8.4f} / {smpi_sim * 1e3:.4f} ms", flush=True)
+
+        llm(args.dnnsim, args.llm_max_data)
+
+
+def llm(dnnsim, max_data):
+    print("\nGPT-3 175B, dgx-a100, tensor 8 x data PC x pipeline 8, 16 microbatches, full "
+          "recomputation:")
+    print(f"{'P':>6} {'wall':>9} {'peak RSS':>10} {'tasks/rank':>11} {'simulated':>11} {'bubble':>9}")
+    data = 1
+    while data <= max_data:
+        common = ["gpt3-175b", "--platform", "dgx-a100", "--strategy", "tensor", "--grid",
+                  f"8x{data}x8", "--batch", str(16 * data), "--microbatches", "16",
+                  "--recompute", "full", "--format", "json"]
+        out, wall, rss = fastest([dnnsim, "simulate", *common], budget_s=0.0, most=1)
+        result = json.loads(out)
+        graph = json.loads(run([dnnsim, "taskgraph", *common, "--rank", "0"])[0])
+        print(f"{64 * data:>6} {wall:>8.2f}s {rss:>7.0f} MiB {len(graph['tasks']):>11} "
+              f"{result['iteration_s']:>10.4f}s {result['pipeline']['bubble_s']:>8.4f}s", flush=True)
+        data *= 2
+
 
 if __name__ == "__main__":
     main()

@@ -62,23 +62,9 @@ SplitAxes fixed_axes(const OptimizeOptions& o) {
     axes.grid = *g;
   }
   axes.microbatches = o.microbatches;
-  if (!o.schedule.empty()) {
-    axes.schedule = parse_schedule(o.schedule);
-    if (!axes.schedule) {
-      throw InputError("", std::nullopt, "--schedule",
-                       fmt::format("expected gpipe, 1f1b or interleaved:V (V >= 2 chunks per "
-                                   "stage), got '{}'",
-                                   o.schedule));
-    }
-  }
+  if (!o.schedule.empty()) axes.schedule = schedule_option(o.schedule);
   if (o.zero) axes.zero = static_cast<int>(*o.zero);
-  if (!o.recompute.empty()) {
-    axes.recompute = recompute_from_string(o.recompute);
-    if (!axes.recompute) {
-      throw InputError("", std::nullopt, "--recompute",
-                       unknown_name("recomputation", o.recompute, kRecomputeNames));
-    }
-  }
+  if (!o.recompute.empty()) axes.recompute = recompute_option(o.recompute);
   if (o.sequence_parallel) axes.sequence_parallel = true;
   axes.bucket_bytes = static_cast<double>(o.bucket_bytes.value_or(0));
   return axes;
@@ -232,6 +218,7 @@ void add_optimize_command(CLI::App& app) {
     }
     Network net = load_network(resolve_preset(o->workload, "workloads"));
     apply_optimizer(o->optimizer, net);
+    if (axes.recompute) check_recompute(net, *axes.recompute);
     // A SimGrid XML platform states no alpha, beta or flops: the search uses those read from
     // its first hosts (docs/platforms.md), and only SimGrid's times on the file itself count.
     const bool xml = o->platform.ends_with(".xml");
@@ -274,9 +261,10 @@ void add_optimize_command(CLI::App& app) {
       }
       search.progress = tick;
       Optimization kinds = optimize(net, platform, batch, search);
-      kinds.plan.zero = axes.zero.value_or(0);
-      kinds.plan.recompute = axes.recompute.value_or(Recompute::none);
-      kinds.plan.bucket_bytes = axes.bucket_bytes;
+      Split one_stage;  // the per-layer plan's ZeRO stage, recomputation and buckets
+      one_stage.zero = axes.zero.value_or(0);
+      one_stage.recompute = axes.recompute.value_or(Recompute::none);
+      apply_split(net, one_stage, axes.bucket_bytes, kinds.plan);
       AnalyticModel model(net, platform);
       kinds.result = model.run(kinds.plan, batch);
       report.kinds_fit = !kinds.result.exceeds_memory();

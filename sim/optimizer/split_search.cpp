@@ -129,10 +129,13 @@ std::string describe(const Split& s) {
   return out;
 }
 
-void apply_split(const Network& network, const Split& split, double bucket_bytes, Plan& plan) {
+void apply_split(const Network& network, const Split& split, double bucket_bytes, Plan& plan,
+                 const std::vector<std::int64_t>* pieces) {
   if (split.grid.stages > 1 || split.microbatches > 1 ||
       split.schedule.kind == ScheduleKind::interleaved) {
-    plan.pipeline = make_pipeline(network, split.grid.stages, split.microbatches, split.schedule);
+    plan.pipeline =
+        pieces ? PipelinePlan{split.grid.stages, split.microbatches, split.schedule, *pieces}
+               : make_pipeline(network, split.grid.stages, split.microbatches, split.schedule);
     plan.procs *= split.grid.stages;
   }
   plan.zero = split.zero;
@@ -249,15 +252,10 @@ void time_chunks(const Network& network, const Platform& platform, std::int64_t 
       } else if (piece == nullptr) {
         o.limit = why;
       } else {
-        Plan& plan = *base;
-        plan.procs = s.grid.procs();
-        plan.pipeline.stages = s.grid.stages;
-        plan.pipeline.microbatches = s.microbatches;
-        plan.pipeline.schedule = s.schedule;
-        plan.pipeline.piece = *piece;
-        plan.zero = s.zero;
-        plan.recompute = s.recompute;
-        plan.bucket_bytes = axes.bucket_bytes;
+        Plan& plan = *base;  // reused: back to one stage, then this split
+        plan.procs = s.grid.grid.procs();
+        plan.pipeline = PipelinePlan{};
+        apply_split(network, s, axes.bucket_bytes, plan, piece);
         const Evaluation e = model.evaluate(plan, batch);
         if (e.violation) {
           o.limit =

@@ -43,8 +43,11 @@ struct Split {
 
 /// Gives `plan`, laid out on one stage's grid, the stages, microbatches, schedule, ZeRO
 /// stage and recomputation of `split`, and gradient buckets. Throws InputError when the
-/// pipeline cannot run (stage cuts, schedule).
-void apply_split(const Network& network, const Split& split, double bucket_bytes, Plan& plan);
+/// pipeline cannot run (stage cuts, schedule). `pieces`, when given, are the stage cuts
+/// of split's Pp x V pieces, already computed and its schedule already checked (the
+/// search cuts each Pp x V once).
+void apply_split(const Network& network, const Split& split, double bucket_bytes, Plan& plan,
+                 const std::vector<std::int64_t>* pieces = nullptr);
 
 /// The plan of `split` on `network`: its uniform strategy, then apply_split. Throws
 /// InputError when it cannot run (stage cuts, schedule, strategy and grid).

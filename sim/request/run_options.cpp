@@ -125,17 +125,7 @@ namespace {
 // docs/model.md, "Pipeline parallelism": Pp stages of the plan's grid, m microbatches.
 void apply_pipeline(const RunOptions& o, const Network& network, std::int64_t stages,
                     std::vector<Plan>& plans) {
-  Schedule schedule;
-  if (!o.schedule.empty()) {
-    const auto parsed = parse_schedule(o.schedule);
-    if (!parsed) {
-      throw InputError("", std::nullopt, "--schedule",
-                       fmt::format("expected gpipe, 1f1b or interleaved:V (V >= 2 chunks per "
-                                   "stage), got '{}'",
-                                   o.schedule));
-    }
-    schedule = *parsed;
-  }
+  const Schedule schedule = o.schedule.empty() ? Schedule{} : schedule_option(o.schedule);
   const std::int64_t microbatches = o.microbatches.value_or(1);
   if (microbatches < 1) {
     throw InputError("", std::nullopt, "--microbatches",
@@ -152,15 +142,7 @@ void apply_pipeline(const RunOptions& o, const Network& network, std::int64_t st
 // docs/model.md, "Sharded data parallelism" and "Recomputation".
 void apply_memory_options(const RunOptions& o, const Network& network, std::vector<Plan>& plans) {
   const std::int64_t zero = o.zero.value_or(0);  // 0 to 3, checked by the option
-  Recompute recompute = Recompute::none;
-  if (!o.recompute.empty()) {
-    const auto parsed = recompute_from_string(o.recompute);
-    if (!parsed) {
-      throw InputError("", std::nullopt, "--recompute",
-                       unknown_name("recomputation", o.recompute, kRecomputeNames));
-    }
-    recompute = *parsed;
-  }
+  const Recompute recompute = o.recompute.empty() ? Recompute::none : recompute_option(o.recompute);
   check_recompute(network, recompute);
   for (Plan& plan : plans) {
     plan.zero = static_cast<int>(zero);
@@ -170,6 +152,26 @@ void apply_memory_options(const RunOptions& o, const Network& network, std::vect
 }
 
 }  // namespace
+
+Schedule schedule_option(const std::string& text) {
+  const auto parsed = parse_schedule(text);
+  if (!parsed) {
+    throw InputError("", std::nullopt, "--schedule",
+                     fmt::format("expected gpipe, 1f1b or interleaved:V (V >= 2 chunks per "
+                                 "stage), got '{}'",
+                                 text));
+  }
+  return *parsed;
+}
+
+Recompute recompute_option(const std::string& text) {
+  const auto parsed = recompute_from_string(text);
+  if (!parsed) {
+    throw InputError("", std::nullopt, "--recompute",
+                     unknown_name("recomputation", text, kRecomputeNames));
+  }
+  return *parsed;
+}
 
 void check_recompute(const Network& network, Recompute recompute) {
   const auto has = [&](auto&& pred) {

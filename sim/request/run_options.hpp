@@ -67,6 +67,10 @@ struct RunRequest {
 
 [[nodiscard]] Format parse_format(const std::string& text);
 
+/// `--schedule TEXT` and `--recompute TEXT`, read; throw InputError naming the option.
+[[nodiscard]] Schedule schedule_option(const std::string& text);
+[[nodiscard]] Recompute recompute_option(const std::string& text);
+
 /// Refuses recomputation the network has nothing for: `full` without transformer blocks,
 /// `selective` without attention. Throws InputError (key --recompute).
 void check_recompute(const Network& network, Recompute recompute);

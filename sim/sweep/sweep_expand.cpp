@@ -1,6 +1,7 @@
 // The configurations of a sweep (sim/sweep/sweep_spec.hpp, expand), in the order every
 // shard agrees on.
 
+#include <functional>
 #include <map>
 
 #include <fmt/format.h>
@@ -9,8 +10,58 @@
 #include "sim/sweep/sweep_spec.hpp"
 
 namespace dnnsim {
+namespace {
+
+/// One axis of the sweep after its grid: how many values, and how the k-th is set.
+struct Axis {
+  std::size_t size = 0;
+  std::function<void(SweepConfig&, std::size_t)> set;
+};
+
+template <typename T, typename Field>
+Axis axis(const std::vector<T>& values, Field field) {
+  return {values.size(), [&values, field](SweepConfig& c, std::size_t k) { c.*field = values[k]; }};
+}
+
+/// Calls `visit` once per combination of `axes`' values set on `c`, the last axis varying
+/// fastest (an odometer).
+void for_each_combination(const std::vector<Axis>& axes, SweepConfig& c,
+                          const std::function<void()>& visit) {
+  for (const Axis& a : axes) {
+    if (a.size == 0) return;
+  }
+  std::vector<std::size_t> at(axes.size(), 0);
+  for (std::size_t k = 0; k < axes.size(); ++k) axes[k].set(c, 0);
+  while (true) {
+    visit();
+    std::size_t k = axes.size();
+    while (k > 0 && ++at[k - 1] == axes[k - 1].size) {
+      at[k - 1] = 0;
+      axes[k - 1].set(c, 0);
+      --k;
+    }
+    if (k == 0) return;
+    axes[k - 1].set(c, at[k - 1]);
+  }
+}
+
+}  // namespace
 
 std::vector<SweepConfig> expand(const SweepSpec& spec) {
+  // After the grid, in this order: the choices of pipelines, sharding and recomputation,
+  // the engine, then the what-if scales.
+  const std::vector<Axis> inner{
+      axis(spec.microbatches, &SweepConfig::microbatches),
+      axis(spec.schedules, &SweepConfig::schedule),
+      axis(spec.zero, &SweepConfig::zero),
+      axis(spec.recompute, &SweepConfig::recompute),
+      axis(spec.sequence_parallel, &SweepConfig::sequence_parallel),
+      axis(spec.bucket_bytes, &SweepConfig::bucket_bytes),
+      axis(spec.engines, &SweepConfig::engine),
+      axis(spec.bandwidth_scales, &SweepConfig::bandwidth_scale),
+      axis(spec.latency_scales, &SweepConfig::latency_scale),
+      axis(spec.flops_scales, &SweepConfig::flops_scale),
+      axis(spec.intra_bandwidth_scales, &SweepConfig::intra_bandwidth_scale)};
   std::vector<SweepConfig> out;
   const std::vector<std::int64_t> batches =
       spec.batches.empty() ? std::vector<std::int64_t>{0} : spec.batches;
@@ -56,48 +107,16 @@ std::vector<SweepConfig> expand(const SweepSpec& spec) {
             for (const PipelineGrid& g : grids) {
               c.grid = g.grid;
               c.stages = g.stages;
-              for (const std::int64_t m : spec.microbatches) {
-                c.microbatches = m;
-                for (const Schedule& schedule : spec.schedules) {
-                  c.schedule = schedule;
-                  for (const int zero : spec.zero) {
-                    c.zero = zero;
-                    for (const Recompute recompute : spec.recompute) {
-                      c.recompute = recompute;
-                      for (const bool sp : spec.sequence_parallel) {
-                        c.sequence_parallel = sp;
-                        for (const std::int64_t bucket : spec.bucket_bytes) {
-                          c.bucket_bytes = bucket;
-                          for (const auto& engine : spec.engines) {
-                            c.engine = engine;
-                            for (const double bw : spec.bandwidth_scales) {
-                              c.bandwidth_scale = bw;
-                              for (const double lat : spec.latency_scales) {
-                                c.latency_scale = lat;
-                                for (const double fl : spec.flops_scales) {
-                                  c.flops_scale = fl;
-                                  for (const double intra : spec.intra_bandwidth_scales) {
-                                    c.intra_bandwidth_scale = intra;
-                                    c.index = out.size();
-                                    if (out.size() == kMaxSweepRows) {
-                                      throw InputError(
-                                          spec.file, std::nullopt, "",
-                                          fmt::format("the sweep has more than {} configurations; "
-                                                      "split it into several sweeps",
-                                                      kMaxSweepRows));
-                                    }
-                                    out.push_back(c);
-                                  }
-                                }
-                              }
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
+              for_each_combination(inner, c, [&] {
+                c.index = out.size();
+                if (out.size() == kMaxSweepRows) {
+                  throw InputError(spec.file, std::nullopt, "",
+                                   fmt::format("the sweep has more than {} configurations; "
+                                               "split it into several sweeps",
+                                               kMaxSweepRows));
                 }
-              }
+                out.push_back(c);
+              });
             }
           }
         }

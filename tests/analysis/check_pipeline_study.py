@@ -8,7 +8,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from study_check import files_missing, quote_mismatch, run_study  # noqa: E402
+from study_check import files_missing, quote_mismatch, report, run_study  # noqa: E402
 
 
 def main():
@@ -17,11 +17,7 @@ def main():
     command = "$ /usr/bin/python3 analysis/pipeline_study.py build/dnnsim results/pipeline"
     failures = [m for m in [quote_mismatch(readme, command, printed)] if m]
     failures += files_missing(output_dir, ("pipeline.csv", "pipeline.png"), 1000)
-    for f in failures:
-        print("FAIL: " + f)
-    if not failures:
-        print("OK: " + printed)
-    return 1 if failures else 0
+    return report(failures, printed)
 
 
 if __name__ == "__main__":

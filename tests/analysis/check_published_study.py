@@ -14,7 +14,7 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from study_check import files_missing, quote_mismatch, run_study  # noqa: E402
+from study_check import files_missing, quote_mismatch, report, run_study  # noqa: E402
 
 
 def main():
@@ -45,11 +45,7 @@ def main():
                         "beyond the goals of 10 % and 25 %")
     failures += files_missing(output_dir, ("published.csv", "published.png", "dgx-a100-fitted.yaml"),
                               500)
-    for f in failures:
-        print("FAIL: " + f)
-    if not failures:
-        print("OK: " + printed)
-    return 1 if failures else 0
+    return report(failures, printed)
 
 
 if __name__ == "__main__":

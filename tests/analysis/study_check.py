@@ -27,3 +27,12 @@ def files_missing(output_dir, names, least_bytes):
     return [f"{os.path.join(output_dir, n)} missing or too small" for n in names
             if not os.path.exists(os.path.join(output_dir, n))
             or os.path.getsize(os.path.join(output_dir, n)) < least_bytes]
+
+
+def report(failures, printed):
+    """Prints each failure, or OK and the study's line; returns the exit status."""
+    for f in failures:
+        print("FAIL: " + f)
+    if not failures:
+        print("OK: " + printed)
+    return 1 if failures else 0

@@ -280,6 +280,8 @@ bad_input(option.optimize_schedule "'--schedule': expected gpipe, 1f1b or interl
           optimize mlp --platform crossbar --procs 8 --schedule zigzag)
 bad_input(option.optimize_recompute "'--recompute': unknown recomputation 'ful' (did you mean 'full'?)"
           optimize mlp --platform crossbar --procs 8 --recompute ful)
+bad_input(option.optimize_recompute_without_blocks "'--recompute': full recomputation reruns transformer blocks (block<i>.*), and alexnet has none"
+          optimize alexnet --platform crossbar --procs 4 --recompute full)
 bad_input(option.top_zero "'--top': expected a whole number in [1, 2^40 = 1099511627776], got '0'"
           optimize mlp --platform crossbar --procs 4 --top 0)
 # An empty value (CMake drops empty arguments, so a shell passes it).

@@ -251,4 +251,13 @@ TEST_CASE("GPT-3 175B on 1,024 A100s: tensor parallelism stays in a node, as Meg
   REQUIRE(megatron != search.outcomes.end());
   CHECK(megatron->fits);
   CHECK(best.iteration_s <= megatron->iteration_s);
+  // The search's record of Megatron-LM's split is what the analytic engine gives that plan
+  // alone (a fresh engine, every layer priced): the search neither skips nor mis-times it.
+  AnalyticModel alone(net, platform, false);
+  const Evaluation e = alone.evaluate(split_plan(net, megatron->split), 1536);
+  REQUIRE_FALSE(e.violation.has_value());
+  CHECK(megatron->iteration_s == e.result.iteration_s);
+  CHECK(megatron->memory_bytes == e.result.memory_bytes_per_proc);
+  CHECK(e.result.memory_bytes_per_proc <= 80e9);
+  CHECK(best.iteration_s < e.result.iteration_s);
 }

@@ -86,11 +86,11 @@ void retime(const OptimizeOptions& o, const Network& net, const Platform& platfo
   struct Candidate {
     std::string label;
     Plan plan;
-    bool split = false;
+    std::optional<std::size_t> outcome;  ///< a split: its index in the search's outcomes
   };
   std::vector<Candidate> candidates;
   if (report.kinds && (report.kinds_fit || !report.splits)) {
-    candidates.push_back({"the per-layer plan", report.kinds->plan, false});
+    candidates.push_back({"the per-layer plan", report.kinds->plan, std::nullopt});
   }
   if (report.splits) {
     std::vector<std::size_t> order;
@@ -112,7 +112,7 @@ void retime(const OptimizeOptions& o, const Network& net, const Platform& platfo
     for (const std::size_t k : order) {
       Plan plan = split_plan(net, outcomes[k].split, axes.bucket_bytes);
       plan.strategy = Strategy::plan;
-      candidates.push_back({describe(outcomes[k].split), std::move(plan), true});
+      candidates.push_back({describe(outcomes[k].split), std::move(plan), k});
     }
   }
   AnalyticModel model(net, platform);
@@ -127,14 +127,9 @@ void retime(const OptimizeOptions& o, const Network& net, const Platform& platfo
   if (fastest) {
     report.plan = candidates[*fastest].plan;
     report.result = results[*fastest];
-    report.split_won = candidates[*fastest].split;
+    report.split_won = candidates[*fastest].outcome.has_value();
     if (report.split_won) {
-      // The best split is the one SimGrid found fastest.
-      for (std::size_t k = 0; k < report.splits->outcomes.size(); ++k) {
-        if (describe(report.splits->outcomes[k].split) == candidates[*fastest].label) {
-          report.splits->best = k;
-        }
-      }
+      report.splits->best = *candidates[*fastest].outcome;  // the fastest in SimGrid
       report.runners_up = runners_up(*report.splits, top);
     }
   }

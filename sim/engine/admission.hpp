@@ -7,13 +7,22 @@
 
 namespace dnnsim {
 
-/// What a replay of P ranks with `tasks` tasks each needs, measured on SimGrid 3.32 (README,
-/// "Speed"): about 30 MB for the engine, 25 kB per actor (context, mailboxes, comms in
-/// flight) and 150 B per task, with a 1.5 margin.
-[[nodiscard]] double estimated_memory_bytes(std::int64_t procs, std::size_t tasks_per_rank);
+/// The shape of a replay, for its memory estimate.
+struct ReplaySize {
+  std::int64_t procs = 0;
+  std::int64_t stages = 1;  ///< each with its own task graph, shared by its ranks
+  std::size_t tasks_per_rank = 0;
+  std::size_t layers = 0;
+};
+
+/// What a replay needs, measured on SimGrid 3.32 (README, "Speed"): about 30 MB for the
+/// engine, 400 B per task of each stage's shared task graph, and per actor 25 kB (context,
+/// mailboxes, comms in flight), 4 B per task (its count of unfinished dependencies) and
+/// 48 B per layer (its times), with a 1.5 margin.
+[[nodiscard]] double estimated_memory_bytes(const ReplaySize& size);
 
 /// Throws InputError naming --procs when the replay would need more memory than this
 /// machine has available.
-void require_replay_memory(std::int64_t procs, std::size_t tasks_per_rank);
+void require_replay_memory(const ReplaySize& size);
 
 }  // namespace dnnsim

@@ -1,5 +1,7 @@
 #include "sim/engine/rank_actor.hpp"
 
+#include "sim/engine/mailboxes.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <memory>
@@ -13,50 +15,10 @@ namespace sg4 = simgrid::s4u;
 namespace dnnsim {
 namespace {
 
-/// Per (receiver, sender) FIFO mailboxes: every rank issues its collectives in the same
-/// global order, so the messages between two ranks are posted in the same order on both
-/// sides, even when a partner already sends for its next step or collective.
-class Mailboxes {
- public:
-  explicit Mailboxes(std::int64_t rank) : rank_(rank) {}
-
-  sg4::Mailbox* from(std::int64_t sender) { return lookup(inbox_, rank_, sender, sender); }
-  sg4::Mailbox* to(std::int64_t receiver) { return lookup(outbox_, receiver, rank_, receiver); }
-
-  /// Between pipeline stages: the receiver is the mailbox's permanent receiver, so a
-  /// message travels as soon as it is sent (eagerly, as the cost model's recurrence has it)
-  /// instead of waiting for the receive to be posted.
-  sg4::Mailbox* stage_from(std::int64_t sender) {
-    sg4::Mailbox* box = sg4::Mailbox::by_name(fmt::format("stage {}<{}", rank_, sender));
-    box->set_receiver(sg4::Actor::self());
-    return box;
-  }
-  static sg4::Mailbox* stage_to(std::int64_t rank, std::int64_t receiver) {
-    return sg4::Mailbox::by_name(fmt::format("stage {}<{}", receiver, rank));
-  }
-
- private:
-  // A rank talks to a few dozen peers (log P per group): a flat list beats hashing.
-  using Cache = std::vector<std::pair<std::int64_t, sg4::Mailbox*>>;
-
-  static sg4::Mailbox* lookup(Cache& cache, std::int64_t receiver, std::int64_t sender,
-                              std::int64_t peer) {
-    for (const auto& [p, box] : cache) {
-      if (p == peer) return box;
-    }
-    sg4::Mailbox* box = sg4::Mailbox::by_name(fmt::format("{}<{}", receiver, sender));
-    cache.emplace_back(peer, box);
-    return box;
-  }
-
-  std::int64_t rank_;
-  Cache inbox_;
-  Cache outbox_;
-};
-
 /// A collective in progress on the communication stream: its schedule, one step at a time.
 struct RunningCollective {
   std::size_t task = 0;
+  Seat seat;  ///< this rank's, in the task's group
   RankSchedule schedule;
   std::size_t step = 0;
   std::vector<sg4::CommPtr> pending;
@@ -78,28 +40,23 @@ std::string task_name(const Network& network, const Task& t) {
 /// (or a single stream without overlap), each taking its tasks in the global order.
 class RankActor {
  public:
-  // boost::adjacency_list has no move constructor (a "moved" graph is copied), so the
-  // rank's graph is compiled straight into its place.
-  RankActor(const Network& network, const TaskGraphCompiler& compiler, std::int64_t rank,
+  RankActor(const Network& network, const TaskGraphCompiler& compiler,
+            std::shared_ptr<const StageProgram> program, std::int64_t rank,
             const ReplayOptions& options, Shared& shared)
       : network_(network),
+        compiler_(compiler),
         rank_(rank),
-        tasks_(new RankTasks(compiler.compile_rank(rank))),
+        program_(std::move(program)),
         options_(options),
         shared_(shared),
         mailboxes_(rank) {}
 
   void operator()() {
-    const TaskGraph& g = tasks_->graph;
+    const TaskGraph& g = program_->tasks.graph;
     const std::size_t n = boost::num_vertices(g);
-    waiting_.resize(n);
-    for (std::size_t v = 0; v < n; ++v) {
-      if (g[v].op == CollectiveOp::recv && g[v].type == TaskType::collective) {
-        (void)mailboxes_.stage_from(g[v].member(1));
-      }
-      waiting_[v] = static_cast<std::uint32_t>(boost::in_degree(v, g));
-      const bool compute = g[v].type == TaskType::compute;
-      (compute && options_.overlap ? compute_queue_ : comm_queue_).push_back(v);
+    waiting_ = program_->in_degree;
+    for (const std::uint32_t v : program_->stage_receives) {
+      (void)mailboxes_.stage_from(compiler_.seat(g[v], rank_).member(1));
     }
     phase_s_.assign(network_.layers.size() * kPhases, 0.0);
     compute_s_.assign(network_.layers.size(), 0.0);
@@ -120,8 +77,7 @@ class RankActor {
       const auto index = static_cast<std::size_t>(sg4::Activity::wait_any(activities));
       if (exec_ && index == 0) {
         exec_ = nullptr;
-        finish(exec_task_, exec_start_s_);
-        ++done;
+        done += finish_run(sg4::Engine::get_clock());
         continue;
       }
       auto& pending = collective_->pending;
@@ -131,14 +87,13 @@ class RankActor {
       if (pending.empty()) {
         ++collective_->step;
         if (post_step()) {
-          const Task& t = tasks_->graph[collective_->task];
+          const Task& t = program_->tasks.graph[collective_->task];
           // A receive from another stage is this rank's alone: all of it is its wait.
-          const bool own = t.op == CollectiveOp::recv;
-          const double start =
-              own ? collective_->start_s
-                  : std::max(collective_->start_s, shared_.latest_start[instance_key(t)]);
+          const double start = t.op == CollectiveOp::recv
+                                   ? collective_->start_s
+                                   : partners_started(t, collective_->seat, collective_->start_s);
           stage_wait_s_ += start - collective_->start_s;  // waiting for its partners
-          finish(collective_->task, start);
+          finish(collective_->task, start, sg4::Engine::get_clock());
           collective_.reset();
           ++done;
         }
@@ -154,56 +109,66 @@ class RankActor {
     std::size_t finished_now = 0;
     if (!options_.overlap) {
       // One stream: compute tasks and collectives share comm_queue_, one at a time.
-      while (!exec_ && !collective_ && start_head(comm_queue_, comm_next_, finished_now)) {
+      while (!exec_ && !collective_ && start_head(program_->comm, comm_next_, finished_now)) {
       }
       return finished_now;
     }
     bool progress = true;
     while (progress) {
       progress = false;
-      if (!exec_ && start_head(compute_queue_, compute_next_, finished_now)) progress = true;
-      if (!collective_ && start_head(comm_queue_, comm_next_, finished_now)) progress = true;
+      if (!exec_ && start_head(program_->compute, compute_next_, finished_now)) {
+        progress = true;
+      }
+      if (!collective_ && start_head(program_->comm, comm_next_, finished_now)) {
+        progress = true;
+      }
     }
     return finished_now;
   }
 
-  bool start_head(const std::vector<std::size_t>& queue, std::size_t& next,
+  bool start_head(const StageProgram::Stream& stream, std::size_t& next,
                   std::size_t& finished_now) {
+    const std::vector<std::uint32_t>& queue = stream.tasks;
     if (next >= queue.size() || waiting_[queue[next]] != 0) return false;
-    const std::size_t v = queue[next++];
-    const Task& t = tasks_->graph[v];
+    const std::size_t v = queue[next];
+    const Task& t = program_->tasks.graph[v];
     const double now = sg4::Engine::get_clock();
     if (t.type == TaskType::compute) {
-      if (t.flops <= 0.0) {
-        finish(v, now);
-        ++finished_now;
-        return true;
+      run_ = {&stream, next, stream.run_end[next], now};
+      next = run_.end;
+      if (stream.run_flops[run_.first] <= 0.0) {
+        finished_now += finish_run(now);
+      } else {
+        exec_ = sg4::this_actor::exec_async(stream.run_flops[run_.first]);
       }
-      exec_ = sg4::this_actor::exec_async(t.flops);
-      exec_task_ = v;
-      exec_start_s_ = now;
       return true;
     }
+    ++next;
     if (t.op == CollectiveOp::send) {
       // docs/model.md, "Pipeline parallelism": a stage never waits for its own sends.
       const auto bytes = static_cast<std::uint64_t>(std::llround(std::max(t.bytes, 1.0)));
-      Mailboxes::stage_to(rank_, t.member(1))->put_init(this, bytes)->detach();
-      finish(v, now);
+      Mailboxes::stage_to(rank_, compiler_.seat(t, rank_).member(1))
+          ->put_init(this, bytes)
+          ->detach();
+      finish(v, now, now);
       ++finished_now;
       return true;
     }
     auto run = std::make_unique<RunningCollective>();
     run->task = v;
+    run->seat = compiler_.seat(t, rank_);
     run->start_s = now;
     if (t.op != CollectiveOp::recv) {
-      double& latest = shared_.latest_start[instance_key(t)];
-      latest = std::max(latest, now);
+      Shared::Instance& instance = shared_.instances[instance_key(t, run->seat)];
+      instance.latest_start = std::max(instance.latest_start, now);
     }
     run->schedule =
-        collective_schedule(t.op, options_.algorithm, t.group_size, t.group_rank, t.bytes);
+        collective_schedule(t.op, options_.algorithm, t.group_size, run->seat.rank, t.bytes);
     collective_ = std::move(run);
     if (post_step()) {
-      finish(v, now);
+      const double start =
+          t.op == CollectiveOp::recv ? now : partners_started(t, collective_->seat, now);
+      finish(v, start, now);
       collective_.reset();
       ++finished_now;
     }
@@ -214,18 +179,18 @@ class RankActor {
   bool post_step() {
     RunningCollective& run = *collective_;
     if (run.step >= run.schedule.size()) return true;
-    const Task& t = tasks_->graph[run.task];
+    const Task& t = program_->tasks.graph[run.task];
     const ScheduleStep& step = run.schedule[run.step];
     run.pending.clear();
     run.received.assign(step.recvs.size(), nullptr);
     for (std::size_t k = 0; k < step.recvs.size(); ++k) {
-      const std::int64_t peer = t.member(step.recvs[k].peer);
+      const std::int64_t peer = run.seat.member(step.recvs[k].peer);
       sg4::Mailbox* box =
           t.op == CollectiveOp::recv ? mailboxes_.stage_from(peer) : mailboxes_.from(peer);
       run.pending.push_back(box->get_async<void>(&run.received[k]));
     }
     for (const Message& m : step.sends) {
-      sg4::Mailbox* box = mailboxes_.to(t.member(m.peer));
+      sg4::Mailbox* box = mailboxes_.to(run.seat.member(m.peer));
       // SimGrid sizes are whole bytes; payloads such as s * B / Pc may be fractional.
       const auto bytes = static_cast<std::uint64_t>(std::llround(std::max(m.bytes, 1.0)));
       run.pending.push_back(box->put_async(this, bytes));
@@ -233,14 +198,40 @@ class RankActor {
     return false;
   }
 
-  static std::uint64_t instance_key(const Task& t) {
-    return (static_cast<std::uint64_t>(t.order) << 32) | static_cast<std::uint64_t>(t.group_first);
+  static std::uint64_t instance_key(const Task& t, const Seat& seat) {
+    return (static_cast<std::uint64_t>(t.order) << 32) | static_cast<std::uint64_t>(seat.first);
   }
 
-  void finish(std::size_t v, double start_s) {
-    const TaskGraph& g = tasks_->graph;
+  // When the last member of this rank's collective started it (at least `start_s`, this
+  // rank's own start); the instance's record goes once every member has asked.
+  double partners_started(const Task& t, const Seat& seat, double start_s) {
+    const auto it = shared_.instances.find(instance_key(t, seat));
+    const double latest = std::max(start_s, it->second.latest_start);
+    if (++it->second.finished == t.group_size) shared_.instances.erase(it);
+    return latest;
+  }
+
+  // Finishes the computations of the run that ended at `end_s`, each in its share of the
+  // run's time (see StageProgram); returns how many.
+  std::size_t finish_run(double end_s) {
+    const StageProgram::Stream& s = *run_.stream;
+    const TaskGraph& g = program_->tasks.graph;
+    const double total = s.run_flops[run_.first];
+    const double per_flop = total > 0.0 ? (end_s - run_.start_s) / total : 0.0;
+    double start_s = run_.start_s;
+    double done_flops = 0.0;
+    for (std::size_t k = run_.first; k < run_.end; ++k) {
+      done_flops += std::max(g[s.tasks[k]].flops, 0.0);
+      const double piece_end_s = k + 1 == run_.end ? end_s : run_.start_s + done_flops * per_flop;
+      finish(s.tasks[k], start_s, piece_end_s);
+      start_s = piece_end_s;
+    }
+    return run_.end - run_.first;
+  }
+
+  void finish(std::size_t v, double start_s, double end_s) {
+    const TaskGraph& g = program_->tasks.graph;
     const Task& t = g[v];
-    const double end_s = sg4::Engine::get_clock();
     const double duration = end_s - start_s;
     if (t.type == TaskType::compute) {
       compute_s_[t.layer] += duration;
@@ -278,26 +269,29 @@ class RankActor {
     }
     shared_.most_busy_s = std::max(shared_.most_busy_s, end_s - stage_wait_s_);
     ++shared_.finished;
-    // The task graph is no longer needed: free it before the other ranks finish.
-    tasks_.reset();
+    // The stage's program goes with its last rank.
+    program_.reset();
   }
 
   const Network& network_;
+  const TaskGraphCompiler& compiler_;
   std::int64_t rank_;
-  std::unique_ptr<const RankTasks> tasks_;
+  std::shared_ptr<const StageProgram> program_;
   const ReplayOptions& options_;
   Shared& shared_;
   Mailboxes mailboxes_;
 
   std::vector<std::uint32_t> waiting_;  ///< unfinished dependencies per task
-  std::vector<std::size_t> compute_queue_;
-  std::vector<std::size_t> comm_queue_;
   std::size_t compute_next_ = 0;
   std::size_t comm_next_ = 0;
 
   sg4::ExecPtr exec_;
-  std::size_t exec_task_ = 0;
-  double exec_start_s_ = 0.0;
+  struct Run {
+    const StageProgram::Stream* stream = nullptr;
+    std::size_t first = 0;  ///< positions in the stream
+    std::size_t end = 0;
+    double start_s = 0.0;
+  } run_;  ///< the computations exec_ runs
   std::unique_ptr<RunningCollective> collective_;
 
   std::vector<double> phase_s_;
@@ -308,8 +302,10 @@ class RankActor {
 }  // namespace
 
 void start_rank_actor(sg4::Host* host, const Network& network, const TaskGraphCompiler& compiler,
-                      std::int64_t rank, const ReplayOptions& options, Shared& shared) {
-  auto actor = std::make_shared<RankActor>(network, compiler, rank, options, shared);
+                      std::shared_ptr<const StageProgram> program, std::int64_t rank,
+                      const ReplayOptions& options, Shared& shared) {
+  auto actor =
+      std::make_shared<RankActor>(network, compiler, std::move(program), rank, options, shared);
   sg4::Actor::create(fmt::format("rank{}", rank), host, [actor] { (*actor)(); });
 }
 

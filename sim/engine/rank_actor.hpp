@@ -6,10 +6,12 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
 #include "sim/engine/replay.hpp"
+#include "sim/engine/stage_program.hpp"
 #include "sim/engine/trace.hpp"
 #include "sim/result/result.hpp"
 #include "sim/taskgraph/task_graph.hpp"
@@ -29,9 +31,13 @@ struct Shared {
   // Per-layer times: the max over ranks. A collective counts from the moment its last
   // member started it, so that a rank that arrives early and waits for its partners is not
   // charged for their lateness (docs/model.md prices the collective, not the skew).
-  std::vector<double> phase_s;                             ///< per (layer, phase)
-  std::vector<double> compute_s;                           ///< per layer
-  std::unordered_map<std::uint64_t, double> latest_start;  ///< per collective instance
+  std::vector<double> phase_s;    ///< per (layer, phase)
+  std::vector<double> compute_s;  ///< per layer
+  struct Instance {
+    double latest_start = 0.0;
+    std::int64_t finished = 0;  ///< members done: the entry goes when all are
+  };
+  std::unordered_map<std::uint64_t, Instance> instances;  ///< per collective instance
   RankSpread spread{std::numeric_limits<double>::infinity(), 0.0, 0, 0};
   std::int64_t finished = 0;
   std::vector<TraceSpan> spans;
@@ -41,9 +47,10 @@ struct Shared {
   double most_busy_s = 0.0;
 };
 
-/// Starts the actor of rank `rank` on `host`; it compiles its task graph in place.
+/// Starts the actor of rank `rank` on `host`, running `program` (its stage's).
 void start_rank_actor(simgrid::s4u::Host* host, const Network& network,
-                      const TaskGraphCompiler& compiler, std::int64_t rank,
+                      const TaskGraphCompiler& compiler,
+                      std::shared_ptr<const StageProgram> program, std::int64_t rank,
                       const ReplayOptions& options, Shared& shared);
 
 }  // namespace dnnsim

@@ -58,9 +58,14 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
   if (platform.simgrid_xml.empty()) require_simgrid_buildable(platform, plan.procs);
   TaskGraphCompiler compiler(network, plan, batch, platform);
   require_within_limits(network, compiler.execs(), static_cast<double>(batch));
-  const RankTasks first = compiler.compile_rank(0);
+  // One program per pipeline stage, shared by its ranks (compiled as the first is needed).
+  std::vector<std::shared_ptr<const StageProgram>> programs(
+      static_cast<std::size_t>(plan.procs / plan.stage_procs()));
+  programs[0] = std::make_shared<const StageProgram>(compiler, 0, options.overlap);
+  const RankTasks& first = programs[0]->tasks;
   require_schedules(first, options.algorithm);
-  require_replay_memory(plan.procs, boost::num_vertices(first.graph));
+  require_replay_memory({plan.procs, plan.procs / plan.stage_procs(),
+                         boost::num_vertices(first.graph), network.layers.size()});
   log_layout(network, compiler.execs());
   const auto log = logger("engine");
   log->debug("replaying {} ranks of {} tasks (rank 0), collectives by '{}', {}", plan.procs,
@@ -82,8 +87,14 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
   for (std::int64_t rank = 0; rank < plan.procs; ++rank) {
     sg4::Host* host =
         sim.hosts.at(static_cast<std::size_t>(host_of(rank, plan.grid, options.placement)));
-    start_rank_actor(host, network, compiler, rank, options, shared);
+    auto& program = programs[static_cast<std::size_t>(rank / plan.stage_procs())];
+    if (!program) {
+      program = std::make_shared<const StageProgram>(compiler, rank / plan.stage_procs(),
+                                                     options.overlap);
+    }
+    start_rank_actor(host, network, compiler, program, rank, options, shared);
   }
+  programs.clear();  // the actors hold them now: each goes with its stage's last rank
   engine.run();
   log->debug("simulated {:.9g} s; ranks finished between {:.9g} s (rank {}) and {:.9g} s (rank {})",
              engine.get_clock(), shared.spread.first_rank_s, shared.spread.first_rank,

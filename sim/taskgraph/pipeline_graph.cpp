@@ -36,6 +36,7 @@ RankTasks TaskGraphCompiler::compile_pipeline_rank(std::int64_t rank) const {
     t.op = op;
     t.group = Group::all;
     t.group_size = 2;
+    t.across_stages = true;
     t.group_rank = 0;  // member 1 is the counterpart in the other stage
     t.group_first = rank;
     t.group_stride = (static_cast<std::int64_t>(to_piece) % pipe.stages - stage) * size;
@@ -122,6 +123,7 @@ RankTasks TaskGraphCompiler::compile_pipeline_rank(std::int64_t rank) const {
     const std::int64_t b = tied.last_stage;
     if (stage != a && stage != b) continue;
     Task t = collective_task(rank, tied.layer, tied.allreduce);
+    t.across_stages = true;
     t.group_first = rank - (stage - a) * size;
     t.group_stride = (b - a) * size;
     t.group_rank = stage == a ? 0 : 1;

@@ -54,15 +54,31 @@ TaskGraphCompiler::TaskGraphCompiler(const Network& network, const Plan& plan, s
   bucket_gradients(network_, plan_, execs_, collectives_);
 }
 
-Task TaskGraphCompiler::collective_task(std::int64_t rank, std::size_t layer,
-                                        const Collective& c) const {
+Seat TaskGraphCompiler::seat(const Task& t, std::int64_t rank) const {
+  if (t.across_stages) {
+    // Member 0 sits group_rank strides before this rank, whichever rank of the stage it is.
+    return {t.group_rank, rank - t.group_rank * t.group_stride, t.group_stride};
+  }
   // A stage's ranks are consecutive: the grid's ranks, offset by the stage's first.
   const std::int64_t size = plan_.stage_procs();
   const std::int64_t offset = rank / size * size;
   const std::int64_t local = rank - offset;
-  const ProcessGrid grid = execs_[layer].grid;
+  const ProcessGrid grid = execs_[t.layer].grid;
   const std::int64_t row = grid.row_of(local);
   const std::int64_t column = grid.column_of(local);
+  switch (t.group) {
+    case Group::column:
+      return {row, offset + grid.rank_at(0, column), 1};
+    case Group::row:
+      return {column, offset + row, grid.pr};
+    case Group::all:
+      break;
+  }
+  return {local, offset, 1};
+}
+
+Task TaskGraphCompiler::collective_task(std::int64_t rank, std::size_t layer,
+                                        const Collective& c) const {
   Task t;
   t.type = TaskType::collective;
   t.layer = static_cast<std::uint32_t>(layer);
@@ -72,23 +88,10 @@ Task TaskGraphCompiler::collective_task(std::int64_t rank, std::size_t layer,
   t.group = c.group;
   t.group_size = c.group_size;
   t.bytes = c.bytes;
-  switch (c.group) {
-    case Group::column:
-      t.group_first = offset + grid.rank_at(0, column);
-      t.group_stride = 1;
-      t.group_rank = row;
-      break;
-    case Group::row:
-      t.group_first = offset + row;
-      t.group_stride = grid.pr;
-      t.group_rank = column;
-      break;
-    case Group::all:
-      t.group_first = offset;
-      t.group_stride = 1;
-      t.group_rank = local;
-      break;
-  }
+  const Seat s = seat(t, rank);
+  t.group_rank = s.rank;
+  t.group_first = s.first;
+  t.group_stride = s.stride;
   return t;
 }
 

@@ -47,6 +47,9 @@ struct Task {
   std::int64_t group_first = 0;   ///< global rank of member 0
   std::int64_t group_stride = 1;  ///< member k is group_first + k * group_stride
   double bytes = 0.0;             ///< the model's n, which the schedule expands
+  /// A pair of ranks in two pipeline stages (a send, a receive, a tied weight's
+  /// all-reduce) rather than a group of the layer's grid.
+  bool across_stages = false;
 
   [[nodiscard]] std::int64_t member(std::int64_t k) const noexcept {
     return group_first + k * group_stride;
@@ -62,6 +65,15 @@ using TaskSet = std::vector<TaskId>;  ///< tasks another waits for
 void merge_into(TaskSet& into, const TaskSet& from);
 /// Appends a task that waits for every task of `deps`; returns its id.
 TaskId add_task(TaskGraph& g, const Task& task, const TaskSet& deps);
+
+/// Where a rank sits in a collective task's group (the task's group_rank and group_first
+/// for that rank).
+struct Seat {
+  std::int64_t rank = 0;
+  std::int64_t first = 0;
+  std::int64_t stride = 1;
+  [[nodiscard]] std::int64_t member(std::int64_t k) const noexcept { return first + k * stride; }
+};
 
 struct RankTasks {
   std::int64_t rank = 0;
@@ -80,8 +92,15 @@ class TaskGraphCompiler {
   /// With pipeline stages, rank r is in stage r / (Pr Pc) and sits so in its stage's grid.
   [[nodiscard]] RankTasks compile_rank(std::int64_t rank) const;
 
+  /// The graphs of a stage's ranks differ only in their collectives' seats: the seat of
+  /// `rank` in collective `t` of the graph of any rank of the same stage. So one graph per
+  /// stage serves all its ranks (the SimGrid replay of a large grid shares them).
+  [[nodiscard]] Seat seat(const Task& t, std::int64_t rank) const;
+
   [[nodiscard]] const std::vector<LayerExec>& execs() const noexcept { return execs_; }
   [[nodiscard]] std::int64_t procs() const noexcept { return plan_.procs; }
+  /// Ranks per pipeline stage (all of them without a pipeline).
+  [[nodiscard]] std::int64_t stage_procs() const noexcept { return plan_.stage_procs(); }
   /// Layer i's collectives as the graphs run them (gradient buckets included).
   [[nodiscard]] const std::vector<Collective>& collectives(std::size_t i) const noexcept {
     return collectives_[i];

@@ -4,6 +4,7 @@
 
 #include "helpers.hpp"
 #include "sim/model/analytic_model.hpp"
+#include "sim/strategy/pipeline_plan.hpp"
 #include "sim/taskgraph/task_graph.hpp"
 
 using namespace dnnsim;
@@ -123,4 +124,74 @@ layers:
   CHECK(count[{0, Phase::halo}] == 1);  // first weighted layer: forward halo only
   CHECK(count[{1, Phase::halo}] == 2);
   CHECK(count[{0, Phase::gradient}] == 1);
+}
+
+namespace {
+
+// Every rank's graph is its stage's first rank's, but for where the rank sits in each
+// collective: what lets the SimGrid replay share one graph per stage.
+void check_stage_graphs_shared(const Network& net, const Plan& plan, std::int64_t batch) {
+  const TaskGraphCompiler compiler(net, plan, batch, test::simple_platform());
+  const std::int64_t size = plan.stage_procs();
+  for (std::int64_t rank = 0; rank < plan.procs; ++rank) {
+    CAPTURE(rank);
+    const RankTasks shared = compiler.compile_rank(rank / size * size);
+    const RankTasks own = compiler.compile_rank(rank);
+    REQUIRE(boost::num_vertices(own.graph) == boost::num_vertices(shared.graph));
+    REQUIRE(boost::num_edges(own.graph) == boost::num_edges(shared.graph));
+    for (const auto e : boost::make_iterator_range(boost::edges(own.graph))) {
+      CHECK(boost::edge(boost::source(e, own.graph), boost::target(e, own.graph), shared.graph)
+                .second);
+    }
+    for (std::size_t v = 0; v < boost::num_vertices(own.graph); ++v) {
+      const Task& a = own.graph[v];
+      const Task& b = shared.graph[v];
+      CHECK(a.type == b.type);
+      CHECK(a.layer == b.layer);
+      CHECK(a.op == b.op);
+      CHECK(a.flops == b.flops);
+      CHECK(a.bytes == b.bytes);
+      CHECK(a.group_size == b.group_size);
+      if (a.type != TaskType::collective) continue;
+      const Seat seat = compiler.seat(b, rank);
+      CHECK(seat.rank == a.group_rank);
+      CHECK(seat.first == a.group_first);
+      CHECK(seat.stride == a.group_stride);
+    }
+  }
+}
+
+const char* kSmallGpt =
+    "name: g\nbatch: 8\ntransformer: {style: gpt, layers: 6, hidden: 64, heads: 4, seq: 16, "
+    "vocab: 96}\n";
+
+}  // namespace
+
+TEST_CASE("a stage's ranks share one task graph and differ only in their collectives' seats") {
+  SUBCASE("an integrated 2x2 MLP") {
+    const Network net = test::network_from(test::kTinyMlp);
+    check_stage_graphs_shared(net, uniform_plan(net, Strategy::integrated, {2, 2}), 16);
+  }
+  SUBCASE("a domain-parallel CNN exchanging halos") {
+    const Network net = load_network(test::preset("workloads", "alexnet"));
+    check_stage_graphs_shared(net, uniform_plan(net, Strategy::domain, {4, 2}), 16);
+    check_stage_graphs_shared(net, uniform_plan(net, Strategy::integrated, {3, 2}), 12);
+  }
+  SUBCASE("a sequence-parallel GPT with ZeRO-3 gathers and gradient buckets") {
+    const Network net = test::network_from(kSmallGpt);
+    Plan plan = uniform_plan(net, Strategy::tensor, {2, 2}, true);
+    plan.zero = 3;
+    plan.bucket_bytes = 1 << 16;
+    check_stage_graphs_shared(net, plan, 8);
+  }
+  SUBCASE("a tensor-parallel GPT in three stages with its embedding tied across them") {
+    const Network net = test::network_from(kSmallGpt);
+    for (const char* schedule : {"1f1b", "gpipe", "interleaved:2"}) {
+      CAPTURE(schedule);
+      Plan plan = uniform_plan(net, Strategy::tensor, {2, 2}, true);
+      plan.pipeline = make_pipeline(net, 3, 6, *parse_schedule(schedule));
+      plan.procs = 12;
+      check_stage_graphs_shared(net, plan, 24);
+    }
+  }
 }

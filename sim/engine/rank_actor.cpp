@@ -140,6 +140,7 @@ class RankActor {
         finished_now += finish_run(now);
       } else {
         exec_ = sg4::this_actor::exec_async(stream.run_flops[run_.first]);
+        ++shared_.executions;
       }
       return true;
     }
@@ -150,6 +151,7 @@ class RankActor {
       Mailboxes::stage_to(rank_, compiler_.seat(t, rank_).member(1))
           ->put_init(this, bytes)
           ->detach();
+      ++shared_.messages;
       finish(v, now, now);
       ++finished_now;
       return true;
@@ -194,6 +196,7 @@ class RankActor {
       // SimGrid sizes are whole bytes; payloads such as s * B / Pc may be fractional.
       const auto bytes = static_cast<std::uint64_t>(std::llround(std::max(m.bytes, 1.0)));
       run.pending.push_back(box->put_async(this, bytes));
+      ++shared_.messages;
     }
     return false;
   }
@@ -269,6 +272,7 @@ class RankActor {
     }
     shared_.most_busy_s = std::max(shared_.most_busy_s, end_s - stage_wait_s_);
     ++shared_.finished;
+    shared_.tasks += static_cast<std::int64_t>(waiting_.size());
     // The stage's program goes with its last rank.
     program_.reset();
   }

@@ -45,6 +45,10 @@ struct Shared {
   /// activations or gradients and for the partners of its collectives (docs/model.md,
   /// "Pipeline parallelism": the bubble).
   double most_busy_s = 0.0;
+  // What was replayed (the benchmark reports it).
+  std::int64_t tasks = 0;
+  std::int64_t executions = 0;  ///< SimGrid executions: runs of computations
+  std::int64_t messages = 0;
 };
 
 /// Starts the actor of rank `rank` on `host`, running `program` (its stage's).

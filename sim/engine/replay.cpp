@@ -99,6 +99,8 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
   log->debug("simulated {:.9g} s; ranks finished between {:.9g} s (rank {}) and {:.9g} s (rank {})",
              engine.get_clock(), shared.spread.first_rank_s, shared.spread.first_rank,
              shared.spread.last_rank_s, shared.spread.last_rank);
+  log->debug("replayed {} tasks as {} SimGrid executions and {} messages", shared.tasks,
+             shared.executions, shared.messages);
   if (shared.finished != plan.procs) {
     throw std::runtime_error(
         fmt::format("simulation ended with {} of {} ranks finished", shared.finished, plan.procs));

@@ -120,6 +120,15 @@ foreach(check ring_vs_rabenseifner oversubscribed_fat_tree topologies_run overla
   set_tests_properties(sim.${check} PROPERTIES LABELS simgrid)
 endforeach()
 
+# Sharing one task graph per stage and running consecutive computations as one execution
+# leave every simulated time as the plain replay gave it (pipelines, tied embeddings,
+# sequence parallelism, ZeRO-3, buckets, recomputation, halos, no overlap).
+add_test(NAME sim.shortcuts_keep_the_plain_replay_times
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/replay_unchanged.py
+                 $<TARGET_FILE:dnnsim> ${CMAKE_SOURCE_DIR}/tests/data/plain_replay_times.txt
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(sim.shortcuts_keep_the_plain_replay_times PROPERTIES LABELS simgrid)
+
 # A run whose estimated memory exceeds what the machine has is refused, not killed.
 add_test(NAME sim.refuses_runs_beyond_memory
          COMMAND ${CMAKE_COMMAND} -E env DNNSIM_MEMORY_LIMIT_BYTES=1e8

@@ -19,6 +19,9 @@ void add_sim_options(CLI::App& cmd, SimOptions& o) {
       ->default_str("column");
   cmd.add_flag("--no-overlap", o.no_overlap,
                "One stream per rank: compute and communication never overlap (the paper's sum)");
+  cmd.add_flag("--every-message", o.every_message,
+               "Send every message of every collective, even in groups whose links carry "
+               "nothing else (slower; the same times)");
   cmd.add_option("--network-model", o.network_model,
                  "SimGrid network model: CM02 (default: alpha + beta * n per message), LV08, SMPI, "
                  "IB");
@@ -42,6 +45,7 @@ ReplayOptions make_replay_options(const SimOptions& o) {
   }
   r.placement = *placement;
   r.overlap = !o.no_overlap;
+  r.private_collectives = !o.every_message;
   if (o.network_model && o.network_model->empty()) {
     throw InputError("", std::nullopt, "--network-model",
                      "expected a SimGrid network model (CM02, LV08, SMPI or IB), got nothing");

@@ -15,6 +15,7 @@ struct SimOptions {
   std::string collective = "auto";
   std::string placement = "column";
   bool no_overlap = false;
+  bool every_message = false;
   std::optional<std::string> network_model;  ///< unset: CM02
   std::string trace;
   std::int64_t trace_ranks = 64;

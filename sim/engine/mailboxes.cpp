@@ -25,6 +25,15 @@ sg4::Mailbox* Mailboxes::stage_to(std::int64_t rank, std::int64_t receiver) {
   return sg4::Mailbox::by_name(fmt::format("stage {}<{}", receiver, rank));
 }
 
+sg4::Mailbox* Mailboxes::wake() {
+  if (wake_ == nullptr) wake_ = wake_of(rank_);
+  return wake_;
+}
+
+sg4::Mailbox* Mailboxes::wake_of(std::int64_t rank) {
+  return sg4::Mailbox::by_name(fmt::format("wake {}", rank));
+}
+
 sg4::Mailbox* Mailboxes::lookup(Cache& cache, std::int64_t receiver, std::int64_t sender,
                                 std::int64_t peer) {
   for (const auto& [p, box] : cache) {

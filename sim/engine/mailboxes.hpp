@@ -25,6 +25,10 @@ class Mailboxes {
   simgrid::s4u::Mailbox* stage_from(std::int64_t sender);
   static simgrid::s4u::Mailbox* stage_to(std::int64_t rank, std::int64_t receiver);
 
+  /// Where the last member of a collective on private links wakes this rank.
+  simgrid::s4u::Mailbox* wake();
+  static simgrid::s4u::Mailbox* wake_of(std::int64_t rank);
+
  private:
   // A rank talks to a few dozen peers (log P per group): a flat list beats hashing.
   using Cache = std::vector<std::pair<std::int64_t, simgrid::s4u::Mailbox*>>;
@@ -35,6 +39,7 @@ class Mailboxes {
   std::int64_t rank_;
   Cache inbox_;
   Cache outbox_;
+  simgrid::s4u::Mailbox* wake_ = nullptr;
 };
 
 }  // namespace dnnsim

@@ -1,14 +1,14 @@
 #include "sim/engine/rank_actor.hpp"
 
-#include "sim/engine/mailboxes.hpp"
-
 #include <algorithm>
-#include <limits>
 #include <memory>
 #include <stdexcept>
 
 #include <fmt/format.h>
 #include <simgrid/s4u.hpp>
+
+#include "sim/engine/mailboxes.hpp"
+#include "sim/taskgraph/private_schedule.hpp"
 
 namespace sg4 = simgrid::s4u;
 
@@ -24,28 +24,22 @@ struct RunningCollective {
   std::vector<sg4::CommPtr> pending;
   std::vector<void*> received;  ///< destinations of the step's receives
   double start_s = 0.0;
+  bool on_private_links = false;  ///< timed, not sent (PrivateCollectives)
+  double deadline_s = -1.0;       ///< when it ends, once known
 };
-
-std::string task_name(const Network& network, const Task& t) {
-  const std::string& layer = network.layers[t.layer].name;
-  if (t.type == TaskType::compute) return fmt::format("{} {}", layer, to_string(t.compute));
-  if (t.phase == Phase::halo) {
-    return fmt::format("{} {} halo", layer, t.backward_pass ? "backward" : "forward");
-  }
-  if (t.phase == Phase::redistribute) return fmt::format("{} redistribute", layer);
-  return fmt::format("{} {} {}", layer, to_string(t.phase), to_string(t.op));
-}
 
 /// One rank: executes its task graph with a compute stream and a communication stream
 /// (or a single stream without overlap), each taking its tasks in the global order.
 class RankActor {
  public:
   RankActor(const Network& network, const TaskGraphCompiler& compiler,
-            std::shared_ptr<const StageProgram> program, std::int64_t rank,
-            const ReplayOptions& options, Shared& shared)
+            std::shared_ptr<const StageProgram> program, const PrivateCollectives& privates,
+            std::int64_t rank, const ReplayOptions& options, ReplayRecord& shared)
       : network_(network),
         compiler_(compiler),
+        privates_(privates),
         rank_(rank),
+        stage_(rank / compiler.stage_procs()),
         program_(std::move(program)),
         options_(options),
         shared_(shared),
@@ -71,10 +65,24 @@ class RankActor {
       if (collective_) {
         for (const auto& c : collective_->pending) activities.push_back(c);
       }
-      if (activities.empty()) {
+      // A collective on private links ends at its deadline, once its last member came.
+      const double timeout = collective_ && collective_->deadline_s >= 0.0
+                                 ? std::max(0.0, collective_->deadline_s - sg4::Engine::get_clock())
+                                 : -1.0;
+      if (activities.empty() && timeout < 0.0) {
         throw std::logic_error(fmt::format("rank {}: no task can start (task graph bug)", rank_));
       }
-      const auto index = static_cast<std::size_t>(sg4::Activity::wait_any(activities));
+      ssize_t got = -1;
+      if (activities.empty()) {
+        sg4::this_actor::sleep_for(timeout);
+      } else {
+        got = sg4::Activity::wait_any_for(activities, timeout);
+      }
+      if (got < 0) {
+        done += finish_collective();
+        continue;
+      }
+      const auto index = static_cast<std::size_t>(got);
       if (exec_ && index == 0) {
         exec_ = nullptr;
         done += finish_run(sg4::Engine::get_clock());
@@ -84,19 +92,13 @@ class RankActor {
       const sg4::ActivityPtr& finished = activities[index];
       pending.erase(std::find_if(pending.begin(), pending.end(),
                                  [&](const sg4::CommPtr& c) { return c.get() == finished.get(); }));
-      if (pending.empty()) {
+      if (pending.empty() && collective_->on_private_links) {
+        // Woken by the last member: the times it worked out.
+        const Task& t = program_->tasks.graph[collective_->task];
+        collective_->deadline_s = shared_.instances.finish_s(t, collective_->seat);
+      } else if (pending.empty()) {
         ++collective_->step;
-        if (post_step()) {
-          const Task& t = program_->tasks.graph[collective_->task];
-          // A receive from another stage is this rank's alone: all of it is its wait.
-          const double start = t.op == CollectiveOp::recv
-                                   ? collective_->start_s
-                                   : partners_started(t, collective_->seat, collective_->start_s);
-          stage_wait_s_ += start - collective_->start_s;  // waiting for its partners
-          finish(collective_->task, start, sg4::Engine::get_clock());
-          collective_.reset();
-          ++done;
-        }
+        if (post_step()) done += finish_collective();
       }
     }
     report();
@@ -161,20 +163,60 @@ class RankActor {
     run->seat = compiler_.seat(t, rank_);
     run->start_s = now;
     if (t.op != CollectiveOp::recv) {
-      Shared::Instance& instance = shared_.instances[instance_key(t, run->seat)];
-      instance.latest_start = std::max(instance.latest_start, now);
+      shared_.instances.start(t, run->seat, now);
+      if (privates_.applies(stage_, v, run->seat, t.group_size)) {
+        start_private(*run, t, now);
+        collective_ = std::move(run);
+        return true;
+      }
     }
     run->schedule =
         collective_schedule(t.op, options_.algorithm, t.group_size, run->seat.rank, t.bytes);
     collective_ = std::move(run);
     if (post_step()) {
       const double start =
-          t.op == CollectiveOp::recv ? now : partners_started(t, collective_->seat, now);
+          t.op == CollectiveOp::recv ? now : shared_.instances.done(t, collective_->seat, now);
       finish(v, start, now);
       collective_.reset();
       ++finished_now;
     }
     return true;
+  }
+
+  // A collective on private links: each member notes when it came; the last works out when
+  // each finishes (private_finish_times) and wakes the others with an empty message, which
+  // arrives before their end (it needs the latency of one of the collective's messages).
+  void start_private(RunningCollective& run, const Task& t, double now) {
+    run.on_private_links = true;
+    ++shared_.private_collectives;
+    const bool last = shared_.instances.arrive(t, run.seat, now, [&](const auto& arrival_s) {
+      return private_finish_times(t.op, options_.algorithm, arrival_s, t.bytes,
+                                  privates_.latency_s(), privates_.bandwidth());
+    });
+    if (!last) {
+      run.received.assign(1, nullptr);
+      run.pending.push_back(mailboxes_.wake()->get_async<void>(run.received.data()));
+      return;
+    }
+    for (std::int64_t k = 0; k < t.group_size; ++k) {
+      if (k == run.seat.rank) continue;
+      Mailboxes::wake_of(run.seat.member(k))->put_init(this, 0)->detach();
+      ++shared_.messages;
+    }
+    run.deadline_s = shared_.instances.finish_s(t, run.seat);
+  }
+
+  // Finishes the running collective, counted from when its last member started it.
+  std::size_t finish_collective() {
+    const Task& t = program_->tasks.graph[collective_->task];
+    // A receive from another stage is this rank's alone: all of it is its wait.
+    const double start = t.op == CollectiveOp::recv
+                             ? collective_->start_s
+                             : shared_.instances.done(t, collective_->seat, collective_->start_s);
+    stage_wait_s_ += start - collective_->start_s;  // waiting for its partners
+    finish(collective_->task, start, sg4::Engine::get_clock());
+    collective_.reset();
+    return 1;
   }
 
   // Posts the current step's receives and sends; true when the schedule is over.
@@ -199,19 +241,6 @@ class RankActor {
       ++shared_.messages;
     }
     return false;
-  }
-
-  static std::uint64_t instance_key(const Task& t, const Seat& seat) {
-    return (static_cast<std::uint64_t>(t.order) << 32) | static_cast<std::uint64_t>(seat.first);
-  }
-
-  // When the last member of this rank's collective started it (at least `start_s`, this
-  // rank's own start); the instance's record goes once every member has asked.
-  double partners_started(const Task& t, const Seat& seat, double start_s) {
-    const auto it = shared_.instances.find(instance_key(t, seat));
-    const double latest = std::max(start_s, it->second.latest_start);
-    if (++it->second.finished == t.group_size) shared_.instances.erase(it);
-    return latest;
   }
 
   // Finishes the computations of the run that ended at `end_s`, each in its share of the
@@ -245,7 +274,7 @@ class RankActor {
       phase_s_[t.layer * kPhases + static_cast<int>(t.phase)] += duration;
     }
     if (rank_ < options_.trace_ranks && !options_.trace_file.empty()) {
-      shared_.spans.push_back({rank_, task_name(network_, t),
+      shared_.spans.push_back({rank_, trace_name(network_, t),
                                t.type == TaskType::compute ? "compute" : "comm", start_s, end_s});
     }
     for (const auto e : boost::make_iterator_range(boost::out_edges(v, g))) {
@@ -254,35 +283,19 @@ class RankActor {
   }
 
   void report() {
-    const double end_s = sg4::Engine::get_clock();
-    RankSpread& s = shared_.spread;
-    if (end_s < s.first_rank_s) {
-      s.first_rank_s = end_s;
-      s.first_rank = rank_;
-    }
-    if (end_s >= s.last_rank_s) {  // of ranks finishing together, the last to report
-      s.last_rank_s = end_s;
-      s.last_rank = rank_;
-    }
-    for (std::size_t k = 0; k < phase_s_.size(); ++k) {
-      shared_.phase_s[k] = std::max(shared_.phase_s[k], phase_s_[k]);
-    }
-    for (std::size_t k = 0; k < compute_s_.size(); ++k) {
-      shared_.compute_s[k] = std::max(shared_.compute_s[k], compute_s_[k]);
-    }
-    shared_.most_busy_s = std::max(shared_.most_busy_s, end_s - stage_wait_s_);
-    ++shared_.finished;
-    shared_.tasks += static_cast<std::int64_t>(waiting_.size());
-    // The stage's program goes with its last rank.
-    program_.reset();
+    shared_.merge(rank_, sg4::Engine::get_clock(), phase_s_, compute_s_, stage_wait_s_,
+                  waiting_.size());
+    program_.reset();  // the stage's program goes with its last rank
   }
 
   const Network& network_;
   const TaskGraphCompiler& compiler_;
+  const PrivateCollectives& privates_;
   std::int64_t rank_;
+  std::int64_t stage_;
   std::shared_ptr<const StageProgram> program_;
   const ReplayOptions& options_;
-  Shared& shared_;
+  ReplayRecord& shared_;
   Mailboxes mailboxes_;
 
   std::vector<std::uint32_t> waiting_;  ///< unfinished dependencies per task
@@ -306,10 +319,11 @@ class RankActor {
 }  // namespace
 
 void start_rank_actor(sg4::Host* host, const Network& network, const TaskGraphCompiler& compiler,
-                      std::shared_ptr<const StageProgram> program, std::int64_t rank,
-                      const ReplayOptions& options, Shared& shared) {
-  auto actor =
-      std::make_shared<RankActor>(network, compiler, std::move(program), rank, options, shared);
+                      std::shared_ptr<const StageProgram> program,
+                      const PrivateCollectives& privates, std::int64_t rank,
+                      const ReplayOptions& options, ReplayRecord& shared) {
+  auto actor = std::make_shared<RankActor>(network, compiler, std::move(program), privates, rank,
+                                           options, shared);
   sg4::Actor::create(fmt::format("rank{}", rank), host, [actor] { (*actor)(); });
 }
 

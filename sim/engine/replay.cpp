@@ -58,7 +58,7 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
   if (platform.simgrid_xml.empty()) require_simgrid_buildable(platform, plan.procs);
   TaskGraphCompiler compiler(network, plan, batch, platform);
   require_within_limits(network, compiler.execs(), static_cast<double>(batch));
-  // One program per pipeline stage, shared by its ranks (compiled as the first is needed).
+  // One program per pipeline stage, shared by its ranks.
   std::vector<std::shared_ptr<const StageProgram>> programs(
       static_cast<std::size_t>(plan.procs / plan.stage_procs()));
   programs[0] = std::make_shared<const StageProgram>(compiler, 0, options.overlap);
@@ -83,24 +83,28 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
           ? build_simgrid_platform(engine, platform, plan.procs, options.network_model)
           : load_simgrid_xml(engine, platform.simgrid_xml, plan.procs);
 
-  Shared shared(network.layers.size());
+  for (std::size_t stage = 1; stage < programs.size(); ++stage) {
+    programs[stage] = std::make_shared<const StageProgram>(
+        compiler, static_cast<std::int64_t>(stage), options.overlap);
+  }
+  const PrivateCollectives privates(sim, platform, plan, options, compiler, programs);
+  ReplayRecord shared(network.layers.size());
   for (std::int64_t rank = 0; rank < plan.procs; ++rank) {
     sg4::Host* host =
         sim.hosts.at(static_cast<std::size_t>(host_of(rank, plan.grid, options.placement)));
-    auto& program = programs[static_cast<std::size_t>(rank / plan.stage_procs())];
-    if (!program) {
-      program = std::make_shared<const StageProgram>(compiler, rank / plan.stage_procs(),
-                                                     options.overlap);
-    }
-    start_rank_actor(host, network, compiler, program, rank, options, shared);
+    start_rank_actor(host, network, compiler,
+                     programs[static_cast<std::size_t>(rank / plan.stage_procs())], privates, rank,
+                     options, shared);
   }
   programs.clear();  // the actors hold them now: each goes with its stage's last rank
   engine.run();
   log->debug("simulated {:.9g} s; ranks finished between {:.9g} s (rank {}) and {:.9g} s (rank {})",
              engine.get_clock(), shared.spread.first_rank_s, shared.spread.first_rank,
              shared.spread.last_rank_s, shared.spread.last_rank);
-  log->debug("replayed {} tasks as {} SimGrid executions and {} messages", shared.tasks,
-             shared.executions, shared.messages);
+  log->debug(
+      "replayed {} tasks as {} SimGrid executions and {} messages; {} collective seats timed on "
+      "private links",
+      shared.tasks, shared.executions, shared.messages, shared.private_collectives);
   if (shared.finished != plan.procs) {
     throw std::runtime_error(
         fmt::format("simulation ended with {} of {} ranks finished", shared.finished, plan.procs));

@@ -22,6 +22,9 @@ struct ReplayOptions {
   std::string network_model;      ///< SimGrid network/model; "" = CM02
   std::string trace_file;         ///< Chrome / Perfetto trace; "" = none
   std::int64_t trace_ranks = 64;  ///< ranks written to the trace
+  /// Time the collectives of groups with links of their own instead of sending their
+  /// messages (docs/design.md, "Private collectives"): the same times, far fewer events.
+  bool private_collectives = true;
 };
 
 /// Simulates one training iteration. Throws InputError / LimitError on bad input.

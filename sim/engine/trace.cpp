@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "sim/common/error.hpp"
@@ -36,6 +37,16 @@ void write_trace(const std::string& path, const std::vector<TraceSpan>& spans,
   }
   const nlohmann::json doc = {{"traceEvents", events}, {"displayTimeUnit", "ns"}};
   write_atomically(path, doc.dump() + "\n", "--trace");
+}
+
+std::string trace_name(const Network& network, const Task& t) {
+  const std::string& layer = network.layers[t.layer].name;
+  if (t.type == TaskType::compute) return fmt::format("{} {}", layer, to_string(t.compute));
+  if (t.phase == Phase::halo) {
+    return fmt::format("{} {} halo", layer, t.backward_pass ? "backward" : "forward");
+  }
+  if (t.phase == Phase::redistribute) return fmt::format("{} redistribute", layer);
+  return fmt::format("{} {} {}", layer, to_string(t.phase), to_string(t.op));
 }
 
 }  // namespace dnnsim

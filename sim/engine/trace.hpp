@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/taskgraph/task_graph.hpp"
+#include "sim/workload/network.hpp"
+
 namespace dnnsim {
 
 struct TraceSpan {
@@ -14,6 +17,9 @@ struct TraceSpan {
   double start_s = 0.0;
   double end_s = 0.0;
 };
+
+/// A task's span name: e.g. "fc6 gradient allreduce", "conv1 forward halo".
+[[nodiscard]] std::string trace_name(const Network& network, const Task& t);
 
 /// Writes the Trace Event Format (JSON) that ui.perfetto.dev and chrome://tracing open,
 /// through a temporary file renamed on success.

@@ -129,6 +129,14 @@ add_test(NAME sim.shortcuts_keep_the_plain_replay_times
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(sim.shortcuts_keep_the_plain_replay_times PROPERTIES LABELS simgrid)
 
+# Collectives of groups whose links carry nothing else are timed, not sent: the same times
+# as sending every message (--every-message), and only where the links are private.
+add_test(NAME sim.private_links_keep_the_message_times
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/private_links.py
+                 $<TARGET_FILE:dnnsim>
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(sim.private_links_keep_the_message_times PROPERTIES LABELS simgrid)
+
 # A run whose estimated memory exceeds what the machine has is refused, not killed.
 add_test(NAME sim.refuses_runs_beyond_memory
          COMMAND ${CMAKE_COMMAND} -E env DNNSIM_MEMORY_LIMIT_BYTES=1e8

@@ -32,28 +32,28 @@ struct RunningCollective {
 /// (or a single stream without overlap), each taking its tasks in the global order.
 class RankActor {
  public:
-  RankActor(const Network& network, const TaskGraphCompiler& compiler,
-            std::shared_ptr<const StageProgram> program, const PrivateCollectives& privates,
-            std::int64_t rank, const ReplayOptions& options, ReplayRecord& shared)
-      : network_(network),
-        compiler_(compiler),
-        privates_(privates),
+  RankActor(const ReplayContext& context, std::shared_ptr<const StageProgram> program,
+            std::int64_t rank, ReplayRecord& shared)
+      : network_(context.network),
+        compiler_(context.compiler),
+        privates_(context.privates),
         rank_(rank),
-        stage_(rank / compiler.stage_procs()),
+        stage_(rank / context.compiler.stage_procs()),
         program_(std::move(program)),
-        options_(options),
+        options_(context.options),
         shared_(shared),
-        mailboxes_(rank) {}
+        mailboxes_(rank),
+        timed_compute_(context.timed_compute),
+        times_(context.network.layers.size()) {}
 
   void operator()() {
     const TaskGraph& g = program_->tasks.graph;
     const std::size_t n = boost::num_vertices(g);
     waiting_ = program_->in_degree;
+    speed_ = sg4::this_actor::get_host()->get_speed();
     for (const std::uint32_t v : program_->stage_receives) {
       (void)mailboxes_.stage_from(compiler_.seat(g[v], rank_).member(1));
     }
-    phase_s_.assign(network_.layers.size() * kPhases, 0.0);
-    compute_s_.assign(network_.layers.size(), 0.0);
 
     std::size_t done = 0;
     std::vector<sg4::ActivityPtr> activities;
@@ -65,10 +65,14 @@ class RankActor {
       if (collective_) {
         for (const auto& c : collective_->pending) activities.push_back(c);
       }
-      // A collective on private links ends at its deadline, once its last member came.
-      const double timeout = collective_ && collective_->deadline_s >= 0.0
-                                 ? std::max(0.0, collective_->deadline_s - sg4::Engine::get_clock())
-                                 : -1.0;
+      // Timed work ends at its deadline: computations on a host of their own, and a
+      // collective on private links once its last member came.
+      const double collective_end_s = collective_ ? collective_->deadline_s : -1.0;
+      const bool compute_first =
+          compute_end_s_ >= 0.0 && (collective_end_s < 0.0 || compute_end_s_ <= collective_end_s);
+      const double deadline_s = compute_first ? compute_end_s_ : collective_end_s;
+      const double timeout =
+          deadline_s >= 0.0 ? std::max(0.0, deadline_s - sg4::Engine::get_clock()) : -1.0;
       if (activities.empty() && timeout < 0.0) {
         throw std::logic_error(fmt::format("rank {}: no task can start (task graph bug)", rank_));
       }
@@ -77,6 +81,11 @@ class RankActor {
         sg4::this_actor::sleep_for(timeout);
       } else {
         got = sg4::Activity::wait_any_for(activities, timeout);
+      }
+      if (got < 0 && compute_first) {
+        compute_end_s_ = -1.0;
+        done += finish_run(sg4::Engine::get_clock());
+        continue;
       }
       if (got < 0) {
         done += finish_collective();
@@ -111,14 +120,14 @@ class RankActor {
     std::size_t finished_now = 0;
     if (!options_.overlap) {
       // One stream: compute tasks and collectives share comm_queue_, one at a time.
-      while (!exec_ && !collective_ && start_head(program_->comm, comm_next_, finished_now)) {
+      while (!computing() && !collective_ && start_head(program_->comm, comm_next_, finished_now)) {
       }
       return finished_now;
     }
     bool progress = true;
     while (progress) {
       progress = false;
-      if (!exec_ && start_head(program_->compute, compute_next_, finished_now)) {
+      if (!computing() && start_head(program_->compute, compute_next_, finished_now)) {
         progress = true;
       }
       if (!collective_ && start_head(program_->comm, comm_next_, finished_now)) {
@@ -138,11 +147,14 @@ class RankActor {
     if (t.type == TaskType::compute) {
       run_ = {&stream, next, stream.run_end[next], now};
       next = run_.end;
-      if (stream.run_flops[run_.first] <= 0.0) {
+      const double flops = stream.run_flops[run_.first];
+      shared_.compute_runs += flops > 0.0 ? 1 : 0;
+      if (flops <= 0.0) {
         finished_now += finish_run(now);
+      } else if (timed_compute_) {
+        compute_end_s_ = now + flops / speed_;
       } else {
-        exec_ = sg4::this_actor::exec_async(stream.run_flops[run_.first]);
-        ++shared_.executions;
+        exec_ = sg4::this_actor::exec_async(flops);
       }
       return true;
     }
@@ -213,7 +225,7 @@ class RankActor {
     const double start = t.op == CollectiveOp::recv
                              ? collective_->start_s
                              : shared_.instances.done(t, collective_->seat, collective_->start_s);
-    stage_wait_s_ += start - collective_->start_s;  // waiting for its partners
+    times_.wait_s += start - collective_->start_s;  // waiting for its partners
     finish(collective_->task, start, sg4::Engine::get_clock());
     collective_.reset();
     return 1;
@@ -264,15 +276,7 @@ class RankActor {
   void finish(std::size_t v, double start_s, double end_s) {
     const TaskGraph& g = program_->tasks.graph;
     const Task& t = g[v];
-    const double duration = end_s - start_s;
-    if (t.type == TaskType::compute) {
-      compute_s_[t.layer] += duration;
-    } else if (t.op == CollectiveOp::send || t.op == CollectiveOp::recv) {
-      // Between pipeline stages: waiting, not a phase of the layer (docs/model.md).
-      stage_wait_s_ += duration;
-    } else {
-      phase_s_[t.layer * kPhases + static_cast<int>(t.phase)] += duration;
-    }
+    times_.add(t, end_s - start_s);
     if (rank_ < options_.trace_ranks && !options_.trace_file.empty()) {
       shared_.spans.push_back({rank_, trace_name(network_, t),
                                t.type == TaskType::compute ? "compute" : "comm", start_s, end_s});
@@ -283,8 +287,7 @@ class RankActor {
   }
 
   void report() {
-    shared_.merge(rank_, sg4::Engine::get_clock(), phase_s_, compute_s_, stage_wait_s_,
-                  waiting_.size());
+    shared_.merge(rank_, sg4::Engine::get_clock(), times_, waiting_.size());
     program_.reset();  // the stage's program goes with its last rank
   }
 
@@ -297,33 +300,30 @@ class RankActor {
   const ReplayOptions& options_;
   ReplayRecord& shared_;
   Mailboxes mailboxes_;
-
   std::vector<std::uint32_t> waiting_;  ///< unfinished dependencies per task
   std::size_t compute_next_ = 0;
   std::size_t comm_next_ = 0;
-
-  sg4::ExecPtr exec_;
+  [[nodiscard]] bool computing() const { return exec_ || compute_end_s_ >= 0.0; }
+  sg4::ExecPtr exec_;            ///< the running computations, as a SimGrid execution
+  bool timed_compute_;           ///< or timed (ReplayContext::timed_compute):
+  double speed_ = 0.0;           ///< the host's FLOP/s
+  double compute_end_s_ = -1.0;  ///< when they end
   struct Run {
     const StageProgram::Stream* stream = nullptr;
     std::size_t first = 0;  ///< positions in the stream
     std::size_t end = 0;
     double start_s = 0.0;
-  } run_;  ///< the computations exec_ runs
+  } run_;  ///< the running computations
   std::unique_ptr<RunningCollective> collective_;
-
-  std::vector<double> phase_s_;
-  std::vector<double> compute_s_;
-  double stage_wait_s_ = 0.0;  ///< waiting: for another stage's data, or for partners
+  RankTimes times_;
 };
 
 }  // namespace
 
-void start_rank_actor(sg4::Host* host, const Network& network, const TaskGraphCompiler& compiler,
-                      std::shared_ptr<const StageProgram> program,
-                      const PrivateCollectives& privates, std::int64_t rank,
-                      const ReplayOptions& options, ReplayRecord& shared) {
-  auto actor = std::make_shared<RankActor>(network, compiler, std::move(program), privates, rank,
-                                           options, shared);
+void start_rank_actor(sg4::Host* host, const ReplayContext& context,
+                      std::shared_ptr<const StageProgram> program, std::int64_t rank,
+                      ReplayRecord& shared) {
+  auto actor = std::make_shared<RankActor>(context, std::move(program), rank, shared);
   sg4::Actor::create(fmt::format("rank{}", rank), host, [actor] { (*actor)(); });
 }
 

@@ -23,11 +23,21 @@ class Host;
 
 namespace dnnsim {
 
+/// What every rank's actor reads; all of it outlives the simulation.
+struct ReplayContext {
+  const Network& network;
+  const TaskGraphCompiler& compiler;
+  const PrivateCollectives& privates;
+  const ReplayOptions& options;
+  /// Computations are timed from their host's speed instead of run as SimGrid executions:
+  /// on a platform dnnsim builds, each rank has a host of constant speed to itself, where
+  /// an execution of F FLOPs takes F / speed (docs/design.md, "The SimGrid engine").
+  bool timed_compute = false;
+};
+
 /// Starts the actor of rank `rank` on `host`, running `program` (its stage's).
-void start_rank_actor(simgrid::s4u::Host* host, const Network& network,
-                      const TaskGraphCompiler& compiler,
-                      std::shared_ptr<const StageProgram> program,
-                      const PrivateCollectives& privates, std::int64_t rank,
-                      const ReplayOptions& options, ReplayRecord& shared);
+void start_rank_actor(simgrid::s4u::Host* host, const ReplayContext& context,
+                      std::shared_ptr<const StageProgram> program, std::int64_t rank,
+                      ReplayRecord& shared);
 
 }  // namespace dnnsim

@@ -88,13 +88,13 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
         compiler, static_cast<std::int64_t>(stage), options.overlap);
   }
   const PrivateCollectives privates(sim, platform, plan, options, compiler, programs);
+  const ReplayContext context{network, compiler, privates, options, platform.simgrid_xml.empty()};
   ReplayRecord shared(network.layers.size());
   for (std::int64_t rank = 0; rank < plan.procs; ++rank) {
     sg4::Host* host =
         sim.hosts.at(static_cast<std::size_t>(host_of(rank, plan.grid, options.placement)));
-    start_rank_actor(host, network, compiler,
-                     programs[static_cast<std::size_t>(rank / plan.stage_procs())], privates, rank,
-                     options, shared);
+    start_rank_actor(host, context, programs[static_cast<std::size_t>(rank / plan.stage_procs())],
+                     rank, shared);
   }
   programs.clear();  // the actors hold them now: each goes with its stage's last rank
   engine.run();
@@ -102,9 +102,9 @@ Result simulate(const Network& network, const Platform& platform, const Plan& pl
              engine.get_clock(), shared.spread.first_rank_s, shared.spread.first_rank,
              shared.spread.last_rank_s, shared.spread.last_rank);
   log->debug(
-      "replayed {} tasks as {} SimGrid executions and {} messages; {} collective seats timed on "
+      "replayed {} tasks as {} runs of computations and {} messages; {} collective seats timed on "
       "private links",
-      shared.tasks, shared.executions, shared.messages, shared.private_collectives);
+      shared.tasks, shared.compute_runs, shared.messages, shared.private_collectives);
   if (shared.finished != plan.procs) {
     throw std::runtime_error(
         fmt::format("simulation ended with {} of {} ranks finished", shared.finished, plan.procs));

@@ -9,10 +9,23 @@
 #include "sim/engine/collective_instances.hpp"
 #include "sim/engine/trace.hpp"
 #include "sim/result/result.hpp"
+#include "sim/taskgraph/task_graph.hpp"
 
 namespace dnnsim {
 
 inline constexpr int kPhases = 5;  // Phase::forward .. Phase::redistribute
+
+/// What one rank measures: its time in each layer's computations and phases, and its waits.
+struct RankTimes {
+  explicit RankTimes(std::size_t layers) : phase_s(layers * kPhases, 0.0), compute_s(layers, 0.0) {}
+
+  /// Charges task `t`, which took `duration` seconds.
+  void add(const Task& t, double duration);
+
+  std::vector<double> phase_s;    ///< per (layer, phase)
+  std::vector<double> compute_s;  ///< per layer
+  double wait_s = 0.0;            ///< for another stage's data, or for partners
+};
 
 /// What the ranks report, merged as they finish (the simulation is single-threaded).
 struct ReplayRecord {
@@ -34,14 +47,12 @@ struct ReplayRecord {
   double most_busy_s = 0.0;
   // What was replayed (the benchmark reports it).
   std::int64_t tasks = 0;
-  std::int64_t executions = 0;  ///< SimGrid executions: runs of computations
+  std::int64_t compute_runs = 0;  ///< runs of computations (StageProgram)
   std::int64_t messages = 0;
   std::int64_t private_collectives = 0;  ///< collectives timed on private links, per member
 
-  /// Merges what rank `rank` measured: it ended at `end_s` after `tasks` tasks, waited
-  /// `wait_s` for other stages and partners, and spent phase_s / compute_s per layer.
-  void merge(std::int64_t rank, double end_s, const std::vector<double>& rank_phase_s,
-             const std::vector<double>& rank_compute_s, double wait_s, std::size_t rank_tasks);
+  /// Merges what rank `rank`, which ended at `end_s` after `rank_tasks` tasks, measured.
+  void merge(std::int64_t rank, double end_s, const RankTimes& times, std::size_t rank_tasks);
 };
 
 }  // namespace dnnsim

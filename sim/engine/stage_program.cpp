@@ -24,11 +24,10 @@ bool joins_run(const TaskGraph& g, std::uint32_t a, std::uint32_t b, bool overla
   return true;
 }
 
-std::size_t mark_runs(const TaskGraph& g, StageProgram::Stream& s, bool overlap) {
+void mark_runs(const TaskGraph& g, StageProgram::Stream& s, bool overlap) {
   const std::size_t n = s.tasks.size();
   s.run_end.assign(n, 0);
   s.run_flops.assign(n, 0.0);
-  std::size_t runs = 0;
   for (std::size_t i = 0; i < n;) {
     std::size_t end = i + 1;
     if (is_compute(g, s.tasks[i])) {
@@ -39,12 +38,10 @@ std::size_t mark_runs(const TaskGraph& g, StageProgram::Stream& s, bool overlap)
         ++end;
       }
       s.run_flops[i] = flops;
-      if (flops > 0.0) ++runs;
     }
     s.run_end[i] = static_cast<std::uint32_t>(end);
     i = end;
   }
-  return runs;
 }
 
 }  // namespace
@@ -61,7 +58,8 @@ StageProgram::StageProgram(const TaskGraphCompiler& compiler, std::int64_t stage
     (computation && overlap ? compute : comm).tasks.push_back(id);
     if (!computation && g[v].op == CollectiveOp::recv) stage_receives.push_back(id);
   }
-  executions = mark_runs(g, compute, overlap) + mark_runs(g, comm, overlap);
+  mark_runs(g, compute, overlap);
+  mark_runs(g, comm, overlap);
 }
 
 }  // namespace dnnsim

@@ -31,7 +31,6 @@ struct StageProgram {
   Stream compute;                             ///< empty without overlap
   Stream comm;                                ///< everything else, in the global order
   std::vector<std::uint32_t> stage_receives;  ///< receives from another stage
-  std::size_t executions = 0;                 ///< SimGrid executions per rank (runs)
 };
 
 }  // namespace dnnsim

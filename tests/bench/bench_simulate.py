@@ -10,7 +10,7 @@ counts; in the comparison the programs' runs alternate. SMPI is timed as exporte
 Then GPT-3 175B on the dgx-a100 preset, tensor 8 x data PC x pipeline 8, microbatches of
 one sequence, full recomputation: 16 microbatches for PC = 1 ... --llm-max-data (64 ... 8 PC
 * 8 GPUs), then Megatron-LM's 1,024-GPU iteration (PC = 16, batch 1536, 96 microbatches),
-with the tasks, SimGrid executions and messages replayed.
+with the tasks, runs of computations and messages replayed.
 
 usage: bench_simulate.py DNNSIM [--max-procs P] [--smpi-max-procs P] [--resnet-max-procs P]
                                 [--llm-max-data PC]
@@ -171,7 +171,7 @@ def llm(dnnsim, max_data):
     1,024-GPU iteration of batch 1536 (96 microbatches)."""
     print("\nGPT-3 175B, dgx-a100, tensor 8 x data PC x pipeline 8, microbatches of one sequence, "
           "full recomputation:")
-    print(f"{'P':>6} {'batch':>6} {'wall':>9} {'peak RSS':>10} {'tasks':>11} {'executions':>11} "
+    print(f"{'P':>6} {'batch':>6} {'wall':>9} {'peak RSS':>10} {'tasks':>11} {'compute runs':>12} "
           f"{'messages':>11} {'simulated':>11} {'bubble':>9}")
     cases = []
     data = 1
@@ -185,11 +185,11 @@ def llm(dnnsim, max_data):
                "--microbatches", str(batch // data), "--recompute", "full", "--format", "json"]
         out, log, wall, rss = run_apart(cmd)
         result = json.loads(out)
-        counts = re.search(r"replayed (\d+) tasks as (\d+) SimGrid executions and (\d+) messages",
+        counts = re.search(r"replayed (\d+) tasks as (\d+) runs of computations and (\d+) messages",
                            log)
-        tasks, executions, messages = (int(counts.group(k)) for k in (1, 2, 3))
+        tasks, runs, messages = (int(counts.group(k)) for k in (1, 2, 3))
         print(f"{64 * data:>6} {batch:>6} {wall:>8.2f}s {rss:>7.0f} MiB {tasks:>11,} "
-              f"{executions:>11,} {messages:>11,} {result['iteration_s']:>10.4f}s "
+              f"{runs:>12,} {messages:>11,} {result['iteration_s']:>10.4f}s "
               f"{result['pipeline']['bubble_s']:>8.4f}s", flush=True)
 
 

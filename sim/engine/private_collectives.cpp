@@ -24,10 +24,14 @@ PrivateCollectives::PrivateCollectives(
     const ReplayOptions& options, const TaskGraphCompiler& compiler,
     const std::vector<std::shared_ptr<const StageProgram>>& programs) {
   const bool cm02 = options.network_model.empty() || options.network_model == "CM02";
+  // On a crossbar every host has links of its own; on a hierarchical platform, only the
+  // links to a node's switch, which carry nothing but the node's own traffic.
+  const bool crossbar = platform.network.topology == Topology::crossbar;
   if (!options.private_collectives || !cm02 || !platform.simgrid_xml.empty() ||
-      sim.accelerators_per_node < 2) {
+      sim.hosts.size() < 2 || (!crossbar && sim.accelerators_per_node < 2)) {
     return;
   }
+  any_group_ = crossbar;
   node_of_rank_.resize(static_cast<std::size_t>(plan.procs));
   for (std::int64_t rank = 0; rank < plan.procs; ++rank) {
     node_of_rank_[static_cast<std::size_t>(rank)] =
@@ -59,8 +63,11 @@ PrivateCollectives::PrivateCollectives(
           s = shapes.emplace(shape, runs_on_private_links(t.op, options.algorithm, t.group_size))
                   .first;
         }
-        bool ok = !t.across_stages && s->second;
-        for (std::int64_t r = 0; r < size; ++r) {
+        const bool ok = !t.across_stages && s->second;
+        // A stage's sends leave without waiting for their receive, and may share a link
+        // with a private collective's virtual messages.
+        if (crossbar && t.across_stages) return;
+        for (std::int64_t r = 0; !crossbar && r < size; ++r) {
           const std::int64_t rank = static_cast<std::int64_t>(stage) * size + r;
           const Seat seat = compiler.seat(t, rank);
           std::vector<std::int64_t> nodes;
@@ -101,7 +108,8 @@ bool PrivateCollectives::one_node(const Seat& seat, std::int64_t group_size) con
 bool PrivateCollectives::applies(std::int64_t stage, std::size_t task, const Seat& seat,
                                  std::int64_t group_size) const {
   if (eligible_.empty()) return false;
-  return eligible_[static_cast<std::size_t>(stage)][task] != 0 && one_node(seat, group_size);
+  return eligible_[static_cast<std::size_t>(stage)][task] != 0 &&
+         (any_group_ || one_node(seat, group_size));
 }
 
 }  // namespace dnnsim

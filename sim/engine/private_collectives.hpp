@@ -1,8 +1,9 @@
 #pragma once
 // Which collectives of a replay have links of their own (docs/design.md, "Private
-// collectives"): on a hierarchical platform, a group inside one node whose accelerators'
-// intra-node links carry nothing but that group's collectives. Their messages never share a
-// link, so the replay computes when each member finishes instead of sending them.
+// collectives"): on a crossbar, every group; on a hierarchical platform, a group inside one
+// node whose accelerators' intra-node links carry nothing but collectives of groups inside
+// the node. Their messages never share a link, so the replay computes when each member
+// finishes instead of sending them.
 
 #include <cstdint>
 #include <memory>
@@ -20,9 +21,10 @@ class PrivateCollectives {
   PrivateCollectives() = default;
 
   /// Decides for the whole replay, from every stage's program and every rank's seat: private
-  /// collectives exist only when every group with two members in one node runs on private
-  /// links (runs_on_private_links) with all its members in that node, the network model is
-  /// CM02 and the platform dnnsim's own hierarchical build.
+  /// collectives exist only on dnnsim's own build of a crossbar or a hierarchical platform,
+  /// with CM02; on a crossbar, when no message crosses between pipeline stages; on a
+  /// hierarchical platform, when every group with two members in one node runs on private
+  /// links (runs_on_private_links) with all its members in that node.
   PrivateCollectives(const SimPlatform& sim, const Platform& platform, const Plan& plan,
                      const ReplayOptions& options, const TaskGraphCompiler& compiler,
                      const std::vector<std::shared_ptr<const StageProgram>>& programs);
@@ -40,6 +42,7 @@ class PrivateCollectives {
 
   std::vector<std::int64_t> node_of_rank_;
   std::vector<std::vector<std::uint8_t>> eligible_;  ///< [stage][task]
+  bool any_group_ = false;  ///< a crossbar: every group's links are its own
   double latency_s_ = 0.0;
   double bandwidth_ = 0.0;
 };

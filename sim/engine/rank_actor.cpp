@@ -19,8 +19,8 @@ namespace {
 struct RunningCollective {
   std::size_t task = 0;
   Seat seat;  ///< this rank's, in the task's group
-  RankSchedule schedule;
-  std::size_t step = 0;
+  CompactSchedule schedule;
+  ScheduleCursor step;  ///< in schedule
   std::vector<sg4::CommPtr> pending;
   std::vector<void*> received;  ///< destinations of the step's receives
   double start_s = 0.0;
@@ -82,7 +82,8 @@ class RankActor {
       } else {
         got = sg4::Activity::wait_any_for(activities, timeout);
       }
-      if (got < 0 && compute_first) {
+      if (got < 0 ? compute_first : (exec_ && got == 0)) {  // the computations ended
+        exec_ = nullptr;
         compute_end_s_ = -1.0;
         done += finish_run(sg4::Engine::get_clock());
         continue;
@@ -92,11 +93,6 @@ class RankActor {
         continue;
       }
       const auto index = static_cast<std::size_t>(got);
-      if (exec_ && index == 0) {
-        exec_ = nullptr;
-        done += finish_run(sg4::Engine::get_clock());
-        continue;
-      }
       auto& pending = collective_->pending;
       const sg4::ActivityPtr& finished = activities[index];
       pending.erase(std::find_if(pending.begin(), pending.end(),
@@ -106,7 +102,7 @@ class RankActor {
         const Task& t = program_->tasks.graph[collective_->task];
         collective_->deadline_s = shared_.instances.finish_s(t, collective_->seat);
       } else if (pending.empty()) {
-        ++collective_->step;
+        collective_->step.next();
         if (post_step()) done += finish_collective();
       }
     }
@@ -183,7 +179,8 @@ class RankActor {
       }
     }
     run->schedule =
-        collective_schedule(t.op, options_.algorithm, t.group_size, run->seat.rank, t.bytes);
+        compact_schedule(t.op, options_.algorithm, t.group_size, run->seat.rank, t.bytes);
+    run->step = ScheduleCursor(run->schedule);
     collective_ = std::move(run);
     if (post_step()) {
       const double start =
@@ -234,9 +231,9 @@ class RankActor {
   // Posts the current step's receives and sends; true when the schedule is over.
   bool post_step() {
     RunningCollective& run = *collective_;
-    if (run.step >= run.schedule.size()) return true;
+    if (run.step.done()) return true;
     const Task& t = program_->tasks.graph[run.task];
-    const ScheduleStep& step = run.schedule[run.step];
+    const ScheduleStep& step = run.step.step();
     run.pending.clear();
     run.received.assign(step.recvs.size(), nullptr);
     for (std::size_t k = 0; k < step.recvs.size(); ++k) {

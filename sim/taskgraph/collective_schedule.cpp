@@ -245,8 +245,11 @@ std::optional<Algorithm> algorithm_from_string(std::string_view name) noexcept {
   return std::nullopt;
 }
 
-RankSchedule collective_schedule(CollectiveOp op, Algorithm algorithm, std::int64_t p,
-                                 std::int64_t rank, double bytes) {
+namespace {
+
+// Checks the arguments; returns the algorithm that runs.
+Algorithm checked(CollectiveOp op, Algorithm algorithm, std::int64_t p, std::int64_t rank,
+                  double bytes) {
   if (p < 1) throw std::invalid_argument(fmt::format("group size {} is below 1", p));
   if (rank < 0 || rank >= p) {
     throw std::invalid_argument(fmt::format("rank {} is outside a group of {}", rank, p));
@@ -254,7 +257,34 @@ RankSchedule collective_schedule(CollectiveOp op, Algorithm algorithm, std::int6
   if (!std::isfinite(bytes) || bytes < 0.0) {
     throw std::invalid_argument(fmt::format("payload {} bytes is not a size", bytes));
   }
-  const Algorithm a = resolve(op, algorithm, p);
+  return resolve(op, algorithm, p);
+}
+
+}  // namespace
+
+CompactSchedule compact_schedule(CollectiveOp op, Algorithm algorithm, std::int64_t p,
+                                 std::int64_t rank, double bytes) {
+  const bool passes = op == CollectiveOp::allgather || op == CollectiveOp::reduce_scatter ||
+                      op == CollectiveOp::allreduce || op == CollectiveOp::regrid;
+  CompactSchedule out;
+  if (checked(op, algorithm, p, rank, bytes) == Algorithm::ring && passes && p > 1) {
+    // ring_pass's step, p - 1 times (twice over for an all-reduce).
+    const double pd = static_cast<double>(p);
+    const double block = (op == CollectiveOp::regrid ? bytes * pd / (pd - 1.0) : bytes) / pd;
+    out.steps.push_back(exchange((rank + 1) % p, block, (rank - 1 + p) % p, block));
+    out.repeats.push_back(op == CollectiveOp::allreduce ? 2 * (p - 1) : p - 1);
+    return out;
+  }
+  for (ScheduleStep& step : collective_schedule(op, algorithm, p, rank, bytes)) {
+    out.steps.push_back(std::move(step));
+    out.repeats.push_back(1);
+  }
+  return out;
+}
+
+RankSchedule collective_schedule(CollectiveOp op, Algorithm algorithm, std::int64_t p,
+                                 std::int64_t rank, double bytes) {
+  const Algorithm a = checked(op, algorithm, p, rank, bytes);
   RankSchedule out;
   if (p == 1) return out;
   switch (op) {

@@ -53,4 +53,38 @@ using RankSchedule = std::vector<ScheduleStep>;
 [[nodiscard]] RankSchedule collective_schedule(CollectiveOp op, Algorithm algorithm, std::int64_t p,
                                                std::int64_t rank, double bytes);
 
+/// A schedule with each run of equal consecutive steps kept once: a ring's 2(p - 1) steps
+/// are one step repeated, so every rank of a large group can hold its schedule at once
+/// (expanded, p ranks would hold p^2 steps).
+struct CompactSchedule {
+  RankSchedule steps;
+  std::vector<std::int64_t> repeats;  ///< how many times each of steps runs in a row
+};
+
+/// collective_schedule's steps, compact; a ring's are built so, never expanded.
+[[nodiscard]] CompactSchedule compact_schedule(CollectiveOp op, Algorithm algorithm, std::int64_t p,
+                                               std::int64_t rank, double bytes);
+
+/// Walks a CompactSchedule one step at a time.
+class ScheduleCursor {
+ public:
+  ScheduleCursor() = default;
+  explicit ScheduleCursor(const CompactSchedule& schedule) : schedule_(&schedule) {}
+  [[nodiscard]] bool done() const noexcept {
+    return schedule_ == nullptr || run_ >= schedule_->steps.size();
+  }
+  [[nodiscard]] const ScheduleStep& step() const { return schedule_->steps[run_]; }
+  void next() noexcept {
+    if (++repeat_ >= schedule_->repeats[run_]) {
+      ++run_;
+      repeat_ = 0;
+    }
+  }
+
+ private:
+  const CompactSchedule* schedule_ = nullptr;
+  std::size_t run_ = 0;
+  std::int64_t repeat_ = 0;
+};
+
 }  // namespace dnnsim

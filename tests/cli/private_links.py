@@ -24,9 +24,22 @@ CASES = [
     # Two stages in one node: their sends leave without waiting, so nothing is private.
     (False, ["tests/data/small-gpt.yaml", "--platform", "dgx-a100", "--strategy", "tensor",
              "--grid", "2x1x2", "--microbatches", "4"]),
-    # A flat network has no node of its own.
+    # On a crossbar every host's links are its own: every group qualifies.
+    (True, ["tests/data/small-gpt.yaml", "--platform", "crossbar", "--strategy", "tensor",
+            "--grid", "4x2"]),
+    (True, ["alexnet", "--platform", "crossbar", "--procs", "16", "--strategy", "batch",
+            "--batch", "16", "--collective", "ring", "--no-overlap"]),
+    (True, ["alexnet", "--platform", "crossbar", "--strategy", "integrated", "--grid", "4x4",
+            "--batch", "16"]),
+    # Halos (pairs, sent) between the all-reduces (timed) of a domain split.
+    (True, ["alexnet", "--platform", "crossbar", "--strategy", "domain", "--grid", "4x2",
+            "--batch", "16"]),
+    # Stages' sends leave without waiting for their receive: nothing is private.
     (False, ["tests/data/small-gpt.yaml", "--platform", "crossbar", "--strategy", "tensor",
-             "--grid", "4x2"]),
+             "--grid", "2x2x2", "--microbatches", "4"]),
+    # A fat-tree's links are shared.
+    (False, ["alexnet", "--platform", "fat-tree", "--strategy", "integrated", "--grid", "4x4",
+             "--batch", "16"]),
 ]
 
 

@@ -52,3 +52,34 @@ TEST_CASE("only collectives that need everyone and send one message each way per
   CHECK_FALSE(runs_on_private_links(CollectiveOp::halo, Algorithm::automatic, 4));
   CHECK_FALSE(runs_on_private_links(CollectiveOp::send, Algorithm::automatic, 2));
 }
+
+TEST_CASE("a ring of thousands ends together, its steps after the latest arrival") {
+  // 4,096 members pass 2 (p - 1) blocks of n / p: everyone ends at the latest arrival plus
+  // 8,190 steps of alpha + beta n / p (a 1 MB vector: 244.140625 B per block, 244 sent).
+  const std::int64_t p = 4096;
+  std::vector<double> arrival(p, 0.0);
+  arrival[1234] = 5e-3;
+  const auto end =
+      private_finish_times(CollectiveOp::allreduce, Algorithm::ring, arrival, 1e6, 1e-6, 1e9);
+  REQUIRE(end.size() == 4096);
+  const double expected = 5e-3 + 8190 * (1e-6 + 244.0 / 1e9);
+  CHECK(end.front() == Approx(expected).epsilon(1e-12));
+  CHECK(end.back() == Approx(expected).epsilon(1e-12));
+}
+
+TEST_CASE("a compact ring schedule is the expanded one, one step repeated") {
+  for (const CollectiveOp op :
+       {CollectiveOp::allreduce, CollectiveOp::allgather, CollectiveOp::regrid}) {
+    const CompactSchedule compact = compact_schedule(op, Algorithm::ring, 6, 4, 600.0);
+    const RankSchedule full = collective_schedule(op, Algorithm::ring, 6, 4, 600.0);
+    REQUIRE(compact.steps.size() == 1);
+    CHECK(compact.repeats[0] == static_cast<std::int64_t>(full.size()));
+    std::size_t k = 0;
+    for (ScheduleCursor c(compact); !c.done(); c.next(), ++k) {
+      CHECK(c.step().sends[0].peer == full[k].sends[0].peer);
+      CHECK(c.step().sends[0].bytes == full[k].sends[0].bytes);
+      CHECK(c.step().recvs[0].peer == full[k].recvs[0].peer);
+    }
+    CHECK(k == full.size());
+  }
+}

@@ -142,25 +142,34 @@ def main():
         # The export's run.sh replays with -no-privatize (SMPI's replay program has no
         # globals to privatize); smpirun's default privatization copies the program once per
         # rank. Both are timed: the first is the fair comparison, the second what a plain
-        # `smpirun -replay` costs.
+        # `smpirun -replay` costs. dnnsim runs as it is (its collectives, on the crossbar's
+        # private links, are timed rather than sent) and with --every-message, which sends
+        # every message through SimGrid as SMPI does.
         print("\ndnnsim vs SMPI replay of the same iteration (AlexNet, batch parallel, crossbar, "
               "--no-overlap):")
-        print(f"{'P':>6} {'dnnsim':>9} {'SMPI replay':>12} {'speed-up':>9} {'privatizing':>12} "
-              f"{'speed-up':>9} {'dnnsim RSS':>11} {'SMPI RSS':>9} {'simulated (both)':>18}")
+        print(f"{'P':>6} {'dnnsim':>9} {'every-msg':>10} {'SMPI replay':>12} {'privatizing':>12} "
+              f"{'SMPI/dnnsim':>12} {'SMPI/every-msg':>15} {'dnnsim RSS':>11} {'SMPI RSS':>9} "
+              f"{'simulated (dnnsim / SMPI)':>26}")
         for procs in [p for p in procs_list if p <= args.smpi_max_procs]:
             common = ["alexnet", "--platform", "crossbar", "--procs", str(procs), "--strategy",
                       "batch", "--batch", str(procs)]
             export = os.path.join(tmp, f"smpi-{procs}")
             run([args.dnnsim, "taskgraph", *common, "--export", "smpi", export])
             replay = os.path.join(export, "run.sh")
-            (out, ours, ours_rss), (smpi_out, smpi, smpi_rss), (_, private, _) = fastest_alternating(
-                [[args.dnnsim, "simulate", *common, "--no-overlap", "--format", "json"], [replay],
-                 [replay, "--cfg=smpi/privatization:yes"]])
+            ours_cmd = [args.dnnsim, "simulate", *common, "--no-overlap", "--format", "json"]
+            ((out, ours, ours_rss), (every_out, every, _), (smpi_out, smpi, smpi_rss),
+             (_, private, _)) = fastest_alternating(
+                 [ours_cmd, [*ours_cmd, "--every-message"], [replay],
+                  [replay, "--cfg=smpi/privatization:yes"]])
             ours_sim = json.loads(out)["iteration_s"]
+            every_sim = json.loads(every_out)["iteration_s"]
             smpi_sim = float(re.search(r"Simulated time: ([0-9.eE+-]+)", smpi_out).group(1))
-            print(f"{procs:>6} {ours:>8.3f}s {smpi:>11.3f}s {smpi / ours:>8.2f}x {private:>11.3f}s "
-                  f"{private / ours:>8.2f}x {ours_rss:>7.0f} MiB {smpi_rss:>5.0f} MiB "
-                  f"{ours_sim * 1e3:>8.4f} / {smpi_sim * 1e3:.4f} ms", flush=True)
+            if abs(every_sim - ours_sim) > 1e-9 * ours_sim:
+                raise RuntimeError(f"P = {procs}: dnnsim {ours_sim} s, --every-message {every_sim} s")
+            print(f"{procs:>6} {ours:>8.3f}s {every:>9.3f}s {smpi:>11.3f}s {private:>11.3f}s "
+                  f"{smpi / ours:>11.1f}x {smpi / every:>14.2f}x {ours_rss:>7.0f} MiB "
+                  f"{smpi_rss:>5.0f} MiB {ours_sim * 1e3:>10.4f} / {smpi_sim * 1e3:.4f} ms",
+                  flush=True)
 
         llm(args.dnnsim, args.llm_max_data)
 
@@ -176,13 +185,17 @@ def llm(dnnsim, max_data):
     cases = []
     data = 1
     while data <= max_data:
-        cases.append((data, 16 * data))
+        cases.append((data, 16 * data, []))
         data *= 2
-    cases.append((16, 1536))
-    for data, batch in cases:
+    cases.append((16, 1536, []))
+    # The smallest case again, every message sent (its tensor groups' collectives are timed
+    # on the nodes' private links otherwise): the same simulated time, more events.
+    cases.append((1, 16, ["--every-message"]))
+    for data, batch, extra in cases:
         cmd = [dnnsim, "--log-level", "debug", "simulate", "gpt3-175b", "--platform", "dgx-a100",
                "--strategy", "tensor", "--grid", f"8x{data}x8", "--batch", str(batch),
-               "--microbatches", str(batch // data), "--recompute", "full", "--format", "json"]
+               "--microbatches", str(batch // data), "--recompute", "full", "--format", "json",
+               *extra]
         out, log, wall, rss = run_apart(cmd)
         result = json.loads(out)
         counts = re.search(r"replayed (\d+) tasks as (\d+) runs of computations and (\d+) messages",
@@ -190,7 +203,7 @@ def llm(dnnsim, max_data):
         tasks, runs, messages = (int(counts.group(k)) for k in (1, 2, 3))
         print(f"{64 * data:>6} {batch:>6} {wall:>8.2f}s {rss:>7.0f} MiB {tasks:>11,} "
               f"{runs:>12,} {messages:>11,} {result['iteration_s']:>10.4f}s "
-              f"{result['pipeline']['bubble_s']:>8.4f}s", flush=True)
+              f"{result['pipeline']['bubble_s']:>8.4f}s {' '.join(extra)}", flush=True)
 
 
 if __name__ == "__main__":

@@ -52,9 +52,13 @@ fuzz: deps
 
 # Speed and memory figures (README, "Speed"). BENCH_MAX_P=4096 skips the longest runs.
 BENCH_MAX_P ?= 16384
+# With ASTRA_SIM=path/to/AstraSim_Analytical_Congestion_Unaware, the comparison of
+# docs/astra-sim.md up to ASTRA_MAX_P ranks (P = 4096 takes ASTRA-sim about 14 minutes).
+ASTRA_MAX_P ?= 4096
 bench: build
 	@./$(BUILD)/tests/bench/dnnsim_bench
 	@/usr/bin/python3 tests/bench/bench_simulate.py ./$(BUILD)/dnnsim --max-procs $(BENCH_MAX_P)
+	@if [ -n "$(ASTRA_SIM)" ]; then /usr/bin/python3 tests/bench/bench_astra_sim.py ./$(BUILD)/dnnsim $(ASTRA_SIM) --max-procs $(ASTRA_MAX_P); fi
 
 # The simulator against the real kernels on this machine (docs/kernels.md): calibrates
 # platforms/local.yaml, then writes results/validation/.

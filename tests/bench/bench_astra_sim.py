@@ -30,7 +30,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
+
+from timed_run import timed_run
 
 LATENCY_S = 1.0e-6
 BANDWIDTH_BPS = 25.0e9
@@ -44,39 +45,14 @@ ASTRA_ENDPOINT_DELAY_NS = 1
 TOLERANCE = 0.01
 
 
-def run(cmd, cwd=None, stdout_path=None):
-    """Runs cmd; returns (stdout, wall seconds, peak RSS in MiB of it and its children).
-    With stdout_path the output goes to that file (ASTRA-sim logs a few lines per rank)."""
-    start = time.monotonic()
-    with tempfile.TemporaryFile(mode="w+") as err:
-        out_file = open(stdout_path, "w+") if stdout_path else subprocess.PIPE
-        try:
-            proc = subprocess.Popen(cmd, cwd=cwd, stdout=out_file, stderr=err, text=True)
-            out = proc.stdout.read() if stdout_path is None else ""
-            _, status, usage = os.wait4(proc.pid, 0)
-            wall = time.monotonic() - start
-        finally:
-            if stdout_path:
-                out_file.close()
-        err.seek(0)
-        log = err.read()
-    if status != 0:
-        tail = log[-4000:]
-        if stdout_path:
-            with open(stdout_path) as f:
-                tail = f.read()[-4000:] + tail
-        raise RuntimeError(f"{' '.join(cmd)} failed (status {status}):\n{tail}")
-    return out, wall, usage.ru_maxrss / 1024.0
-
-
 def alexnet_gradients(dnnsim, procs):
     """[(layer, bytes)] of the weight-gradient all-reduces, in forward order, from dnnsim's
     analytic engine under pure data parallelism, checked against `dnnsim info`'s parameter
     counts (fp32: 4 bytes each)."""
-    out, _, _ = run([dnnsim, "analytic", "alexnet", "--platform", "crossbar", "--procs", str(procs),
+    out = timed_run([dnnsim, "analytic", "alexnet", "--platform", "crossbar", "--procs", str(procs),
                      "--strategy", "batch", "--batch", str(procs), "--format", "json"])
-    analytic = json.loads(out)
-    out, _, _ = run([dnnsim, "info", "alexnet", "--format", "json"])
+    analytic = json.loads(out[0])
+    out = timed_run([dnnsim, "info", "alexnet", "--format", "json"])[0]
     info = json.loads(out)
     if info.get("dtype", "fp32") != "fp32":
         raise RuntimeError(f"alexnet's dtype is {info['dtype']}, not fp32")
@@ -199,7 +175,7 @@ latency: [ {ASTRA_HOP_LATENCY_NS:g} ]  # ns per hop
 def run_astra(binary, options, directory, procs):
     """Runs ASTRA-sim; returns (simulated s: the last rank's finish, wall s, peak RSS MiB)."""
     log = os.path.join(directory, "stdout.txt")
-    _, wall, rss = run([binary, *options], cwd=directory, stdout_path=log)
+    _, _, wall, rss = timed_run([binary, *options], cwd=directory, stdout_path=log)
     finished = {}
     pattern = re.compile(r"sys\[(\d+)\] finished, (\d+) cycles")
     with open(log) as f:
@@ -234,7 +210,7 @@ def run_dnnsim(dnnsim, platform, procs, every_message):
            "--format", "json"]
     if every_message:
         cmd.append("--every-message")
-    out, wall, rss = run(cmd)
+    out, _, wall, rss = timed_run(cmd)
     return json.loads(out)["iteration_s"], wall, rss
 
 

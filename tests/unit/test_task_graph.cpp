@@ -157,6 +157,25 @@ void check_stage_graphs_shared(const Network& net, const Plan& plan, std::int64_
       CHECK(seat.rank == a.group_rank);
       CHECK(seat.first == a.group_first);
       CHECK(seat.stride == a.group_stride);
+      // compile_rank seats its collectives with seat() too: check the seat against the
+      // grid itself. The rank sits where the seat says, and its partners are its grid
+      // column's, row's or stage's (across stages: the same place in another stage).
+      CHECK(seat.member(seat.rank) == rank);
+      const std::int64_t offset = rank / size * size;
+      const ProcessGrid grid = compiler.execs()[b.layer].grid;
+      for (std::int64_t k = 0; k < b.group_size; ++k) {
+        const std::int64_t member = seat.member(k);
+        if (b.across_stages) {
+          CHECK(member % size == rank % size);
+          continue;
+        }
+        const std::int64_t local = member - offset;
+        REQUIRE(local >= 0);
+        REQUIRE(local < size);
+        if (b.group == Group::column) CHECK(grid.column_of(local) == grid.column_of(rank - offset));
+        if (b.group == Group::row) CHECK(grid.row_of(local) == grid.row_of(rank - offset));
+        if (b.group == Group::all) CHECK(local == k);
+      }
     }
   }
 }

@@ -57,6 +57,8 @@ BENCH_MAX_P ?= 16384
 ASTRA_MAX_P ?= 4096
 bench: build
 	@./$(BUILD)/tests/bench/dnnsim_bench
+	@for check in million_procs deep_network deeper_network; do \
+	  /usr/bin/python3 tests/cli/big_inputs.py ./$(BUILD)/dnnsim $$check 200 60 || exit 1; done
 	@/usr/bin/python3 tests/bench/bench_simulate.py ./$(BUILD)/dnnsim --max-procs $(BENCH_MAX_P)
 	@if [ -n "$(ASTRA_SIM)" ]; then /usr/bin/python3 tests/bench/bench_astra_sim.py ./$(BUILD)/dnnsim $(ASTRA_SIM) --max-procs $(ASTRA_MAX_P); fi
 

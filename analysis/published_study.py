@@ -133,12 +133,16 @@ def plot(rows, path):
             tag = r["model"] + (" SP+sel" if r["recompute"] == "selective" else "") + (" (fitted)" if r["calibration"] else "")
             axes.annotate(tag, (r["published_s"], r["predicted_s"]), fontsize=6,
                           xytext=(3, -8), textcoords="offset points")
+    replayed = [r for r in rows if r["simulated_s"] != ""]
+    if replayed:
+        axes.plot([r["published_s"] for r in replayed], [r["simulated_s"] for r in replayed], "x",
+                  color="0.35", markersize=5, label="the same rows replayed by dnnsim simulate")
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xlim(lo, hi)
     axes.set_ylim(lo, hi)
     axes.set_xlabel("published iteration time (s)")
-    axes.set_ylabel("dnnsim analytic (s)")
+    axes.set_ylabel("dnnsim analytic, and simulate where marked x (s)")
     axes.set_title("Megatron-LM on DGX A100: dnnsim against published times")
     axes.legend(fontsize=7, loc="upper left")
     save_png(figure, path)

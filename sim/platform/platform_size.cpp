@@ -1,5 +1,8 @@
 #include "sim/platform/platform_size.hpp"
 
+#include <algorithm>
+#include <numeric>
+
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
@@ -37,6 +40,14 @@ std::string count_text(double n) {
 
 }  // namespace
 
+BundledFatTree bundle_cables(const FatTreeParams& tree) {
+  BundledFatTree out{tree, 0};
+  for (const int count : tree.link_counts) out.cables = std::gcd(out.cables, count);
+  out.cables = std::max(out.cables, 1);
+  for (int& count : out.tree.link_counts) count /= out.cables;
+  return out;
+}
+
 PlatformSize simgrid_size(const Platform& platform, std::int64_t hosts_needed) {
   const NetworkSpec& net = platform.network;
   PlatformSize size;
@@ -72,7 +83,7 @@ PlatformSize simgrid_size(const Platform& platform, std::int64_t hosts_needed) {
       size.routers = 2.0 * nodes;
       size.links = 2.0 * accelerators;
       if (net.hierarchical.inter == Topology::fat_tree) {
-        const PlatformSize tree = fat_tree_size(net.fat_tree);
+        const PlatformSize tree = fat_tree_size(bundle_cables(net.fat_tree).tree);
         size.routers += tree.routers;
         size.links += tree.links;
       }

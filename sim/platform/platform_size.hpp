@@ -20,6 +20,16 @@ struct PlatformSize {
   [[nodiscard]] double elements() const noexcept { return hosts + routers + links; }
 };
 
+/// The fat-tree built between the nodes of a hierarchical platform. SimGrid's fat-tree sends
+/// everything from one node to another over one of its parallel cables (chosen by the
+/// destination), where rails and adaptive routing spread it; so each bundle of parallel
+/// cables is built as one link `cables` times as fast (docs/platforms.md, "Hierarchical").
+struct BundledFatTree {
+  FatTreeParams tree;  // link_counts divided by `cables`
+  int cables = 1;      // the cables each built link stands for: the gcd of link_counts
+};
+[[nodiscard]] BundledFatTree bundle_cables(const FatTreeParams& tree);
+
 /// The largest platform the SimGrid engine builds: 2^20 = 1,048,576 elements (about 1.5 GB
 /// and minutes of SimGrid's own building).
 inline constexpr double kMaxSimGridElements = 1048576.0;

@@ -17,6 +17,7 @@
 #include "sim/common/error.hpp"
 #include "sim/common/log.hpp"
 #include "sim/common/suggest.hpp"
+#include "sim/platform/platform_size.hpp"
 #include "sim/platform/route_length.hpp"
 #include "sim/platform/simgrid_network_model.hpp"
 
@@ -217,11 +218,11 @@ Hosts build_hierarchical(const Platform& platform, std::int64_t hosts_needed) {
     star->seal();
     return hosts;
   }
-  // Node to node: NIC, the fat-tree's route, NIC. SimGrid's fat-tree picks one of a node's
-  // parallel cables by destination node (d-mod-k), so simultaneous messages between the same
-  // two nodes share one cable, where real adaptive routing would spread them.
+  // Node to node: NIC, the fat-tree's route, NIC. Each bundle of parallel cables is one link
+  // (bundle_cables): a message is held to its accelerator's NIC, not to one cable.
   const double link_latency = net.latency_s / (2.0 + fat_tree_mean_links(net.fat_tree));
-  const FatTreeParams tree = first_subtrees(net.fat_tree, nodes_needed);
+  const BundledFatTree bundled = bundle_cables(net.fat_tree);
+  const FatTreeParams tree = first_subtrees(bundled.tree, nodes_needed);
   Hosts hosts(static_cast<std::size_t>(
       std::accumulate(tree.down.begin(), tree.down.end(), per_node, std::multiplies<>())));
   auto node_leaves = [&platform, &hosts, link_latency](sg4::NetZone* zone,
@@ -230,7 +231,7 @@ Hosts build_hierarchical(const Platform& platform, std::int64_t hosts_needed) {
     return build_node(zone, platform, id, link_latency, hosts);
   };
   sg4::create_fatTree_zone("inter", nullptr, to_simgrid(tree), sg4::ClusterCallbacks(node_leaves),
-                           net.bandwidth_bytes_per_s, link_latency,
+                           bundled.cables * net.bandwidth_bytes_per_s, link_latency,
                            sg4::Link::SharingPolicy::SPLITDUPLEX)
       ->seal();
   return hosts;

@@ -142,7 +142,7 @@ def plot(rows, path):
     axes.set_xlim(lo, hi)
     axes.set_ylim(lo, hi)
     axes.set_xlabel("published iteration time (s)")
-    axes.set_ylabel("dnnsim analytic, and simulate where marked x (s)")
+    axes.set_ylabel("predicted iteration time (s)")
     axes.set_title("Megatron-LM on DGX A100: dnnsim against published times")
     axes.legend(fontsize=7, loc="upper left")
     save_png(figure, path)

@@ -11,4 +11,7 @@ foreach(check million_procs deep_network deeper_network)
            COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/cli/big_inputs.py
                    $<TARGET_FILE:dnnsim> ${check} ${BIG_INPUTS_MAX_RSS_MB}
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  if(DNNSIM_SANITIZE)
+    set_tests_properties(cli.big.${check} PROPERTIES ENVIRONMENT DNNSIM_SANITIZED=1)
+  endif()
 endforeach()

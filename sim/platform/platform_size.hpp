@@ -3,7 +3,8 @@
 // SimGrid engine builds the whole topology of a fat-tree, torus, dragonfly or hierarchical
 // machine (only the hosts asked for of a crossbar), and SimGrid 3.32 needs about 1.5 kB and
 // superlinear time per element (a fat-tree of 200,000 elements: 313 MB and 20 s), so the
-// size is checked before anything is built.
+// size is checked before anything is built. What a hierarchical platform's fat-tree is
+// built as (bundle_cables) is here too, since the size and the builder both follow it.
 
 #include <cstdint>
 #include <string>

@@ -50,10 +50,9 @@ def alexnet_gradients(dnnsim, procs):
     analytic engine under pure data parallelism, checked against `dnnsim info`'s parameter
     counts (fp32: 4 bytes each)."""
     out = timed_run([dnnsim, "analytic", "alexnet", "--platform", "crossbar", "--procs", str(procs),
-                     "--strategy", "batch", "--batch", str(procs), "--format", "json"])
-    analytic = json.loads(out[0])
-    out = timed_run([dnnsim, "info", "alexnet", "--format", "json"])[0]
-    info = json.loads(out)
+                     "--strategy", "batch", "--batch", str(procs), "--format", "json"])[0]
+    analytic = json.loads(out)
+    info = json.loads(timed_run([dnnsim, "info", "alexnet", "--format", "json"])[0])
     if info.get("dtype", "fp32") != "fp32":
         raise RuntimeError(f"alexnet's dtype is {info['dtype']}, not fp32")
     params = {layer["name"]: layer["params"] for layer in info["layers"]}

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-HANG_SECONDS = 1800  # a run this long is stuck, not slow (the slowest takes ~80 s under ASan)
+HANG_SECONDS = 1800  # a run this long is stuck, not slow (the slowest: ~1 min under ASan)
 GOAL_SECONDS = None
 SANITIZED = os.environ.get("DNNSIM_SANITIZED") == "1"
 
